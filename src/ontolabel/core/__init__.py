@@ -1,0 +1,1 @@
+"""Pure domain model: ontology, annotation, geometry per modality, matching. No I/O."""

@@ -1,0 +1,139 @@
+"""The one exception tree of ontolabel.
+
+Every error carries where it happened (file, line, item id, JSON path) so that an
+importer, an endpoint or a CLI command can tell the user exactly what to fix.
+The HTTP mapping of these classes lives in one place: ``ontolabel.server.errors``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: any subset of file, line, item id and a JSON-ish path."""
+
+    file: str | None = None
+    line: int | None = None
+    item: str | None = None
+    path: str | None = None
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        if self.file is not None:
+            parts.append(self.file if self.line is None else f"{self.file}:{self.line}")
+        elif self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.item is not None:
+            parts.append(f"item {self.item}")
+        if self.path:
+            parts.append(self.path)
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One reason a value was refused, at one location."""
+
+    message: str
+    location: Location = field(default_factory=Location)
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{where}: {self.message}" if where else self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"message": self.message, **self.location.to_dict()}
+
+
+class OntolabelError(Exception):
+    """Base of every error ontolabel raises on purpose."""
+
+    def __init__(self, message: str, *, location: Location | None = None, hint: str | None = None):
+        self.message = message
+        self.location = location or Location()
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        text = f"{where}: {self.message}" if where else self.message
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"error": type(self).__name__, "message": self.message}
+        out.update(self.location.to_dict())
+        if self.hint:
+            out["hint"] = self.hint
+        return out
+
+
+class InvalidError(OntolabelError):
+    """Input broke one or more rules; ``violations`` lists every one of them."""
+
+    def __init__(
+        self,
+        message: str,
+        violations: list[Violation] | None = None,
+        *,
+        location: Location | None = None,
+        hint: str | None = None,
+    ):
+        self.violations = list(violations or [])
+        super().__init__(message, location=location, hint=hint)
+
+    def __str__(self) -> str:
+        head = super().__str__()
+        if not self.violations:
+            return head
+        return head + "\n" + "\n".join(f"  - {v}" for v in self.violations)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["violations"] = [v.to_dict() for v in self.violations]
+        return out
+
+
+class OntologyError(InvalidError):
+    """An ontology file is malformed (unknown type, cycle, duplicate name, ...)."""
+
+
+class AnnotationInvalid(InvalidError):
+    """An annotation does not satisfy its project's ontology."""
+
+
+class FormatError(InvalidError):
+    """An import file cannot be read, or some of its records are bad."""
+
+
+class MediaError(OntolabelError):
+    """A media file is corrupt, unsupported or too large."""
+
+
+class NotFound(OntolabelError):
+    """The thing asked for does not exist (or the caller may not know it exists)."""
+
+
+class Conflict(OntolabelError):
+    """A write raced another: e.g. an annotation saved against a stale revision."""
+
+    def __init__(self, message: str, *, current: Any = None, **kwargs: Any):
+        self.current = current
+        super().__init__(message, **kwargs)
+
+
+class AlreadyExists(Conflict):
+    """A unique name is taken."""
+
+
+class AuthError(OntolabelError):
+    """The caller is not logged in, or the credentials are wrong."""
+
+
+class Forbidden(OntolabelError):
+    """The caller is known but may not do this."""
