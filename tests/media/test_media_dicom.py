@@ -86,7 +86,9 @@ def test_ct_without_window_uses_percentiles(pydicom_file: Callable[[str], Path])
 
 def test_monochrome1_is_inverted(pydicom_file: Callable[[str], Path], tmp_path: Path) -> None:
     ds = pydicom.dcmread(pydicom_file("MR_small.dcm"))
-    normal = _png_pixels(render_display(pydicom_file("MR_small.dcm"), probe(pydicom_file("MR_small.dcm"), "a")))
+    normal = _png_pixels(
+        render_display(pydicom_file("MR_small.dcm"), probe(pydicom_file("MR_small.dcm"), "a"))
+    )
     ds.PhotometricInterpretation = "MONOCHROME1"
     path = tmp_path / "inverted.dcm"
     ds.save_as(path)
@@ -97,13 +99,23 @@ def test_monochrome1_is_inverted(pydicom_file: Callable[[str], Path], tmp_path: 
 # DICOM PS3.3 C.11.2.1.2.1, center 40 width 400 (a soft-tissue CT window)
 @pytest.mark.parametrize(
     ("value", "gray"),
-    [(-1000.0, 0), (-160.0, 0), (39.5, 128), (239.0, 255), (240.0, 255), (3000.0, 255), (-60.25, 64)],
+    [
+        (-1000.0, 0),
+        (-160.0, 0),
+        (39.5, 128),
+        (239.0, 255),
+        (240.0, 255),
+        (3000.0, 255),
+        (-60.25, 64),
+    ],
 )
 def test_linear_window_function(value: float, gray: int) -> None:
     assert int(window_to_uint8(np.array([value]), 40.0, 400.0)[0]) == gray
 
 
-def test_dicom_without_pixels_is_refused(pydicom_file: Callable[[str], Path], tmp_path: Path) -> None:
+def test_dicom_without_pixels_is_refused(
+    pydicom_file: Callable[[str], Path], tmp_path: Path
+) -> None:
     ds = pydicom.dcmread(pydicom_file("MR_small.dcm"))
     del ds.PixelData
     del ds.Rows

@@ -15,7 +15,9 @@ from ontolabel.media import MediaLimits, normalize_image, probe, render_display
 RED = (255, 0, 0)
 
 
-def _jpeg_with_orientation(path: Path, orientation: int, size: tuple[int, int] = (400, 300)) -> Path:
+def _jpeg_with_orientation(
+    path: Path, orientation: int, size: tuple[int, int] = (400, 300)
+) -> Path:
     """A stored ``size`` JPEG, grey with a red 40x40 square in its stored top-left corner."""
     img = Image.new("RGB", size, (128, 128, 128))
     img.paste(RED, (0, 0, 40, 40))

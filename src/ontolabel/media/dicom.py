@@ -44,9 +44,13 @@ def _read(path: Path, name: str, *, pixels: bool) -> FileDataset:
             warnings.simplefilter("ignore")
             ds = pydicom.dcmread(path, stop_before_pixels=not pixels)
     except (InvalidDicomError, OSError, EOFError, ValueError, KeyError) as exc:
-        raise media_error(name, f"not a readable DICOM file ({exc})", "the file may be corrupt") from exc
+        raise media_error(
+            name, f"not a readable DICOM file ({exc})", "the file may be corrupt"
+        ) from exc
     if "Rows" not in ds or "Columns" not in ds:
-        raise media_error(name, "DICOM file has no image (no Rows/Columns)", "only image objects can be labeled")
+        raise media_error(
+            name, "DICOM file has no image (no Rows/Columns)", "only image objects can be labeled"
+        )
     return ds
 
 
@@ -69,12 +73,20 @@ def dicom_facts(path: Path, name: str, limits: MediaLimits = DEFAULT_LIMITS) -> 
     width, height = int(ds.Columns), int(ds.Rows)
     frames = int(ds.get("NumberOfFrames", 1) or 1)
     if width * height * frames > limits.max_pixels:
-        raise media_error(name, f"DICOM image of {width}x{height}x{frames} is above the pixel limit")
+        raise media_error(
+            name, f"DICOM image of {width}x{height}x{frames} is above the pixel limit"
+        )
     center = _first_number(ds.get("WindowCenter"))
     win_width = _first_number(ds.get("WindowWidth"))
-    window = (center, win_width) if center is not None and win_width is not None and win_width > 0 else None
+    window = (
+        (center, win_width)
+        if center is not None and win_width is not None and win_width > 0
+        else None
+    )
     modality = str(ds.Modality) if "Modality" in ds else None
-    return DicomFacts(width, height, frames, modality, str(ds.get("PhotometricInterpretation", "")), window)
+    return DicomFacts(
+        width, height, frames, modality, str(ds.get("PhotometricInterpretation", "")), window
+    )
 
 
 def window_to_uint8(values: FloatArray, center: float, width: float) -> npt.NDArray[np.uint8]:
@@ -107,7 +119,9 @@ def rescaled_pixels(ds: FileDataset) -> FloatArray:
     if samples == 1:
         slope = _first_number(ds.get("RescaleSlope"))
         intercept = _first_number(ds.get("RescaleIntercept"))
-        values = values * (1.0 if slope is None else slope) + (0.0 if intercept is None else intercept)
+        values = values * (1.0 if slope is None else slope) + (
+            0.0 if intercept is None else intercept
+        )
     return values
 
 
@@ -118,7 +132,9 @@ def render_dicom_png(path: Path, name: str) -> bytes:
         values = rescaled_pixels(ds)
     except Exception as exc:  # noqa: BLE001 - pixel decoders raise many kinds; all mean "cannot show"
         raise media_error(
-            name, f"cannot decode DICOM pixel data ({exc})", "the transfer syntax may need a codec plugin"
+            name,
+            f"cannot decode DICOM pixel data ({exc})",
+            "the transfer syntax may need a codec plugin",
         ) from exc
     if values.ndim == 3:
         # colour DICOM is already meant for display (pydicom converts YBR to RGB)

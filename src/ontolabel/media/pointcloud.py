@@ -116,12 +116,16 @@ def _load_pcd(path: Path, name: str, limits: MediaLimits) -> Points:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # an empty body warns; it is refused just below
-                numbers = np.loadtxt(io.BytesIO(body), dtype=np.float64, ndmin=2, max_rows=header.points)
+                numbers = np.loadtxt(
+                    io.BytesIO(body), dtype=np.float64, ndmin=2, max_rows=header.points
+                )
         except ValueError as exc:
             raise media_error(name, f"PCD body is not {width} numbers per row ({exc})") from exc
         if numbers.shape != (header.points, width):
             raise media_error(
-                name, f"PCD body has {numbers.shape[0]} rows for {header.points} points", "file truncated?"
+                name,
+                f"PCD body has {numbers.shape[0]} rows for {header.points} points",
+                "file truncated?",
             )
         table: dict[str, np.ndarray] = {}
         column = 0
@@ -133,12 +137,16 @@ def _load_pcd(path: Path, name: str, limits: MediaLimits) -> Points:
         dtype = _pcd_dtype(header, name)
         need = dtype.itemsize * header.points
         if len(body) < need:
-            raise media_error(name, f"PCD body has {len(body)} bytes, {need} expected", "file truncated?")
+            raise media_error(
+                name, f"PCD body has {len(body)} bytes, {need} expected", "file truncated?"
+            )
         records = np.frombuffer(body, dtype=dtype, count=header.points)
         names = [n for n in (dtype.names or ())]
         return _select_xyzi(records, names, name)
     raise media_error(
-        name, f"PCD DATA {header.data} is not supported", "save the cloud as DATA ascii or DATA binary"
+        name,
+        f"PCD DATA {header.data} is not supported",
+        "save the cloud as DATA ascii or DATA binary",
     )
 
 
@@ -154,7 +162,9 @@ def _load_npy(path: Path, name: str, limits: MediaLimits) -> Points:
     try:
         array = np.load(path, mmap_mode="r", allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
-        raise media_error(name, f"not a readable .npy array ({exc})", "save it with numpy.save") from exc
+        raise media_error(
+            name, f"not a readable .npy array ({exc})", "save it with numpy.save"
+        ) from exc
     if array.ndim != 2 or array.shape[1] not in (3, 4):
         raise media_error(name, f".npy array has shape {array.shape}; (N, 3) or (N, 4) expected")
     if array.dtype.kind not in "fiu":
@@ -167,10 +177,14 @@ def _check_count(count: int, name: str, limits: MediaLimits) -> None:
     if count <= 0:
         raise media_error(name, "point cloud has no points")
     if count > limits.max_points:
-        raise media_error(name, f"point cloud has {count} points, above the limit of {limits.max_points}")
+        raise media_error(
+            name, f"point cloud has {count} points, above the limit of {limits.max_points}"
+        )
 
 
-def load_points_as(container: Container, path: Path, name: str, limits: MediaLimits = DEFAULT_LIMITS) -> Points:
+def load_points_as(
+    container: Container, path: Path, name: str, limits: MediaLimits = DEFAULT_LIMITS
+) -> Points:
     if container is Container.PCD:
         return _load_pcd(path, name, limits)
     if container is Container.KITTI_BIN:
@@ -180,7 +194,9 @@ def load_points_as(container: Container, path: Path, name: str, limits: MediaLim
     raise media_error(name, "not a point cloud file", "use .pcd, KITTI .bin or .npy")
 
 
-def load_points(path: Path, name: str | None = None, limits: MediaLimits = DEFAULT_LIMITS) -> Points:
+def load_points(
+    path: Path, name: str | None = None, limits: MediaLimits = DEFAULT_LIMITS
+) -> Points:
     """The points of a .pcd, KITTI .bin or .npy file as an (N, 3|4) float64 array."""
     label = name or path.name
     if not path.is_file():

@@ -24,7 +24,11 @@ from ontolabel.media.stream import stream_facts
 _NOT_BROWSER_IMAGES = frozenset({"application/dicom", "image/tiff"})
 
 # the sniffed MIME names the container; the streams found inside say audio or video
-_AUDIO_MIME_OF_CONTAINER = {"video/mp4": "audio/mp4", "video/webm": "audio/webm", "video/x-matroska": "audio/x-matroska"}
+_AUDIO_MIME_OF_CONTAINER = {
+    "video/mp4": "audio/mp4",
+    "video/webm": "audio/webm",
+    "video/x-matroska": "audio/x-matroska",
+}
 _VIDEO_MIME_OF_CONTAINER = {"audio/ogg": "video/ogg", "audio/mp4": "video/mp4"}
 
 SUPPORTED_HINT = (
@@ -50,7 +54,9 @@ def probe(path: Path, name: str, limits: MediaLimits = DEFAULT_LIMITS) -> MediaI
         raise media_error(name, "file is empty")
     if size > limits.max_bytes:
         raise media_error(
-            name, f"file is {size} bytes, above the limit of {limits.max_bytes}", "split or compress it"
+            name,
+            f"file is {size} bytes, above the limit of {limits.max_bytes}",
+            "split or compress it",
         )
     found = sniff(read_head(path), name, size)
     if found is None:
@@ -61,7 +67,14 @@ def probe(path: Path, name: str, limits: MediaLimits = DEFAULT_LIMITS) -> MediaI
     if container is Container.IMAGE:
         img = image_facts(path, name, limits)
         extra = {"orientation": img.orientation} if img.orientation != 1 else {}
-        return MediaInfo(modality=Modality.IMAGE, width=img.width, height=img.height, extra=extra, mime=mime, **common)
+        return MediaInfo(
+            modality=Modality.IMAGE,
+            width=img.width,
+            height=img.height,
+            extra=extra,
+            mime=mime,
+            **common,
+        )
     if container is Container.DICOM:
         dcm = dicom_facts(path, name, limits)
         dicom_extra: dict[str, object] = {"frames": dcm.frames}

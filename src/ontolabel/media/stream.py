@@ -67,7 +67,9 @@ def stream_facts(path: Path, name: str, limits: MediaLimits = DEFAULT_LIMITS) ->
                     codec=ctx.name,
                 )
     except _AV_ERRORS as exc:
-        raise media_error(name, f"not a readable audio or video file ({exc})", "the file may be corrupt") from exc
+        raise media_error(
+            name, f"not a readable audio or video file ({exc})", "the file may be corrupt"
+        ) from exc
     raise media_error(name, "file has neither a video nor an audio stream")
 
 
@@ -79,7 +81,9 @@ def _video_facts(
 ) -> StreamFacts:
     rate = stream.average_rate or stream.guessed_rate or stream.base_rate
     if rate is None or rate <= 0:
-        raise media_error(name, "video stream has no frame rate", "re-encode it with a constant frame rate")
+        raise media_error(
+            name, "video stream has no frame rate", "re-encode it with a constant frame rate"
+        )
     duration = _seconds(stream.duration, stream.time_base)
     if duration is None:
         duration = whole
@@ -87,7 +91,9 @@ def _video_facts(
     if count <= 0:
         # some containers do not record the count: count the packets (no decoding needed)
         index = stream.index
-        count = sum(1 for packet in container.demux(stream) if packet.size and packet.stream.index == index)
+        count = sum(
+            1 for packet in container.demux(stream) if packet.size and packet.stream.index == index
+        )
     ctx = stream.codec_context
     return StreamFacts(
         Modality.VIDEO,
@@ -136,7 +142,9 @@ def waveform_peaks(
     return [(float(lo), float(hi)) for lo, hi in zip(lows, highs, strict=True)]
 
 
-def _expected_samples(stream: av.audio.stream.AudioStream, duration: float | None, rate: int) -> int:
+def _expected_samples(
+    stream: av.audio.stream.AudioStream, duration: float | None, rate: int
+) -> int:
     if stream.duration is not None and stream.time_base is not None:
         return max(1, int(round(stream.duration * stream.time_base * rate)))
     if duration is not None:
@@ -156,7 +164,7 @@ def _fold(
     samples = np.asarray(chunk, dtype=np.float64)
     if samples.ndim == 1:
         samples = samples[np.newaxis, :]
-    count = samples.shape[1]
+    count = int(samples.shape[1])
     if count == 0:
         return start
     buckets = len(lows)
