@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, Alembic migrations, row<->core mappers, the blob store."""

@@ -1,0 +1,38 @@
+"""Rows <-> core types. JSON columns hold the core models' own JSON form, nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ontolabel.core.annotation import Annotation
+from ontolabel.core.item import ItemContent, MediaInfo
+from ontolabel.core.modality import Modality
+from ontolabel.storage.tables import ItemMediaRow, ItemRow
+
+
+def media_info_to_json(info: MediaInfo) -> dict[str, Any]:
+    return info.model_dump(mode="json", exclude_defaults=True)
+
+
+def media_info_from_json(data: dict[str, Any]) -> MediaInfo:
+    return MediaInfo.model_validate(data)
+
+
+def annotation_to_json(annotation: Annotation) -> dict[str, Any]:
+    # exclude_none keeps stored documents small; every omitted field has a None default
+    return annotation.model_dump(mode="json", exclude_none=True)
+
+
+def annotation_from_json(data: dict[str, Any]) -> Annotation:
+    return Annotation.model_validate(data)
+
+
+def item_content(item: ItemRow, media: Sequence[ItemMediaRow]) -> ItemContent:
+    """The core view of an item; ``media`` in any order (sorted by position here)."""
+    return ItemContent(
+        modality=Modality(item.modality),
+        media=[media_info_from_json(m.info) for m in sorted(media, key=lambda m: m.position)],
+        text=item.text,
+        meta=dict(item.meta or {}),
+    )
