@@ -137,3 +137,8 @@ class AuthError(OntolabelError):
 
 class Forbidden(OntolabelError):
     """The caller is known but may not do this."""
+
+
+class TextOffsetError(InvalidError):
+    """A text offset lies outside the text or inside one character (e.g. between the two
+    UTF-16 halves of a surrogate pair), so it names no position in the stored text."""

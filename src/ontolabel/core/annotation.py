@@ -12,9 +12,22 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ontolabel.core.geometry import Geometry
 
+
+class Quantity(BaseModel):
+    """A number with the unit it was given in, for attributes that allow several units
+    (a Dose in mg, g, mL or units). The units are not converted: mg and mL do not mix."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    value: int | float
+    unit: str
+
+
 # Attribute values by ontology type: enum -> str, multi_enum -> list[str], bool -> bool,
-# int -> int, float -> float (in the attribute's declared unit), text -> str, date -> date.
-AttributeValue = bool | int | float | str | date | list[str] | None
+# int -> int, float -> float (in the attribute's one declared `unit`), text -> str,
+# date -> date (or its ISO string); int/float attributes that declare `units` take a
+# Quantity {value, unit}. None means "not set".
+AttributeValue = bool | int | float | str | date | list[str] | Quantity | None
 
 
 class AnnotationObject(BaseModel):

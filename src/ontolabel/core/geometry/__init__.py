@@ -1,4 +1,4 @@
-"""One canonical value type per geometry kind, with pure converters beside it.
+"""One canonical value type per geometry kind, with pure converters and measures beside it.
 
 Conventions (see DESIGN.md): image in displayed pixels, xyxy, y down, degrees clockwise;
 text in code points, half-open; audio in seconds, half-open; video in 0-based frames;
@@ -12,25 +12,58 @@ from typing import Annotated
 from pydantic import Field
 
 from ontolabel.core.geometry.audio import Interval
-from ontolabel.core.geometry.image import Box, Keypoints, Mask, Polygon, Polyline, RotatedBox
+from ontolabel.core.geometry.box import Box, RotatedBox
+from ontolabel.core.geometry.keypoints import Keypoint, Keypoints
+from ontolabel.core.geometry.mask import Mask
+from ontolabel.core.geometry.polygon import Polygon, PolygonPart, Polyline
 from ontolabel.core.geometry.spatial import Cuboid
 from ontolabel.core.geometry.tag import Tag
 from ontolabel.core.geometry.text import Span
-from ontolabel.core.geometry.video import Track
+from ontolabel.core.geometry.video import Keyframe, Track
 
-Geometry = Annotated[
-    Box | RotatedBox | Polygon | Mask | Keypoints | Polyline | Span | Interval | Track | Cuboid | Tag,
-    Field(discriminator="kind"),
-]
+GeometryUnion = (
+    Box
+    | RotatedBox
+    | Polygon
+    | Mask
+    | Keypoints
+    | Polyline
+    | Span
+    | Interval
+    | Track
+    | Cuboid
+    | Tag
+)
+Geometry = Annotated[GeometryUnion, Field(discriminator="kind")]
+
+# Every geometry value type, in the order of GeometryKind.
+GEOMETRY_TYPES: tuple[type[GeometryUnion], ...] = (
+    Box,
+    RotatedBox,
+    Polygon,
+    Mask,
+    Keypoints,
+    Polyline,
+    Span,
+    Interval,
+    Track,
+    Cuboid,
+    Tag,
+)
 
 __all__ = [
+    "GEOMETRY_TYPES",
     "Box",
     "Cuboid",
     "Geometry",
+    "GeometryUnion",
     "Interval",
+    "Keyframe",
+    "Keypoint",
     "Keypoints",
     "Mask",
     "Polygon",
+    "PolygonPart",
     "Polyline",
     "RotatedBox",
     "Span",
