@@ -1,11 +1,22 @@
-"""ontolabel as a server under test: a real `ontolabel serve` process on a fresh data dir."""
+"""ontolabel as a server under test: a real server process on a fresh data directory.
+
+The bench user and its API token are made through the services layer before the server
+starts (the same calls `ontolabel user add` makes), then the server is started as its own
+process: `ontolabel serve` when the CLI has it, else uvicorn on the app factory.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +24,8 @@ import httpx
 
 from bench.network import free_port, wait_listening
 from bench.workload import BenchError, BoxLabel, ImageTask, PageResult, check
+from ontolabel.services import users
+from ontolabel.services.workspace import Workspace
 
 USER = "bench"
 PASSWORD = "bench-password-1"
@@ -24,6 +37,38 @@ ONTOLOGY: dict[str, Any] = {
         {"name": "Pedestrian", "geometry": {"image": ["box"]}},
     ],
 }
+IDS_PAGE = 500  # the largest page the list allows: collecting ids is not a measured step
+
+
+def media_record(task: ImageTask) -> dict[str, Any]:
+    """A probed-media entry as ontolabel's JSONL carries it. No file exists: the sha256 is
+    that of the name, so every item has its own blob, as 10,000 distinct photos would."""
+    return {
+        "modality": "image",
+        "mime": "image/jpeg",
+        "sha256": hashlib.sha256(task.name.encode()).hexdigest(),
+        "size": 150_000 + task.index,
+        "name": task.name,
+        "width": task.width,
+        "height": task.height,
+    }
+
+
+def import_jsonl(tasks: list[ImageTask]) -> bytes:
+    lines = [{"format": "ontolabel.jsonl", "version": 1}]
+    lines += [{"external_id": t.name, "modality": "image", "media": [media_record(t)]}
+              for t in tasks]
+    return ("\n".join(json.dumps(line) for line in lines) + "\n").encode()
+
+
+def provision(data_dir: Path) -> str:
+    """Create the bench admin user on a fresh workspace; return its new API token."""
+    ws = Workspace.open(data_dir)
+    try:
+        user = users.create_user(ws, USER, PASSWORD, is_admin=True)
+        return users.create_token(ws, user.id, "bench").token
+    finally:
+        ws.close()
 
 
 class Ontolabel:
@@ -41,18 +86,44 @@ class Ontolabel:
         self.project_id = ""
         self._process: subprocess.Popen[bytes] | None = None
         self._revisions: dict[str, int] = {}
+        self._log = self.workdir / "server.log"
 
-    def _cli(self, *args: str) -> str:
-        done = subprocess.run([str(self.executable), *args], capture_output=True, text=True,
-                              timeout=self.start_timeout_s)
-        if done.returncode != 0:
-            raise BenchError(f"ontolabel {' '.join(args)}: {done.stdout[-500:]} {done.stderr[-800:]}")
-        return done.stdout
+    def _command(self, port: int) -> list[str]:
+        cli_has_serve = self.executable.is_file() and subprocess.run(
+            [str(self.executable), "serve", "--help"], capture_output=True, timeout=60
+        ).returncode == 0
+        if cli_has_serve:
+            return [str(self.executable), "serve", "--data-dir", str(self.data_dir),
+                    "--host", "127.0.0.1", "--port", str(port)]
+        python = self.executable.parent / "python"
+        return [str(python if python.is_file() else sys.executable), "-m", "uvicorn",
+                "--factory", "ontolabel.server.app:create_app", "--host", "127.0.0.1",
+                "--port", str(port), "--log-level", "warning"]
 
     def start(self) -> None:
-        if not self.executable.is_file():
-            raise BenchError(f"no ontolabel executable at {self.executable} (run make install)")
-        raise BenchError("ontolabel side not wired yet")
+        token = provision(self.data_dir)
+        self.headers = {"Authorization": f"Bearer {token}"}
+        port = free_port()
+        env = dict(os.environ, ONTOLABEL_DATA_DIR=str(self.data_dir))
+        with self._log.open("wb") as log:
+            self._process = subprocess.Popen(self._command(port), stdout=log,
+                                             stderr=subprocess.STDOUT, env=env, cwd=self.workdir)
+        self.root_pid = self._process.pid
+        self.base_url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + self.start_timeout_s
+        if not wait_listening(port, self.start_timeout_s):
+            raise BenchError(f"ontolabel did not listen on {port}: {self._log_tail()}")
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise BenchError(f"ontolabel exited: {self._log_tail()}")
+            me = httpx.get(f"{self.base_url}/api/auth/me", headers=self.headers, timeout=10)
+            if me.status_code == 200:
+                return
+            time.sleep(0.2)
+        raise BenchError(f"ontolabel did not accept the token: {self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        return self._log.read_text(errors="replace")[-1500:] if self._log.exists() else ""
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
@@ -66,30 +137,71 @@ class Ontolabel:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
     def create_project(self, client: httpx.Client) -> None:
-        reply = check(client.post("/api/projects", json={"name": "bench", "modality": "image",
-                                                         "ontology": ONTOLOGY}),
-                      "create project").json()
-        self.project_id = str(reply["id"])
+        body = {"name": "bench", "modality": "image", "ontology": ONTOLOGY}
+        self.project_id = str(check(client.post("/api/projects", json=body),
+                                    "create project").json()["id"])
 
     def import_tasks(self, client: httpx.Client, tasks: list[ImageTask]) -> int:
-        raise NotImplementedError
+        files = {"file": ("bench.jsonl", import_jsonl(tasks), "application/x-ndjson")}
+        reply = check(client.post(f"/api/projects/{self.project_id}/import",
+                                  params={"format": "jsonl", "errors": "fail"}, files=files),
+                      "import").json()
+        if reply.get("errors"):
+            raise BenchError(f"import reported errors: {str(reply['errors'])[:500]}")
+        return int(reply["imported"])
 
     def item_ids(self, client: httpx.Client, tasks: list[ImageTask]) -> list[str]:
-        raise NotImplementedError
+        by_name: dict[str, str] = {}
+        after: int | None = None
+        while True:
+            params = {"limit": str(IDS_PAGE)} | ({"after": str(after)} if after else {})
+            page = check(client.get(f"/api/projects/{self.project_id}/items", params=params),
+                         "list items").json()
+            for item in page["items"]:
+                by_name[item["external_id"]] = str(item["id"])
+                self._revisions[str(item["id"])] = int(item.get("revision", 0))
+            after = page["next_after"]
+            if after is None:
+                break
+        return [by_name[t.name] for t in tasks if t.name in by_name]
 
     def save(self, client: httpx.Client, item_id: str, task: ImageTask,
              boxes: list[BoxLabel]) -> None:
-        raise NotImplementedError
+        document = {"objects": [
+            {"id": f"b{k}", "class_name": b.class_name,
+             "geometry": {"kind": "box", "x1": b.x1, "y1": b.y1, "x2": b.x2, "y2": b.y2}}
+            for k, b in enumerate(boxes)
+        ]}
+        body = {"base_revision": self._revisions.get(item_id, 0), "document": document,
+                "status": "submitted"}
+        reply = check(client.put(f"/api/items/{item_id}/annotation", json=body), "save").json()
+        self._revisions[item_id] = int(reply["revision"])
 
     def list_page(self, client: httpx.Client, cursor: str | None) -> PageResult:
-        raise NotImplementedError
+        params = {"limit": "100"} | ({"after": cursor} if cursor else {})
+        page = check(client.get(f"/api/projects/{self.project_id}/items", params=params),
+                     "list page").json()
+        after = page["next_after"]
+        return PageResult(count=len(page["items"]), cursor=None if after is None else str(after))
 
     def export_request(self, fmt: str) -> tuple[str, dict[str, str]]:
         kind = {"json": "jsonl", "coco": "coco"}[fmt]
         return f"/api/projects/{self.project_id}/export", {"format": kind}
 
     def count_exported(self, fmt: str, body: bytes) -> tuple[int, int]:
-        raise NotImplementedError
+        if fmt == "json":
+            lines = [json.loads(x) for x in body.splitlines() if x.strip()]
+            records = [x for x in lines if "format" not in x]
+            objects = sum(len(a["document"]["objects"]) for r in records
+                          for a in r.get("annotations", []))
+            return len(records), objects
+        if body[:2] == b"PK":  # a zip with the COCO JSON (and possibly images) inside
+            with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                name = next(n for n in archive.namelist() if n.endswith(".json"))
+                coco = json.loads(archive.read(name))
+        else:
+            coco = json.loads(body)
+        return len(coco["images"]), len(coco["annotations"])
 
 
 class RunningOntolabel(Ontolabel):

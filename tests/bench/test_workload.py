@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 from bench.labelstudio import default_scripts_dir, unavailable_reason
+from bench.ontolabel_peer import import_jsonl
 from bench.workload import (
     BOXES_PER_SAVE,
     BoxLabel,
@@ -18,6 +19,8 @@ from bench.workload import (
     make_tasks,
     run_workload,
 )
+
+from ontolabel.formats.jsonl.lines import HeaderLine, ItemLine
 
 
 def test_tasks_are_deterministic_and_named_in_order() -> None:
@@ -116,3 +119,17 @@ def test_missing_peer_is_skipped_with_a_reason(tmp_path: Path) -> None:
         (tmp_path / script).write_text("#!/bin/bash\n")
     reason = unavailable_reason(tmp_path, tmp_path / "venv")
     assert reason is not None and "not installed" in reason
+
+
+def test_ontolabel_import_file_is_valid_canonical_jsonl() -> None:
+    # checked by ontolabel's own JSONL line models, so the bench cannot drift from the format
+    tasks = make_tasks(3)
+    lines = import_jsonl(tasks).decode().splitlines()
+    assert len(lines) == 4
+    HeaderLine.model_validate_json(lines[0])
+    for task, line in zip(tasks, lines[1:], strict=True):
+        item = ItemLine.model_validate_json(line)
+        assert item.external_id == task.name
+        info = item.media[0].info()
+        assert info is not None
+        assert (info.width, info.height, info.name) == (task.width, task.height, task.name)
