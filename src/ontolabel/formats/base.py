@@ -1,0 +1,215 @@
+"""What every format plugin is and carries: records of core types, detection, error policy.
+
+A format reads a file into a stream of ``ImportRecord`` (one item with its annotations each)
+and writes a stream of ``ExportRecord`` to a binary stream. Records hold core types only, so a
+format knows nothing of the database, and the transfer use cases know nothing of the file.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ontolabel.core.annotation import Annotation, AnnotationSource
+from ontolabel.core.item import ItemContent, MediaInfo
+from ontolabel.core.modality import GeometryKind, Modality
+from ontolabel.core.ontology import Ontology
+from ontolabel.errors import FormatError, Location, Violation
+from ontolabel.formats.violations import violations_from
+
+AnnotationStatus = Literal["draft", "submitted"]
+ErrorMode = Literal["fail", "collect"]
+
+
+@dataclass(frozen=True)
+class Detection:
+    """How sure a format is that it can read a file (0 = certainly not, 1 = certainly)."""
+
+    confidence: float
+    reason: str
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence {self.confidence} is outside 0..1")
+
+
+class ErrorPolicy:
+    """Where readers report bad records.
+
+    ``fail``: the caller reads everything first and refuses the whole file if anything was
+    reported, so the user sees every problem at once and nothing is written.
+    ``collect``: bad records are reported and skipped, good ones go on.
+    Readers behave the same in both modes (report and skip); the mode is for the caller.
+    """
+
+    def __init__(self, mode: ErrorMode = "fail") -> None:
+        if mode not in ("fail", "collect"):
+            raise ValueError(f"unknown error policy {mode!r}: use 'fail' or 'collect'")
+        self.mode: ErrorMode = mode
+        self.violations: list[Violation] = []
+
+    def report(self, message: str, location: Location) -> None:
+        self.violations.append(Violation(message, location))
+
+    def extend(self, violations: Iterable[Violation]) -> None:
+        self.violations.extend(violations)
+
+    @property
+    def failed(self) -> bool:
+        return self.mode == "fail" and bool(self.violations)
+
+    def raise_if_failed(self, what: str) -> None:
+        if self.failed:
+            n = len(self.violations)
+            raise FormatError(
+                f"{what}: {n} problem{'s' if n != 1 else ''}, nothing was imported",
+                self.violations,
+                hint="fix the file, or import with errors=collect to skip the bad records",
+            )
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """A media file an imported item refers to.
+
+    ``sha256``/``info`` are set when the file says exactly which bytes it means (canonical
+    JSONL); ``candidates`` are paths where the bytes may be found, in order of preference.
+    """
+
+    name: str
+    sha256: str | None = None
+    info: MediaInfo | None = None
+    candidates: tuple[Path, ...] = ()
+    # the size the file claims the image has (e.g. COCO width/height), checked after probing
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class AnnotationRecord:
+    """One annotator's current work on one item."""
+
+    document: Annotation
+    user: str | None = None  # None: the user who runs the import
+    status: AnnotationStatus = "submitted"
+    revision: int = 1
+    source: AnnotationSource = "human"
+
+
+@dataclass
+class ImportRecord:
+    """One item read from a file, with its annotations and where it was found."""
+
+    location: Location
+    modality: Modality
+    external_id: str | None = None
+    media: list[MediaRef] = field(default_factory=list)
+    text: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    annotations: list[AnnotationRecord] = field(default_factory=list)
+
+    def content(self, media: Sequence[MediaInfo]) -> ItemContent:
+        """The item's content once its media files are resolved (in the order of ``media``)."""
+        return ItemContent(
+            modality=self.modality, media=list(media), text=self.text, meta=self.meta
+        )
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    """One stored item, as the exporter sees it."""
+
+    item_id: int
+    external_id: str | None
+    content: ItemContent
+    annotations: list[AnnotationRecord] = field(default_factory=list)
+
+
+@dataclass
+class WriteStats:
+    items: int = 0
+    objects: int = 0
+    # what the format could not carry (e.g. a polyline in COCO), one entry each
+    skipped: list[Violation] = field(default_factory=list)
+
+
+class FormatOptions(BaseModel):
+    """Base of each format's export options (one typed model per format)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+OptionsT = TypeVar("OptionsT", bound=FormatOptions)
+
+
+class Format(ABC, Generic[OptionsT]):
+    """A registered file format. Subclasses set the class attributes and implement the rest."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    extension: ClassVar[str]  # of exported files, with the dot
+    media_type: ClassVar[str]  # of exported files
+    modalities: ClassVar[frozenset[Modality]]
+    kinds: ClassVar[frozenset[GeometryKind]]
+    options_model: type[OptionsT]
+    can_read: ClassVar[bool] = True
+    can_write: ClassVar[bool] = True
+
+    @abstractmethod
+    def detect(self, path: Path) -> Detection:
+        """Cheaply guess whether ``path`` is in this format (reads at most the file's head)."""
+
+    @abstractmethod
+    def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
+        """Yield the good records of ``path``; report every bad one to ``policy``."""
+
+    @abstractmethod
+    def write(
+        self,
+        records: Iterable[ExportRecord],
+        out: BinaryIO,
+        *,
+        ontology: Ontology,
+        options: OptionsT,
+    ) -> WriteStats:
+        """Stream ``records`` into ``out`` (never holding them all in memory)."""
+
+    def parse_options(self, options: Mapping[str, Any] | BaseModel | None) -> OptionsT:
+        """This format's options from a mapping (query string, CLI flags) or a model."""
+        if isinstance(options, self.options_model):
+            return options
+        raw = options.model_dump() if isinstance(options, BaseModel) else dict(options or {})
+        try:
+            return self.options_model.model_validate(raw)
+        except ValidationError as exc:
+            raise FormatError(
+                f"invalid options for format {self.name!r}", violations_from(exc, Location())
+            ) from exc
+
+    def lost_kinds(
+        self, modality: Modality, kinds: Iterable[GeometryKind]
+    ) -> frozenset[GeometryKind]:
+        """The geometry kinds of a project this format cannot carry (all, if not the modality)."""
+        wanted = frozenset(kinds)
+        if modality not in self.modalities:
+            return wanted
+        return wanted - self.kinds
+
+    def describe(self) -> dict[str, Any]:
+        """What ``GET /api/formats`` shows about this format."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "extension": self.extension,
+            "media_type": self.media_type,
+            "modalities": sorted(m.value for m in self.modalities),
+            "kinds": sorted(k.value for k in self.kinds),
+            "can_import": self.can_read,
+            "can_export": self.can_write,
+            "options_schema": self.options_model.model_json_schema(),
+        }

@@ -1,0 +1,102 @@
+"""COCO object detection / segmentation / keypoints, for image items."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from ontolabel.core.modality import GeometryKind, Modality
+from ontolabel.core.ontology import Ontology
+from ontolabel.formats.base import (
+    Detection,
+    ErrorPolicy,
+    ExportRecord,
+    Format,
+    ImportRecord,
+    WriteStats,
+)
+from ontolabel.formats.coco.categories import categories_of
+from ontolabel.formats.coco.options import CocoOptions
+from ontolabel.formats.coco.reader import CocoReader
+from ontolabel.formats.coco.writer import CocoWriter
+from ontolabel.formats.registry import register
+
+# detection looks at this much of the file's head and tail: COCO's top-level keys may come
+# in any order, and a large 'annotations' array can push 'images' to the end
+PEEK_BYTES = 1 << 20
+
+
+def _key(name: str) -> re.Pattern[bytes]:
+    return re.compile(rb'"' + name.encode() + rb'"\s*:\s*\[')
+
+
+IMAGES, ANNOTATIONS, CATEGORIES = _key("images"), _key("annotations"), _key("categories")
+
+
+@register
+class CocoFormat(Format[CocoOptions]):
+    name = "coco"
+    title = "COCO (instances, keypoints)"
+    extension = ".json"
+    media_type = "application/json"
+    modalities = frozenset({Modality.IMAGE})
+    kinds = frozenset(
+        {
+            GeometryKind.BOX,
+            GeometryKind.ROTATED_BOX,
+            GeometryKind.POLYGON,
+            GeometryKind.MASK,
+            GeometryKind.KEYPOINTS,
+        }
+    )
+    options_model = CocoOptions
+
+    def detect(self, path: Path) -> Detection:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(PEEK_BYTES)
+            if size > 2 * PEEK_BYTES:
+                f.seek(size - PEEK_BYTES)
+            text = head + f.read(PEEK_BYTES)
+        start = head.lstrip()[:1]
+        if start == b"[":
+            return Detection(0.0, "a JSON list (COCO results?), not a COCO dataset object")
+        if start != b"{":
+            return Detection(0.0, "not a JSON object")
+        if b"\n{" in head.strip() and head.lstrip().startswith(b'{"format"'):
+            return Detection(0.0, "a JSON-lines file, not one JSON object")
+        has = {
+            k
+            for k, pattern in (
+                ("images", IMAGES),
+                ("annotations", ANNOTATIONS),
+                ("categories", CATEGORIES),
+            )
+            if pattern.search(text)
+        }
+        if "images" not in has:
+            return Detection(0.0, "no 'images' list")
+        if has == {"images", "annotations", "categories"}:
+            return Detection(0.95, "'images', 'annotations' and 'categories' lists")
+        missing = " and ".join(sorted({"annotations", "categories"} - has))
+        return Detection(0.6, f"an 'images' list, but no {missing}")
+
+    def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
+        return CocoReader(path, policy).records()
+
+    def write(
+        self,
+        records: Iterable[ExportRecord],
+        out: BinaryIO,
+        *,
+        ontology: Ontology,
+        options: CocoOptions,
+    ) -> WriteStats:
+        info = {
+            "description": ontology.name,
+            "version": ontology.version,
+            "contributor": "ontolabel",
+        }
+        return CocoWriter(out, categories_of(ontology), options, info).write(records)

@@ -1,0 +1,282 @@
+"""Reading a COCO instances / keypoints file into import records, one per image.
+
+A COCO file is one JSON document, so it is parsed whole (as every COCO tool does); records
+are then produced image by image. Every bad category, image or annotation is reported with
+its JSON path (``annotations[12].segmentation[0]``) and the image's file name; an image with
+any bad annotation is skipped as a whole, so an item is never imported half-labelled.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ontolabel.core.annotation import Annotation, AnnotationObject
+from ontolabel.core.geometry import Box, Keypoints, Mask, Polygon, Tag
+from ontolabel.core.modality import Modality
+from ontolabel.errors import FormatError, Location
+from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
+from ontolabel.formats.coco.shapes import (
+    ShapeError,
+    read_bbox,
+    read_keypoints,
+    read_polygon_segmentation,
+    read_rle_segmentation,
+)
+
+
+@dataclass(frozen=True)
+class _Category:
+    name: str
+    keypoints: list[str] | None
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _load(path: Path) -> dict[str, Any]:
+    at = Location(file=path.name)
+    try:
+        data = json.loads(path.read_bytes())
+    except UnicodeDecodeError as exc:
+        raise FormatError("not UTF-8 text", location=at) from exc
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            f"not valid JSON: {exc.msg} (column {exc.colno})",
+            location=Location(file=path.name, line=exc.lineno),
+        ) from exc
+    if isinstance(data, list):
+        raise FormatError(
+            "this is a COCO results list (detections), not a dataset with images and categories",
+            location=at,
+        )
+    if not isinstance(data, dict) or not isinstance(data.get("images"), list):
+        raise FormatError("a COCO file is a JSON object with an 'images' list", location=at)
+    return data
+
+
+def media_candidates(path: Path, file_name: str) -> tuple[Path, ...]:
+    """Where the images of a COCO file usually are, relative to the JSON file."""
+    here, up = path.parent, path.parent.parent
+    # instances_train2017.json -> train2017: the image folder of that subset
+    subset = path.stem.rsplit("_", 1)[-1]
+    return (
+        here / file_name,
+        here / "images" / file_name,
+        up / "images" / subset / file_name,
+        up / "images" / file_name,
+        up / subset / file_name,
+    )
+
+
+class CocoReader:
+    def __init__(self, path: Path, policy: ErrorPolicy):
+        self.path = path
+        self.file = path.name
+        self.policy = policy
+
+    def _report(self, message: str, path: str, item: str | None = None) -> None:
+        self.policy.report(message, Location(file=self.file, item=item, path=path))
+
+    def records(self) -> Iterator[ImportRecord]:
+        data = _load(self.path)
+        categories = self._categories(data.get("categories", []))
+        annotations = data.get("annotations", [])
+        if not isinstance(annotations, list):
+            raise FormatError(
+                "'annotations' must be a list",
+                location=Location(file=self.file, path="annotations"),
+            )
+        images: dict[int, tuple[int, dict[str, Any]]] = {}
+        for index, image in enumerate(data["images"]):
+            where = f"images[{index}]"
+            if not isinstance(image, dict) or not _is_int(image.get("id")):
+                self._report("an image needs an integer 'id'", where)
+            elif not isinstance(image.get("file_name"), str) or not image["file_name"]:
+                self._report("an image needs a 'file_name'", where)
+            elif image["id"] in images:
+                self._report(
+                    f"image id {image['id']} repeats images[{images[image['id']][0]}]", where
+                )
+            else:
+                images[image["id"]] = (index, image)
+        by_image: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+        for index, ann in enumerate(annotations):
+            where = f"annotations[{index}]"
+            if not isinstance(ann, dict):
+                self._report("an annotation must be an object", where)
+            elif ann.get("image_id") not in images:
+                self._report(
+                    f"image_id {ann.get('image_id')!r} is not an image of this file", where
+                )
+            else:
+                by_image.setdefault(ann["image_id"], []).append((index, ann))
+        for image_id, (index, image) in images.items():
+            record = self._record(index, image, by_image.get(image_id, []), categories)
+            if record is not None:
+                yield record
+
+    def _categories(self, raw: object) -> dict[int, _Category]:
+        if not isinstance(raw, list):
+            raise FormatError(
+                "'categories' must be a list", location=Location(file=self.file, path="categories")
+            )
+        found: dict[int, _Category] = {}
+        for index, cat in enumerate(raw):
+            where = f"categories[{index}]"
+            if (
+                not isinstance(cat, dict)
+                or not _is_int(cat.get("id"))
+                or not isinstance(cat.get("name"), str)
+            ):
+                self._report("a category needs an integer 'id' and a 'name'", where)
+                continue
+            names = cat.get("keypoints")
+            if names is not None and not (
+                isinstance(names, list) and all(isinstance(n, str) for n in names)
+            ):
+                self._report("category keypoints must be a list of names", f"{where}.keypoints")
+                continue
+            if cat["id"] in found:
+                self._report(f"category id {cat['id']} is used twice", where)
+                continue
+            found[cat["id"]] = _Category(cat["name"], names)
+        return found
+
+    def _record(
+        self,
+        index: int,
+        image: dict[str, Any],
+        anns: list[tuple[int, dict[str, Any]]],
+        categories: dict[int, _Category],
+    ) -> ImportRecord | None:
+        name: str = image["file_name"]
+        width, height = image.get("width"), image.get("height")
+        ok = True
+        for key, value in (("width", width), ("height", height)):
+            if value is not None and not (_is_int(value) and value > 0):
+                self._report(
+                    f"image {key} must be a positive integer, got {value!r}",
+                    f"images[{index}].{key}",
+                    name,
+                )
+                ok = False
+        objects: list[AnnotationObject] = []
+        scored = False
+        used_ids: set[str] = set()
+        for ann_index, ann in anns:
+            found = self._objects(ann_index, ann, categories, name, used_ids)
+            if found is None:
+                ok = False
+                continue
+            for obj in found:
+                used_ids.add(obj.id)
+                scored = scored or obj.score is not None
+                objects.append(obj)
+        if not ok:
+            return None
+        return ImportRecord(
+            location=Location(file=self.file, item=name, path=f"images[{index}]"),
+            modality=Modality.IMAGE,
+            external_id=name,
+            media=[
+                MediaRef(
+                    name=name,
+                    candidates=media_candidates(self.path, name),
+                    width=width if _is_int(width) else None,
+                    height=height if _is_int(height) else None,
+                )
+            ],
+            annotations=[
+                AnnotationRecord(
+                    document=Annotation(objects=objects),
+                    status="submitted",
+                    source="model" if scored else "human",
+                )
+            ]
+            if objects
+            else [],
+        )
+
+    def _objects(
+        self,
+        index: int,
+        ann: dict[str, Any],
+        categories: dict[int, _Category],
+        item: str,
+        used_ids: set[str],
+    ) -> list[AnnotationObject] | None:
+        """The objects of one COCO annotation: its shape, and its keypoints as a second object
+        when it has both (a person's outline and skeleton), so neither is lost."""
+        where = f"annotations[{index}]"
+        category = categories.get(ann.get("category_id"))  # type: ignore[arg-type]
+        if category is None:
+            self._report(
+                f"category_id {ann.get('category_id')!r} is not a category of this file",
+                where,
+                item,
+            )
+            return None
+        try:
+            geometries = self._geometries(ann, category)
+        except ShapeError as exc:
+            self._report(str(exc), f"{where}.{exc.path}", item)
+            return None
+        raw_id = ann.get("id")
+        base_id = str(raw_id) if _is_int(raw_id) or isinstance(raw_id, str) else str(index + 1)
+        attributes = ann.get("attributes", {})
+        if not isinstance(attributes, dict):
+            self._report("attributes must be an object", f"{where}.attributes", item)
+            return None
+        track_id = ann.get("track_id")
+        objects: list[AnnotationObject] = []
+        for suffix, geometry in geometries:
+            object_id = base_id + suffix
+            if object_id in used_ids:
+                self._report(
+                    f"annotation id {object_id} repeats within image {item!r}", f"{where}.id", item
+                )
+                return None
+            try:
+                objects.append(
+                    AnnotationObject(
+                        id=object_id,
+                        class_name=category.name,
+                        geometry=geometry,
+                        attributes=attributes,
+                        track_id=None if track_id is None else str(track_id),
+                        score=ann.get("score"),
+                    )
+                )
+            except ValueError as exc:  # pydantic: attribute values or score of the wrong type
+                self._report(f"cannot read the annotation: {exc}", where, item)
+                return None
+        return objects
+
+    def _geometries(
+        self, ann: dict[str, Any], category: _Category
+    ) -> list[tuple[str, Box | Polygon | Mask | Keypoints | Tag]]:
+        box = read_bbox(ann["bbox"]) if "bbox" in ann else None
+        found: list[tuple[str, Box | Polygon | Mask | Keypoints | Tag]] = []
+        segmentation = ann.get("segmentation")
+        if isinstance(segmentation, list) and segmentation:
+            found.append(("", read_polygon_segmentation(segmentation, box)))
+        elif isinstance(segmentation, dict):
+            found.append(("", read_rle_segmentation(segmentation)))
+        elif segmentation not in (None, []):
+            raise ShapeError(
+                "segmentation must be a list of polygons or an RLE object", "segmentation"
+            )
+        points = ann.get("keypoints")
+        if points:
+            # files whose categories name no keypoints still number them: 1, 2, 3, ...
+            names = category.keypoints or [str(i + 1) for i in range(len(points) // 3)]
+            found.append((":keypoints" if found else "", read_keypoints(points, names)))
+        if not found:
+            # no shape at all: an image-level label (as in COCO "labels" files)
+            found.append(("", box if box is not None else Tag()))
+        return found

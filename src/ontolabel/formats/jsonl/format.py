@@ -1,0 +1,225 @@
+"""Canonical JSONL: ontolabel's lossless format (export, then import, gives the same data)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from pydantic import ValidationError
+
+from ontolabel.core.modality import GeometryKind, Modality
+from ontolabel.core.ontology import Ontology
+from ontolabel.errors import FormatError, Location
+from ontolabel.formats.base import (
+    AnnotationRecord,
+    Detection,
+    ErrorPolicy,
+    ExportRecord,
+    Format,
+    ImportRecord,
+    MediaRef,
+    WriteStats,
+)
+from ontolabel.formats.jsonl.lines import FORMAT_TAG, VERSION, HeaderLine, ItemLine, MediaLine
+from ontolabel.formats.registry import register
+from ontolabel.formats.selection import SelectionOptions
+from ontolabel.formats.violations import violations_from
+
+# detection reads this much of the file's head: enough for a header with a large ontology
+HEAD_BYTES = 1 << 20
+
+
+class JsonlOptions(SelectionOptions):
+    """Canonical JSONL export options (the defaults export everything, losslessly)."""
+
+
+def dumps_line(obj: Any) -> bytes:
+    """One JSON line, byte-stable: same data, same bytes (the golden round trip relies on it)."""
+    return (
+        json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+    ).encode()
+
+
+def ontology_document(ontology: Ontology) -> dict[str, Any]:
+    return ontology.document()
+
+
+@register
+class JsonlFormat(Format[JsonlOptions]):
+    name = "jsonl"
+    title = "ontolabel canonical JSONL (lossless)"
+    extension = ".jsonl"
+    media_type = "application/x-ndjson"
+    modalities = frozenset(Modality)
+    kinds = frozenset(GeometryKind)
+    options_model = JsonlOptions
+
+    # -- detection -------------------------------------------------------------------------
+
+    def detect(self, path: Path) -> Detection:
+        with path.open("rb") as f:
+            head = f.read(HEAD_BYTES)
+        first = next((ln for ln in head.split(b"\n") if ln.strip()), b"")
+        if not first:
+            return Detection(0.0, "the file is empty")
+        try:
+            obj = json.loads(first)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            if b"\n" not in head.strip() and len(head) == HEAD_BYTES:
+                return Detection(0.0, "the first line is over 1 MB and not JSON")
+            return Detection(0.0, "the first line is not a JSON object")
+        if not isinstance(obj, dict):
+            return Detection(0.0, f"the first line is a JSON {type(obj).__name__}, not an object")
+        if obj.get("format") == FORMAT_TAG:
+            return Detection(1.0, f"header line says {FORMAT_TAG}")
+        if "modality" in obj and ("media" in obj or "text" in obj or "annotations" in obj):
+            return Detection(0.7, "item lines without a header")
+        return Detection(0.0, "no ontolabel.jsonl header and no item line")
+
+    # -- import ----------------------------------------------------------------------------
+
+    def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
+        seen: dict[str, int] = {}
+        first = True
+        with path.open("rb") as f:
+            for lineno, raw in enumerate(f, start=1):
+                if not raw.strip():
+                    continue
+                at = Location(file=path.name, line=lineno)
+                is_first, first = first, False
+                try:
+                    obj = json.loads(raw)
+                except UnicodeDecodeError:
+                    policy.report("not UTF-8 text", at)
+                    continue
+                except json.JSONDecodeError as exc:
+                    policy.report(f"not valid JSON: {exc.msg} at column {exc.colno}", at)
+                    continue
+                if not isinstance(obj, dict):
+                    policy.report(f"a line must be a JSON object, not a {type(obj).__name__}", at)
+                    continue
+                if "format" in obj:
+                    self._check_header(obj, at, is_first)
+                    continue
+                record = self._record(obj, at, path, policy)
+                if record is None:
+                    continue
+                if record.external_id is not None:
+                    if record.external_id in seen:
+                        first_line = seen[record.external_id]
+                        policy.report(
+                            f"external_id {record.external_id!r} repeats line {first_line}",
+                            Location(file=at.file, line=lineno, item=record.external_id),
+                        )
+                        continue
+                    seen[record.external_id] = lineno
+                yield record
+
+    def _check_header(self, obj: dict[str, Any], at: Location, is_first: bool) -> None:
+        # a bad header makes every line doubtful, so it stops the import in either mode
+        if not is_first:
+            raise FormatError("the header line must be the first line", location=at)
+        try:
+            header = HeaderLine.model_validate(obj)
+        except ValidationError as exc:
+            raise FormatError("bad header line", violations_from(exc, at), location=at) from exc
+        if header.version > VERSION:
+            raise FormatError(
+                f"{FORMAT_TAG} version {header.version} is newer than ontolabel reads ({VERSION})",
+                location=at,
+                hint="upgrade ontolabel",
+            )
+
+    def _record(
+        self, obj: dict[str, Any], at: Location, path: Path, policy: ErrorPolicy
+    ) -> ImportRecord | None:
+        item = obj.get("external_id") if isinstance(obj.get("external_id"), str) else None
+        at = Location(file=at.file, line=at.line, item=item)
+        try:
+            line = ItemLine.model_validate(obj)
+        except ValidationError as exc:
+            policy.extend(violations_from(exc, at))
+            return None
+        return ImportRecord(
+            location=at,
+            modality=line.modality,
+            external_id=line.external_id,
+            media=[_media_ref(m, path.parent) for m in line.media],
+            text=line.text,
+            meta=line.meta,
+            annotations=[
+                AnnotationRecord(
+                    document=a.document,
+                    user=a.user,
+                    status=a.status,
+                    revision=a.revision,
+                    source=a.source,
+                )
+                for a in line.annotations
+            ],
+        )
+
+    # -- export ----------------------------------------------------------------------------
+
+    def write(
+        self,
+        records: Iterable[ExportRecord],
+        out: BinaryIO,
+        *,
+        ontology: Ontology,
+        options: JsonlOptions,
+    ) -> WriteStats:
+        stats = WriteStats()
+        out.write(
+            dumps_line(
+                {"format": FORMAT_TAG, "version": VERSION, "ontology": ontology_document(ontology)}
+            )
+        )
+        for record in records:
+            annotations = options.select(record.annotations)
+            content = record.content
+            out.write(
+                dumps_line(
+                    {
+                        "external_id": record.external_id,
+                        "modality": content.modality.value,
+                        "text": content.text,
+                        "meta": content.meta,
+                        "media": [m.model_dump(mode="json") for m in content.media],
+                        "annotations": [
+                            {
+                                "user": a.user,
+                                "status": a.status,
+                                "revision": a.revision,
+                                "source": a.source,
+                                "document": a.document.model_dump(mode="json"),
+                            }
+                            for a in annotations
+                        ],
+                    }
+                )
+            )
+            stats.items += 1
+            stats.objects += sum(len(a.document.objects) for a in annotations)
+        return stats
+
+
+def _media_ref(line: MediaLine, base: Path) -> MediaRef:
+    candidates: list[Path] = []
+    if line.path:
+        candidates.append(base / line.path)
+    if line.sha256:
+        # an export folder may keep its media content-addressed beside the JSONL file
+        candidates.append(base / "media" / line.sha256)
+    candidates.append(base / line.name)
+    info = line.info()
+    return MediaRef(
+        name=line.name,
+        sha256=line.sha256,
+        info=info,
+        candidates=tuple(candidates),
+        width=info.width if info else None,
+        height=info.height if info else None,
+    )

@@ -1,0 +1,79 @@
+"""The lines of a canonical JSONL file: one header, then one item per line.
+
+```
+{"format": "ontolabel.jsonl", "version": 1, "ontology": {...}}
+{"external_id": "a", "modality": "image", "text": null, "meta": {}, "media": [MediaInfo],
+ "annotations": [{"user": "ana", "status": "submitted", "revision": 2, "source": "human",
+                  "document": Annotation}]}
+```
+
+A media entry written by ontolabel is a full ``MediaInfo`` (sha256 names the bytes exactly).
+A hand-written file may give only ``name`` and/or ``path`` (relative to the JSONL file).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ontolabel.core.annotation import Annotation, AnnotationSource
+from ontolabel.core.item import MediaInfo
+from ontolabel.core.modality import Modality
+
+FORMAT_TAG = "ontolabel.jsonl"
+VERSION = 1
+
+
+class HeaderLine(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["ontolabel.jsonl"]
+    version: int = Field(ge=1)
+    ontology: dict[str, Any] | None = None
+
+
+class MediaLine(BaseModel):
+    """A media entry: a full ``MediaInfo`` (as ontolabel writes it), or a name and a path."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    path: str | None = None
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+    @model_validator(mode="after")
+    def _probed_fields_form_a_media_info(self) -> MediaLine:
+        # any probed field (mime, size, width, ...) means the entry claims to be a MediaInfo:
+        # check all of it now, so a typo is an error and not silently dropped information
+        if self.model_extra:
+            MediaInfo.model_validate(self._info_fields())
+        return self
+
+    def _info_fields(self) -> dict[str, Any]:
+        return {"name": self.name, "sha256": self.sha256, **(self.model_extra or {})}
+
+    def info(self) -> MediaInfo | None:
+        """The full ``MediaInfo`` when the entry carries one."""
+        return MediaInfo.model_validate(self._info_fields()) if self.model_extra else None
+
+
+class AnnotationLine(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user: str | None = None
+    status: Literal["draft", "submitted"] = "submitted"
+    revision: int = Field(default=1, ge=1)
+    source: AnnotationSource = "human"
+    document: Annotation
+
+
+class ItemLine(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: str | None = None
+    modality: Modality
+    text: str | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+    media: list[MediaLine] = Field(default_factory=list)
+    annotations: list[AnnotationLine] = Field(default_factory=list)

@@ -1,0 +1,100 @@
+"""The format registry: formats by name, which ones fit a project, and auto-detection.
+
+Built-in formats are sub-packages listed in ``BUILTIN``; third-party formats register through
+the ``ontolabel.formats`` entry-point group (each entry point names a ``Format`` subclass).
+Both are loaded on first use, so importing the registry stays cheap and free of cycles.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from ontolabel.core.modality import GeometryKind, Modality
+from ontolabel.errors import FormatError, Location, NotFound, Violation
+from ontolabel.formats.base import Detection, Format
+
+BUILTIN = ("ontolabel.formats.jsonl", "ontolabel.formats.coco")
+ENTRY_POINT_GROUP = "ontolabel.formats"
+# below this, a detection is a refusal: auto-detection never guesses on weak evidence
+MIN_CONFIDENCE = 0.5
+
+_formats: dict[str, Format[Any]] = {}
+_loaded = False
+
+
+def register(fmt: type[Format[Any]]) -> type[Format[Any]]:
+    """Class decorator: make ``fmt`` available under ``fmt.name``."""
+    existing = _formats.get(fmt.name)
+    if existing is not None and type(existing) is not fmt:
+        raise ValueError(f"format name {fmt.name!r} is taken by {type(existing).__qualname__}")
+    _formats[fmt.name] = fmt()
+    return fmt
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for module in BUILTIN:
+        importlib.import_module(module)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        plugin = ep.load()
+        if plugin.name not in _formats:
+            register(plugin)
+
+
+def all_formats() -> list[Format[Any]]:
+    _load()
+    return sorted(_formats.values(), key=lambda f: f.name)
+
+
+def get_format(name: str) -> Format[Any]:
+    _load()
+    try:
+        return _formats[name]
+    except KeyError:
+        known = ", ".join(sorted(_formats))
+        raise NotFound(f"unknown format {name!r}", hint=f"known formats: {known}") from None
+
+
+def formats_for(
+    modality: Modality, kinds: Iterable[GeometryKind], *, writable: bool = True
+) -> list[Format[Any]]:
+    """The formats that carry ``modality`` and every one of ``kinds`` (the project's kinds)."""
+    wanted = frozenset(kinds)
+    return [
+        f
+        for f in all_formats()
+        if (f.can_write if writable else f.can_read) and not f.lost_kinds(modality, wanted)
+    ]
+
+
+def detect_all(path: Path) -> list[tuple[Format[Any], Detection]]:
+    """Every readable format's verdict on ``path``, most confident first."""
+    verdicts: list[tuple[Format[Any], Detection]] = []
+    for fmt in all_formats():
+        if fmt.can_read:
+            try:
+                verdicts.append((fmt, fmt.detect(path)))
+            except OSError as exc:
+                verdicts.append((fmt, Detection(0.0, f"cannot read the file: {exc}")))
+    verdicts.sort(key=lambda fv: (-fv[1].confidence, fv[0].name))
+    return verdicts
+
+
+def detect_format(path: Path) -> Format[Any]:
+    """The format that reads ``path`` best, or a ``FormatError`` saying why each one refused."""
+    verdicts = detect_all(path)
+    if verdicts and verdicts[0][1].confidence >= MIN_CONFIDENCE:
+        return verdicts[0][0]
+    raise FormatError(
+        f"cannot tell the format of {path.name}",
+        [Violation(f"{fmt.name}: {d.reason}", Location(file=str(path))) for fmt, d in verdicts],
+        location=Location(file=str(path)),
+        hint="name the format explicitly",
+    )
