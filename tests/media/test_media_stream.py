@@ -12,7 +12,7 @@ import pytest
 
 from ontolabel.core.modality import Modality
 from ontolabel.errors import MediaError
-from ontolabel.media import probe, waveform_peaks
+from ontolabel.media import probe, video_frames, waveform_peaks
 
 
 def test_bikes_mp4(bikes_mp4: Path) -> None:
@@ -139,3 +139,16 @@ def test_truncated_video_is_a_media_error(bikes_mp4: Path, tmp_path: Path) -> No
     with pytest.raises(MediaError) as caught:
         probe(path, "cut.mp4")
     assert caught.value.location.file == "cut.mp4"
+
+
+def test_video_frames_by_index(tmp_path: Path) -> None:
+    path = tmp_path / "grey.mp4"
+    _write_video(path, Fraction(25, 1), 10)
+    frames = video_frames(path, [0, 3, 9])
+    assert sorted(frames) == [0, 3, 9]
+    for index, rgb in frames.items():
+        assert rgb.shape == (48, 64, 3) and rgb.dtype == np.uint8
+        # each frame was filled with grey level 20 * index (lossy codec: a few levels off)
+        assert abs(float(rgb.mean()) - 20 * index) < 6
+    with pytest.raises(MediaError, match="no frame 10"):
+        video_frames(path, [10])

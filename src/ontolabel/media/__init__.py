@@ -5,6 +5,7 @@ Depends on ``ontolabel.core`` only. Storage calls ``probe`` for every file it ke
 ``render_display`` and ``waveform_peaks`` for what the browser shows.
 """
 
+from ontolabel.media.frames import video_frames
 from ontolabel.media.image import normalize_image
 from ontolabel.media.limits import DEFAULT_LIMITS, MediaLimits
 from ontolabel.media.pointcloud import load_points, write_pcd_binary
@@ -20,6 +21,7 @@ __all__ = [
     "normalize_image",
     "probe",
     "render_display",
+    "video_frames",
     "waveform_peaks",
     "write_pcd_binary",
 ]
