@@ -1,0 +1,24 @@
+/** Routes with real URLs; everything but the login page needs a signed-in user. */
+import { BrowserRouter, Route, Routes } from "react-router";
+import { AuthProvider, RequireAuth } from "./state/auth";
+import { ItemPage } from "./pages/ItemPage";
+import { LoginPage } from "./pages/LoginPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { ProjectPage } from "./pages/ProjectPage";
+import { ProjectsPage } from "./pages/ProjectsPage";
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <AuthProvider>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="/" element={<RequireAuth><ProjectsPage /></RequireAuth>} />
+          <Route path="/projects/:projectId" element={<RequireAuth><ProjectPage /></RequireAuth>} />
+          <Route path="/items/:itemId" element={<RequireAuth><ItemPage /></RequireAuth>} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </AuthProvider>
+    </BrowserRouter>
+  );
+}

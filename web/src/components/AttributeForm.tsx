@@ -1,0 +1,195 @@
+/**
+ * A form generated from the ontology's attribute definitions: enum (select), multi-enum
+ * (checkboxes), bool, int/float with unit and range, text, date. Problems show inline under
+ * each field as the user types.
+ */
+import { useEffect, useId, useState } from "react";
+import type { AttributeValue } from "../domain/annotation";
+import { attributeError, type AttributeDef } from "../domain/ontology";
+
+interface Props {
+  defs: readonly AttributeDef[];
+  values: Readonly<Record<string, AttributeValue>>;
+  onChange: (name: string, value: AttributeValue | undefined) => void;
+  serverErrors?: Readonly<Record<string, string>>;
+}
+
+export function AttributeForm({ defs, values, onChange, serverErrors = {} }: Props) {
+  if (defs.length === 0) return <p className="muted">No attributes for this class.</p>;
+  return (
+    <div className="attr-form">
+      {defs.map((d) => (
+        <AttributeField
+          key={d.name}
+          def={d}
+          value={values[d.name]}
+          onChange={(v) => onChange(d.name, v)}
+          serverError={serverErrors[d.name]}
+        />
+      ))}
+    </div>
+  );
+}
+
+function rangeHint(d: AttributeDef): string | null {
+  const unit = d.unit ? ` ${d.unit}` : "";
+  if (d.min !== null && d.max !== null) return `${d.min}–${d.max}${unit}`;
+  if (d.min !== null) return `≥ ${d.min}${unit}`;
+  if (d.max !== null) return `≤ ${d.max}${unit}`;
+  return d.unit;
+}
+
+interface FieldProps {
+  def: AttributeDef;
+  value: AttributeValue | undefined;
+  onChange: (v: AttributeValue | undefined) => void;
+  serverError?: string;
+}
+
+function AttributeField({ def, value, onChange, serverError }: FieldProps) {
+  const id = useId();
+  const errId = `${id}-err`;
+  // a number being typed ("-", "1.") is kept here until it parses
+  const [draft, setDraft] = useState<string | null>(null);
+  useEffect(() => setDraft(null), [value]);
+  const localError = draft !== null && draft.trim() !== "" && !Number.isFinite(Number(draft)) ? "Must be a number" : null;
+  const error = localError ?? attributeError(def, value) ?? serverError ?? null;
+  const label = (
+    <>
+      {def.name}
+      {def.required && <span className="req" aria-hidden="true"> *</span>}
+    </>
+  );
+  const described = error ? { "aria-describedby": errId, "aria-invalid": true } : {};
+  let control: React.ReactNode;
+
+  switch (def.type) {
+    case "enum":
+      control = (
+        <select
+          id={id}
+          className="input"
+          value={typeof value === "string" ? value : ""}
+          onChange={(e) => onChange(e.target.value || undefined)}
+          {...described}
+        >
+          <option value="">—</option>
+          {def.values.map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </select>
+      );
+      break;
+    case "multi_enum": {
+      const chosen = Array.isArray(value) ? value : [];
+      return (
+        <fieldset className="field" {...described}>
+          <legend className="field-label">{label}</legend>
+          <div className="checks">
+            {def.values.map((v) => (
+              <label key={v} className="check">
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(v)}
+                  onChange={(e) => {
+                    const next = e.target.checked ? [...chosen, v] : chosen.filter((x) => x !== v);
+                    onChange(next.length ? def.values.filter((x) => next.includes(x)) : undefined);
+                  }}
+                />
+                {v}
+              </label>
+            ))}
+          </div>
+          {error && <p className="field-error" id={errId} role="alert">{error}</p>}
+        </fieldset>
+      );
+    }
+    case "bool":
+      return (
+        <div className="field">
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={value === true}
+              onChange={(e) => onChange(e.target.checked)}
+              {...described}
+            />
+            {label}
+          </label>
+          {error && <p className="field-error" id={errId} role="alert">{error}</p>}
+        </div>
+      );
+    case "int":
+    case "float": {
+      const hint = rangeHint(def);
+      control = (
+        <div className="with-unit">
+          <input
+            id={id}
+            className="input"
+            type="number"
+            inputMode={def.type === "int" ? "numeric" : "decimal"}
+            step={def.type === "int" ? 1 : "any"}
+            min={def.min ?? undefined}
+            max={def.max ?? undefined}
+            value={draft ?? (typeof value === "number" ? String(value) : "")}
+            onChange={(e) => {
+              const text = e.target.value;
+              setDraft(text);
+              if (text.trim() === "") onChange(undefined);
+              else if (Number.isFinite(Number(text))) onChange(Number(text));
+            }}
+            {...described}
+          />
+          {def.unit && <span className="unit">{def.unit}</span>}
+        </div>
+      );
+      return (
+        <div className="field">
+          <label className="field-label" htmlFor={id}>
+            {label}
+            {hint && <span className="hint"> ({hint})</span>}
+          </label>
+          {control}
+          {error && <p className="field-error" id={errId} role="alert">{error}</p>}
+        </div>
+      );
+    }
+    case "date":
+      control = (
+        <input
+          id={id}
+          className="input"
+          type="date"
+          value={typeof value === "string" ? value : ""}
+          onChange={(e) => onChange(e.target.value || undefined)}
+          {...described}
+        />
+      );
+      break;
+    case "text":
+      control = (
+        <input
+          id={id}
+          className="input"
+          type="text"
+          value={typeof value === "string" ? value : ""}
+          onChange={(e) => onChange(e.target.value || undefined)}
+          {...described}
+        />
+      );
+      break;
+  }
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      {control}
+      {def.description && <p className="hint">{def.description}</p>}
+      {error && <p className="field-error" id={errId} role="alert">{error}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+/** The save state, always visible: saved / unsaved / saving / conflict / invalid / error. */
+import type { SaveState } from "../state/useAnnotationSession";
+
+const TEXT: Record<SaveState["kind"], string> = {
+  loading: "Loading…",
+  saved: "Saved",
+  unsaved: "Unsaved changes",
+  saving: "Saving…",
+  conflict: "Conflict",
+  invalid: "Not saved: invalid",
+  error: "Not saved",
+};
+
+export function SaveIndicator({ state }: { state: SaveState }) {
+  const title =
+    state.kind === "saved" && state.at
+      ? `Saved at ${state.at.toLocaleTimeString()}`
+      : state.kind === "error" || state.kind === "invalid"
+        ? state.message
+        : TEXT[state.kind];
+  return (
+    <span className={`save-state save-${state.kind}`} role="status" aria-live="polite" title={title}>
+      <span className="dot" aria-hidden="true" />
+      {TEXT[state.kind]}
+    </span>
+  );
+}
