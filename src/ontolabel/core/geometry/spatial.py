@@ -77,7 +77,8 @@ def points_in_cuboid(cuboid: Cuboid, points: Points3) -> npt.NDArray[np.bool_]:
     """Which of the N×3 points lie inside the cuboid (boundary included)."""
     pts = np.asarray(points, dtype=np.float64).reshape(-1, 3)
     local = (pts - np.array([cuboid.x, cuboid.y, cuboid.z])) @ _rotation_z(cuboid.yaw)
-    half = np.array([cuboid.length, cuboid.width, cuboid.height]) / 2
+    # A nanometre of slack keeps points on the faces inside despite rotation rounding.
+    half = np.array([cuboid.length, cuboid.width, cuboid.height]) / 2 + 1e-9
     inside: npt.NDArray[np.bool_] = np.all(np.abs(local) <= half, axis=1)
     return inside
 
