@@ -14,7 +14,7 @@ from pycocotools.coco import COCO
 from tests.conftest import IMAGE_ONTOLOGY, PASSWORD, TEXT_ONTOLOGY
 
 from ontolabel.core.annotation import Annotation, AnnotationObject
-from ontolabel.core.geometry import Span
+from ontolabel.core.geometry import Box, Span
 from ontolabel.errors import Forbidden, FormatError
 from ontolabel.services import annotations, items, projects, transfer, users
 from ontolabel.services.users import UserInfo
@@ -420,3 +420,58 @@ def test_corpus_coco_instances_import_with_their_images(
         # 10-high image) covers x 0..2 and y 0..10: the bbox is computed from the mask
         (2, [0, 0, 2, 10], 20),
     ]
+
+
+def test_coco_labels_attach_to_images_already_in_the_project(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    # the usual path: upload the images, then import labels made elsewhere (an upload,
+    # spooled in the workspace, so matched by file name and never read from disk)
+    coco = coco_folder(tmp_path / "dataset")
+    pid = new_project(workspace, owner, "Street", "image", IMAGE_ONTOLOGY)
+    uploaded = items.add_media_items(
+        workspace,
+        pid,
+        [(n, tmp_path / "dataset" / "images" / "val" / n) for n in ("a.jpg", "b.jpg")],
+        user_id=owner.id,
+    )
+    spooled = workspace.tmp_dir / "upload-77.json"
+    spooled.write_bytes(coco.read_bytes())
+    report = transfer.import_file(
+        workspace, pid, spooled, user_id=owner.id, display_name="coco.json"
+    )
+    assert (report.imported, report.existing, report.updated, report.violations) == (0, 2, 2, [])
+    state = annotations.get_annotation(workspace, uploaded[0].id, user_id=owner.id)
+    assert (state.revision, state.status) == (1, "submitted")
+    assert [o.geometry.kind for o in state.document.objects] == ["box", "polygon"]
+    # the same labels again change nothing: no new revision
+    again = transfer.import_file(workspace, pid, spooled, user_id=owner.id)
+    assert (again.existing, again.updated) == (2, 0)
+    assert len(annotations.list_revisions(workspace, uploaded[0].id, user_id=owner.id)) == 1
+    # edited labels become a new revision, the old one stays in the history
+    data = json.loads(coco.read_text())
+    data["annotations"][0]["bbox"] = [3, 3, 10, 5]
+    spooled.write_text(json.dumps(data))
+    edited = transfer.import_file(workspace, pid, spooled, user_id=owner.id)
+    assert edited.updated == 1
+    state = annotations.get_annotation(workspace, uploaded[0].id, user_id=owner.id)
+    assert state.revision == 2 and state.document.objects[0].geometry == Box(
+        x1=3, y1=3, x2=13, y2=8
+    )
+
+
+def test_labels_for_a_file_name_held_by_two_items_are_refused(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    coco = coco_folder(tmp_path / "dataset")
+    pid = new_project(workspace, owner, "Street", "image", IMAGE_ONTOLOGY)
+    a = tmp_path / "dataset" / "images" / "val" / "a.jpg"
+    items.add_media_items(workspace, pid, [("a.jpg", a), ("a.jpg", a)], user_id=owner.id)
+    spooled = workspace.tmp_dir / "upload-78.json"
+    spooled.write_bytes(coco.read_bytes())
+    with pytest.raises(FormatError) as err:
+        transfer.import_file(workspace, pid, spooled, user_id=owner.id)
+    messages = {(v.location.item, v.message) for v in err.value.violations}
+    assert ("a.jpg", "2 items of the project have a file named 'a.jpg'") in messages
+    # b.jpg is neither in the project nor reachable from an upload
+    assert any(item == "b.jpg" and "not found" in m for item, m in messages)

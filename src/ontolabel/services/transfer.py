@@ -14,14 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from pydantic import BaseModel
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
 
-from ontolabel.core.item import MediaInfo
+from ontolabel.core.item import ItemContent, MediaInfo
 from ontolabel.core.modality import Modality
+from ontolabel.core.ontology import Ontology
 from ontolabel.errors import FormatError, Location, MediaError, OntolabelError, Violation
 from ontolabel.formats import (
     AnnotationRecord,
@@ -35,6 +38,7 @@ from ontolabel.formats import (
     get_format,
 )
 from ontolabel.formats.base import ErrorMode
+from ontolabel.services import annotations as annotating
 from ontolabel.services import items, projects, users
 from ontolabel.services.access import Role
 from ontolabel.services.items import NewAnnotation, NewItem
@@ -52,13 +56,16 @@ from ontolabel.storage.tables import (
 # progress(done, total): records read (import) or items written (export); total when known
 Progress = Callable[[int, int | None], None]
 EXPORT_PAGE = 500
+# records looked up together for items the project already has
+LOOKUP_CHUNK = 500
 
 
 @dataclass
 class ImportReport:
     imported: int = 0  # items created
-    skipped: int = 0  # bad records left out (collect mode) plus items already in the project
-    existing: int = 0  # of the skipped: records whose external_id the project already has
+    skipped: int = 0  # bad records left out (collect mode)
+    existing: int = 0  # records naming an item the project already has (by id or file name)
+    updated: int = 0  # of those, items whose annotations the import changed (new revisions)
     violations: list[Violation] = field(default_factory=list)
 
     @property
@@ -71,6 +78,7 @@ class ImportReport:
             "imported": self.imported,
             "skipped": self.skipped,
             "existing": self.existing,
+            "updated": self.updated,
             "errors": [v.to_dict() for v in self.violations],
         }
 
@@ -119,15 +127,26 @@ def import_file(
         media_root=None if upload else path.resolve().parent.parent,
     )
     report = ImportReport()
+    updates: list[_Update] = []
 
     def stream() -> Iterator[NewItem]:
-        for done, record in enumerate(fmt_obj.read(path, policy), start=1):
-            new = preparer.prepare(record)
-            # in fail mode, once anything is wrong nothing will be written: only keep checking
-            if new is not None and not (errors == "fail" and policy.violations):
-                yield new
-            if progress is not None:
-                progress(done, None)
+        done = 0
+        for chunk in _chunks(fmt_obj.read(path, policy), LOOKUP_CHUNK):
+            existing = preparer.find_existing(project_id, chunk)
+            for record in chunk:
+                done += 1
+                if progress is not None:
+                    progress(done, None)
+                if id(record) in existing:
+                    match = existing[id(record)]
+                    if match is not None:
+                        updates.extend(preparer.prepare_update(record, *match))
+                        report.existing += 1
+                    continue
+                new = preparer.prepare(record)
+                # in fail mode, once anything is wrong nothing will be written: only check on
+                if new is not None and not (errors == "fail" and policy.violations):
+                    yield new
         if policy.failed:
             raise _Refused
 
@@ -137,8 +156,8 @@ def import_file(
         result = None
     except OntolabelError as exc:
         raise _renamed(exc, path.name, shown) from None
-    violations = [_rename(v, path.name, shown) for v in policy.violations]
     if result is None:
+        violations = [_rename(v, path.name, shown) for v in policy.violations]
         n = len(violations)
         raise FormatError(
             f"{shown}: {n} problem{'s' if n != 1 else ''}, nothing was imported",
@@ -146,11 +165,53 @@ def import_file(
             location=Location(file=shown),
             hint="fix the file, or import with errors=collect to skip the bad records",
         )
+    report.updated = _apply(ws, updates, policy)
+    violations = [_rename(v, path.name, shown) for v in policy.violations]
     report.imported = result.created
-    report.existing = result.skipped
-    report.skipped = result.skipped + _records_with_problems(violations)
+    report.existing += result.skipped
+    report.skipped = _records_with_problems(violations)
     report.violations = violations
     return report
+
+
+def _chunks(records: Iterator[ImportRecord], size: int) -> Iterator[list[ImportRecord]]:
+    while chunk := list(islice(records, size)):
+        yield chunk
+
+
+@dataclass(frozen=True)
+class _Update:
+    """Imported work for an item the project already has: saved as a new revision."""
+
+    item_id: int
+    annotation: NewAnnotation
+    location: Location
+
+
+def _apply(ws: Workspace, updates: list[_Update], policy: ErrorPolicy) -> int:
+    """Save each update whose document or status differs from what is stored; a save that
+    fails (the annotator is no member, a concurrent edit) is reported, the others go on."""
+    changed: set[int] = set()
+    for update in updates:
+        new = update.annotation
+        try:
+            state = annotating.get_annotation(ws, update.item_id, user_id=new.user_id)
+            if state.document == new.document and state.status == new.status:
+                continue  # importing the same work again changes nothing
+            annotating.save_annotation(
+                ws,
+                update.item_id,
+                new.document,
+                user_id=new.user_id,
+                base_revision=state.revision,
+                status=new.status,
+                source=new.source,
+            )
+        except OntolabelError as exc:
+            policy.report(f"not saved: {exc.message}", update.location)
+            continue
+        changed.add(update.item_id)
+    return len(changed)
 
 
 def _records_with_problems(violations: Sequence[Violation]) -> int:
@@ -180,7 +241,7 @@ class _Preparer:
         self,
         ws: Workspace,
         modality: Modality,
-        ontology: Any,
+        ontology: Ontology,
         user_id: int,
         policy: ErrorPolicy,
         media_root: Path | None,
@@ -202,6 +263,7 @@ class _Preparer:
         )
 
     def prepare(self, record: ImportRecord) -> NewItem | None:
+        """A new item for ``record``, or None when something is wrong (reported)."""
         problems: list[Violation] = []
         if record.modality != self.modality:
             problems.append(
@@ -217,8 +279,49 @@ class _Preparer:
                 problems.append(Violation(found, self._at(record, f"media[{index}]")))
             else:
                 media.append(found)
-        content = record.content(media)
-        annotations: list[NewAnnotation] = []
+        new = self._annotations(record, record.content(media), problems)
+        if problems:
+            self.policy.extend(problems)
+            return None
+        return NewItem(
+            record.modality,
+            external_id=record.external_id,
+            text=record.text,
+            meta=record.meta,
+            media=media,
+            annotations=new,
+            location=record.location,
+        )
+
+    def prepare_update(
+        self, record: ImportRecord, item_id: int, content: ItemContent
+    ) -> list[_Update]:
+        """The annotations of ``record`` for the stored item it names, checked against the
+        stored content (its media as displayed); nothing when something is wrong (reported)."""
+        problems: list[Violation] = []
+        for index, (ref, stored) in enumerate(zip(record.media, content.media, strict=False)):
+            if ref.sha256 is not None and ref.sha256 != stored.sha256:
+                problems.append(
+                    Violation(
+                        f"the project's item {record.external_id!r} has other media "
+                        f"(sha256 {stored.sha256[:12]}…)",
+                        self._at(record, f"media[{index}]"),
+                    )
+                )
+            elif (ref.width, ref.height) not in ((None, None), (stored.width, stored.height)):
+                problems.append(
+                    Violation(_size_mismatch(ref, stored), self._at(record, f"media[{index}]"))
+                )
+        new = self._annotations(record, content, problems)
+        if problems:
+            self.policy.extend(problems)
+            return []
+        return [_Update(item_id, a, self._at(record, None)) for a in new]
+
+    def _annotations(
+        self, record: ImportRecord, content: ItemContent, problems: list[Violation]
+    ) -> list[NewAnnotation]:
+        found: list[NewAnnotation] = []
         seen_users: set[int] = set()
         for index, ann in enumerate(record.annotations):
             where = f"annotations[{index}]"
@@ -248,19 +351,53 @@ class _Preparer:
                             v.message, self._at(record, f"{where}.{inner}" if inner else where)
                         )
                     )
-            annotations.append(NewAnnotation(ann.document, user_id, ann.status, ann.source))
-        if problems:
-            self.policy.extend(problems)
-            return None
-        return NewItem(
-            record.modality,
-            external_id=record.external_id,
-            text=record.text,
-            meta=record.meta,
-            media=media,
-            annotations=annotations,
-            location=record.location,
-        )
+            found.append(NewAnnotation(ann.document, user_id, ann.status, ann.source))
+        return found
+
+    def find_existing(
+        self, project_id: int, records: Sequence[ImportRecord]
+    ) -> dict[int, tuple[int, ItemContent] | None]:
+        """The stored items that records name, keyed by ``id(record)``: by external id, else
+        (a record with one unidentified file, as COCO's) by the name of the item's file; None
+        for a record whose name fits several items (reported). Two queries per chunk."""
+        by_external = {r.external_id: r for r in records if r.external_id is not None}
+        matched: dict[int, int] = {}
+        with self.ws.read_session() as session:
+            if by_external:
+                for item_id, external_id in session.execute(
+                    select(ItemRow.id, ItemRow.external_id).where(
+                        ItemRow.project_id == project_id, ItemRow.external_id.in_(by_external)
+                    )
+                ):
+                    matched[id(by_external[str(external_id)])] = item_id
+            by_name: dict[str, list[ImportRecord]] = {}
+            for r in records:
+                if id(r) not in matched and len(r.media) == 1 and r.media[0].sha256 is None:
+                    by_name.setdefault(r.media[0].name, []).append(r)
+            if by_name:
+                named: dict[str, list[int]] = {}
+                for item_id, name in session.execute(
+                    select(ItemMediaRow.item_id, ItemMediaRow.name)
+                    .join(ItemRow, ItemRow.id == ItemMediaRow.item_id)
+                    .where(
+                        ItemRow.project_id == project_id,
+                        ItemMediaRow.position == 0,
+                        ItemMediaRow.name.in_(by_name),
+                    )
+                ):
+                    named.setdefault(name, []).append(item_id)
+                for name, ids in named.items():
+                    for r in by_name[name]:
+                        if len(ids) == 1:
+                            matched[id(r)] = ids[0]
+                        else:  # a new item would be a third copy: ask for ids instead
+                            self.policy.report(
+                                f"{len(ids)} items of the project have a file named {name!r}",
+                                self._at(r, "media[0]"),
+                            )
+                            matched[id(r)] = 0
+            contents = _contents(session, [i for i in matched.values() if i > 0])
+        return {k: (i, contents[i]) if i > 0 else None for k, i in matched.items()}
 
     def _user(self, ann: AnnotationRecord) -> int | None:
         if ann.user is None:
@@ -290,14 +427,8 @@ class _Preparer:
             return f"the file {ref.name!r} does not have the sha256 the import file gives"
         if ref.info is not None and info.sha256 == ref.sha256:
             info = ref.info
-        if (ref.width, ref.height) != (None, None) and (ref.width, ref.height) != (
-            info.width,
-            info.height,
-        ):
-            return (
-                f"the file says {ref.name!r} is {ref.width}x{ref.height}, but the image is "
-                f"{info.width}x{info.height} (as displayed, EXIF orientation applied)"
-            )
+        if (ref.width, ref.height) not in ((None, None), (info.width, info.height)):
+            return _size_mismatch(ref, info)
         return info
 
     def _candidates(self, ref: MediaRef) -> Iterator[Path]:
@@ -316,6 +447,23 @@ class _Preparer:
             except MediaError as exc:
                 self.stored[path] = f"media file {name!r}: {exc.message}"
         return self.stored[path]
+
+
+def _size_mismatch(ref: MediaRef, info: MediaInfo) -> str:
+    return (
+        f"the file says {ref.name!r} is {ref.width}x{ref.height}, but the image is "
+        f"{info.width}x{info.height} (as displayed, EXIF orientation applied)"
+    )
+
+
+def _contents(session: Session, item_ids: list[int]) -> dict[int, ItemContent]:
+    if not item_ids:
+        return {}
+    rows = session.scalars(select(ItemRow).where(ItemRow.id.in_(item_ids))).all()
+    media: dict[int, list[ItemMediaRow]] = {}
+    for m in session.scalars(select(ItemMediaRow).where(ItemMediaRow.item_id.in_(item_ids))):
+        media.setdefault(m.item_id, []).append(m)
+    return {r.id: item_content(r, media.get(r.id, [])) for r in rows}
 
 
 # --- export ---------------------------------------------------------------------------
