@@ -57,7 +57,9 @@ def _parent_cycles(classes: Indexed) -> list[Violation]:
         index_of.setdefault(spec.name, i)
     reported: set[frozenset[str]] = set()
     found: list[Violation] = []
-    for _, spec in classes:
+    for i, spec in classes:
+        if index_of[spec.name] != i:
+            continue  # a duplicate: its parent is not the one the hierarchy uses
         chain = [spec.name]
         current = spec.parent
         while current is not None and current in parent_of and current not in chain:

@@ -19,7 +19,6 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from ontolabel.core.annotation import Annotation
-from ontolabel.core.geometry import GEOMETRY_TYPES
 from ontolabel.core.ontology.attributes import attribute_schema
 from ontolabel.core.ontology.document import OntologyDocument
 from ontolabel.core.ontology.spec import AttributeSpec
@@ -32,10 +31,6 @@ def _envelope() -> dict[str, Any]:
     """The ontology-independent schema of an Annotation, from the models themselves."""
     _, schema = models_json_schema([(Annotation, "validation")], ref_template="#/$defs/{model}")
     defs: dict[str, Any] = schema["$defs"]
-    for model in GEOMETRY_TYPES:
-        definition = defs[model.__name__]
-        # `kind` has a default in Python, but in a document it is what tells shapes apart.
-        definition["required"] = ["kind", *definition.get("required", [])]
     obj = defs["AnnotationObject"]["properties"]
     obj["media_index"]["minimum"] = 0
     obj["score"]["anyOf"][0].update({"minimum": 0, "maximum": 1})
