@@ -5,6 +5,7 @@ users with cheap password hashing, and an API client logged in as a project owne
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,11 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, text
 
+from ontolabel.services import users
+from ontolabel.services.users import UserInfo
 from ontolabel.services.workspace import Settings, Workspace
+from ontolabel.storage.database import create_database_engine, migrate
+from ontolabel.storage.tables import Base
 
 PG_URL = os.environ.get("ONTOLABEL_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
@@ -23,28 +28,62 @@ PASSWORD = "correct horse battery"
 TEST_SETTINGS = dict(argon2_memory_kib=64, argon2_time_cost=1)
 
 
-@pytest.fixture
-def database_url() -> Iterator[str | None]:
-    """None (SQLite in the data dir) or a PostgreSQL URL bound to a private schema."""
+@pytest.fixture(scope="session")
+def _pg_schema_url(worker_id: str) -> Iterator[str | None]:
+    """One PostgreSQL schema per test worker, migrated once (migrating per test costs most
+    of a second of DDL); dropped when the worker ends."""
     if not PG_URL:
         yield None
         return
-    schema = f"t_{uuid.uuid4().hex[:16]}"
+    schema = f"t_{worker_id}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in PG_URL else "?"
+    url = f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+    engine = create_database_engine(url)
+    migrate(engine)
+    engine.dispose()
     try:
-        yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+        yield url
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty SQLite database that each test copies instead of migrating."""
+    folder = tmp_path_factory.mktemp("template")
+    engine = create_database_engine(f"sqlite:///{folder / 'ontolabel.db'}")
+    migrate(engine)
+    engine.dispose()  # closing the last connection folds the WAL into the file
+    return folder / "ontolabel.db"
+
+
 @pytest.fixture
-def workspace(tmp_path: Path, database_url: str | None) -> Iterator[Workspace]:
-    ws = Workspace.open(tmp_path / "data", database_url, settings=Settings(**TEST_SETTINGS))
+def database_url(_pg_schema_url: str | None) -> Iterator[str | None]:
+    """None (SQLite in the data dir) or the worker's PostgreSQL schema, emptied after each test."""
+    yield _pg_schema_url
+    if _pg_schema_url is None:
+        return
+    engine = create_engine(_pg_schema_url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def workspace(
+    tmp_path: Path, database_url: str | None, _sqlite_template: Path
+) -> Iterator[Workspace]:
+    data = tmp_path / "data"
+    if database_url is None:
+        data.mkdir()
+        shutil.copyfile(_sqlite_template, data / "ontolabel.db")
+    ws = Workspace.open(data, database_url, settings=Settings(**TEST_SETTINGS))
     try:
         yield ws
     finally:
@@ -86,3 +125,15 @@ def image_ontology() -> dict[str, Any]:
 @pytest.fixture
 def text_ontology() -> dict[str, Any]:
     return TEXT_ONTOLOGY
+
+
+@pytest.fixture
+def owner(workspace: Workspace) -> UserInfo:
+    """A plain user (no admin rights) who will own the projects made in tests."""
+    return users.create_user(workspace, "olga", PASSWORD)
+
+
+@pytest.fixture
+def outsider(workspace: Workspace) -> UserInfo:
+    """A user who is a member of no project."""
+    return users.create_user(workspace, "otto", PASSWORD)

@@ -1,0 +1,502 @@
+"""Items: adding them (one, many, from files), the keyset-paged list with the caller's
+status, one item's content, and the caller's next item."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+from pydantic import BaseModel
+from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from ontolabel.core.annotation import Annotation, AnnotationSource
+from ontolabel.core.item import ItemContent, MediaInfo
+from ontolabel.core.modality import Modality
+from ontolabel.core.ontology import Ontology
+from ontolabel.errors import (
+    AnnotationInvalid,
+    InvalidError,
+    Location,
+    MediaError,
+    NotFound,
+    Violation,
+)
+from ontolabel.services.access import Role, require_item_role, require_project_role
+from ontolabel.services.media import store_media
+from ontolabel.services.projects import ontology_in_session
+from ontolabel.services.workspace import Workspace
+from ontolabel.storage.bulk import insert_ignoring_existing
+from ontolabel.storage.mappers import annotation_to_json, item_content, media_info_to_json
+from ontolabel.storage.tables import (
+    AnnotationRevisionRow,
+    AnnotationRow,
+    BlobRow,
+    ItemMediaRow,
+    ItemRow,
+    ProjectRow,
+)
+from ontolabel.storage.types import utcnow
+
+ItemStatus = Literal["new", "draft", "submitted"]
+AnnotationStatus = Literal["draft", "submitted"]
+MAX_PAGE = 500
+PREVIEW_CHARS = 200
+CHUNK = 1000
+
+
+class MediaSummary(BaseModel):
+    sha256: str
+    name: str
+    mime: str
+    modality: Modality
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+
+
+class ItemSummary(BaseModel):
+    id: int
+    external_id: str | None
+    modality: Modality
+    media: list[MediaSummary]
+    preview: str | None  # start of the text, for text items
+    status: ItemStatus  # the caller's
+    revision: int  # the caller's current revision, 0 when none
+
+
+class ItemPage(BaseModel):
+    items: list[ItemSummary]
+    next_after: int | None  # pass as ``after`` for the next page; None on the last page
+
+
+class ItemView(BaseModel):
+    id: int
+    project_id: int
+    external_id: str | None
+    created_at: datetime
+    content: ItemContent
+    status: ItemStatus
+    revision: int
+
+
+@dataclass
+class NewAnnotation:
+    """An annotation arriving with an item (imports, pre-labels)."""
+
+    document: Annotation
+    user_id: int
+    status: AnnotationStatus = "submitted"
+    source: AnnotationSource = "human"
+    # the revision number to store it under (an import keeps the number it exported with);
+    # only this one revision is written, so earlier numbers have no stored document
+    revision: int = 1
+
+
+@dataclass
+class NewItem:
+    """One item to add. ``media`` must already be in the blob store (see ``store_media``)."""
+
+    modality: Modality
+    external_id: str | None = None
+    text: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    media: list[MediaInfo] = field(default_factory=list)
+    annotations: list[NewAnnotation] = field(default_factory=list)
+    location: Location | None = None  # where the record came from, for error messages
+
+
+@dataclass
+class BulkResult:
+    item_ids: list[int]  # one per record, in order; existing ids for skipped records
+    created: int
+    skipped: int  # records whose external_id was already in the project
+
+
+# --- adding ---------------------------------------------------------------------------
+
+
+def add_items_bulk(
+    ws: Workspace,
+    project_id: int,
+    records: Iterable[NewItem],
+    *,
+    user_id: int,
+    validate: bool = True,
+) -> BulkResult:
+    """Add many items in one transaction: all of them or, on any error, none.
+
+    A record whose ``external_id`` is already in the project is skipped (re-importing is
+    a no-op). Annotations are checked against the project's current ontology when
+    ``validate``; every violation of every record is reported in one AnnotationInvalid.
+    Inserts go in chunks of executemany statements, so 10,000 items take a few round trips.
+    """
+    result = BulkResult(item_ids=[], created=0, skipped=0)
+    with ws.session() as session:
+        require_project_role(session, project_id, user_id, Role.OWNER)
+        version, ontology = ontology_in_session(session, ws, project_id)
+        violations: list[Violation] = []
+        for chunk in _chunks(records, CHUNK):
+            _check_chunk(chunk, ontology if validate else None, violations)
+            if not violations:
+                _insert_chunk(session, project_id, chunk, version, result)
+        if violations:
+            raise AnnotationInvalid(
+                f"{len(violations)} problem(s) in the items to add; nothing was added", violations
+            )
+    return result
+
+
+def _chunks(records: Iterable[NewItem], size: int) -> Iterator[list[NewItem]]:
+    it = iter(records)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _check_chunk(
+    chunk: Sequence[NewItem], ontology: Ontology | None, violations: list[Violation]
+) -> None:
+    for record in chunk:
+        where = record.location or Location(item=record.external_id)
+        if record.modality is Modality.TEXT and record.text is None:
+            violations.append(Violation("a text item needs its text", where))
+        for new in record.annotations:
+            if new.revision < 1:
+                violations.append(Violation(f"revision {new.revision} is not positive", where))
+        if ontology is None:
+            continue
+        content = ItemContent(
+            modality=record.modality, media=record.media, text=record.text, meta=record.meta
+        )
+        for new in record.annotations:
+            for v in ontology.validate(new.document, content):
+                violations.append(
+                    Violation(
+                        v.message,
+                        Location(
+                            file=where.file,
+                            line=where.line,
+                            item=where.item or record.external_id,
+                            path=v.location.path,
+                        ),
+                    )
+                )
+
+
+def _insert_chunk(
+    session: Session, project_id: int, chunk: list[NewItem], version: int, result: BulkResult
+) -> None:
+    wanted = [r.external_id for r in chunk if r.external_id is not None]
+    existing: dict[str | None, int] = {}
+    if wanted:
+        existing = dict(
+            session.execute(
+                select(ItemRow.external_id, ItemRow.id).where(
+                    ItemRow.project_id == project_id, ItemRow.external_id.in_(wanted)
+                )
+            ).all()
+        )
+    fresh: list[NewItem] = []
+    seen: set[str] = set()
+    for r in chunk:
+        if r.external_id is not None and (r.external_id in existing or r.external_id in seen):
+            continue
+        if r.external_id is not None:
+            seen.add(r.external_id)
+        fresh.append(r)
+    now = utcnow()
+    new_ids: list[int] = []
+    if fresh:
+        new_ids = list(
+            session.scalars(
+                insert(ItemRow).returning(ItemRow.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "project_id": project_id,
+                        "external_id": r.external_id,
+                        "modality": r.modality.value,
+                        "text": r.text,
+                        "meta": r.meta,
+                        "created_at": now,
+                    }
+                    for r in fresh
+                ],
+            )
+        )
+    blobs = {
+        m.sha256: {"sha256": m.sha256, "size": m.size, "mime": m.mime}
+        for r in fresh
+        for m in r.media
+    }
+    insert_ignoring_existing(session, BlobRow.__table__, list(blobs.values()), ["sha256"])  # type: ignore[arg-type]
+    media_rows = [
+        {
+            "item_id": item_id,
+            "position": i,
+            "sha256": m.sha256,
+            "name": m.name,
+            "info": media_info_to_json(m),
+        }
+        for item_id, r in zip(new_ids, fresh, strict=True)
+        for i, m in enumerate(r.media)
+    ]
+    if media_rows:
+        session.execute(insert(ItemMediaRow), media_rows)
+    _insert_annotations(session, new_ids, fresh, version, now)
+
+    # ids in record order; a duplicate external_id within the batch maps to its first copy
+    by_external = dict(existing)
+    for item_id, r in zip(new_ids, fresh, strict=True):
+        if r.external_id is not None:
+            by_external[r.external_id] = item_id
+    fresh_ids = iter(new_ids)
+    fresh_set = {id(r) for r in fresh}
+    for r in chunk:
+        if id(r) in fresh_set:
+            result.item_ids.append(next(fresh_ids))
+            result.created += 1
+        else:
+            result.item_ids.append(by_external[r.external_id])
+            result.skipped += 1
+
+
+def _insert_annotations(
+    session: Session, item_ids: list[int], records: list[NewItem], version: int, now: datetime
+) -> None:
+    heads = [
+        (item_id, new)
+        for item_id, r in zip(item_ids, records, strict=True)
+        for new in r.annotations
+    ]
+    if not heads:
+        return
+    annotation_ids = list(
+        session.scalars(
+            insert(AnnotationRow).returning(AnnotationRow.id, sort_by_parameter_order=True),
+            [
+                {
+                    "item_id": item_id,
+                    "user_id": new.user_id,
+                    "current_revision": new.revision,
+                    "status": new.status,
+                    "updated_at": now,
+                }
+                for item_id, new in heads
+            ],
+        )
+    )
+    session.execute(
+        insert(AnnotationRevisionRow),
+        [
+            {
+                "annotation_id": annotation_id,
+                "revision": new.revision,
+                "document": annotation_to_json(new.document),
+                "author_id": new.user_id,
+                "created_at": now,
+                "ontology_version": version,
+                "source": new.source,
+                "status": new.status,
+            }
+            for annotation_id, (_, new) in zip(annotation_ids, heads, strict=True)
+        ],
+    )
+
+
+def add_text_item(
+    ws: Workspace,
+    project_id: int,
+    *,
+    text: str,
+    user_id: int,
+    external_id: str | None = None,
+    meta: dict[str, Any] | None = None,
+) -> ItemSummary:
+    """Add one text item (a no-op returning the existing one if ``external_id`` is taken).
+    The text is stored exactly as given: offsets of spans refer to it."""
+    record = NewItem(Modality.TEXT, external_id=external_id, text=text, meta=meta or {})
+    result = add_items_bulk(ws, project_id, [record], user_id=user_id)
+    return get_item_summary(ws, result.item_ids[0], user_id=user_id)
+
+
+def add_media_items(
+    ws: Workspace,
+    project_id: int,
+    files: Sequence[tuple[str, Path | BinaryIO]],
+    *,
+    user_id: int,
+    external_ids: Sequence[str | None] | None = None,
+    meta: dict[str, Any] | None = None,
+    as_one_item: bool = False,
+) -> list[ItemSummary]:
+    """Store and probe ``files`` (name, path or stream) and add one item per file, or one
+    item holding all of them (e.g. a point cloud with its camera images)."""
+    with ws.read_session() as session:
+        require_project_role(session, project_id, user_id, Role.OWNER)
+        modality = Modality(session.get_one(ProjectRow, project_id).modality)
+    infos = [store_media(ws, source, name) for name, source in files]
+    for info in infos:
+        _check_modality(modality, info, as_one_item)
+    if as_one_item:
+        ext = external_ids[0] if external_ids else None
+        records = [NewItem(modality, external_id=ext, meta=meta or {}, media=infos)]
+    else:
+        ids = list(external_ids) if external_ids else [None] * len(infos)
+        if len(ids) != len(infos):
+            raise InvalidError(
+                "give one external id per file", location=Location(path="external_id")
+            )
+        records = [
+            NewItem(info.modality, external_id=ext, meta=meta or {}, media=[info])
+            for info, ext in zip(infos, ids, strict=True)
+        ]
+    result = add_items_bulk(ws, project_id, records, user_id=user_id)
+    return [get_item_summary(ws, i, user_id=user_id) for i in result.item_ids]
+
+
+def _check_modality(project: Modality, info: MediaInfo, grouped: bool) -> None:
+    # a grouped item may carry companions (camera images beside a point cloud)
+    if info.modality is project or grouped:
+        return
+    # video projects label frames; an image project cannot take audio, and so on
+    raise MediaError(
+        f"{info.name} is {info.modality.value}, but this is a {project.value} project",
+        location=Location(file=info.name),
+    )
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def _summaries(session: Session, rows: Sequence[Any]) -> list[ItemSummary]:
+    ids = [r.id for r in rows]
+    media: dict[int, list[MediaSummary]] = {i: [] for i in ids}
+    if ids:
+        for m in session.execute(
+            select(ItemMediaRow.item_id, ItemMediaRow.info)
+            .where(ItemMediaRow.item_id.in_(ids))
+            .order_by(ItemMediaRow.item_id, ItemMediaRow.position)
+        ):
+            info = m.info
+            media[m.item_id].append(
+                MediaSummary(
+                    sha256=info["sha256"],
+                    name=info["name"],
+                    mime=info["mime"],
+                    modality=info["modality"],
+                    width=info.get("width"),
+                    height=info.get("height"),
+                    duration=info.get("duration"),
+                )
+            )
+    return [
+        ItemSummary(
+            id=r.id,
+            external_id=r.external_id,
+            modality=Modality(r.modality),
+            media=media[r.id],
+            preview=r.preview,
+            status=r.status or "new",
+            revision=r.current_revision or 0,
+        )
+        for r in rows
+    ]
+
+
+def _listing(project_id: int, user_id: int) -> Any:
+    return (
+        select(
+            ItemRow.id,
+            ItemRow.external_id,
+            ItemRow.modality,
+            func.substr(ItemRow.text, 1, PREVIEW_CHARS).label("preview"),
+            AnnotationRow.status,
+            AnnotationRow.current_revision,
+        )
+        .outerjoin(
+            AnnotationRow,
+            and_(AnnotationRow.item_id == ItemRow.id, AnnotationRow.user_id == user_id),
+        )
+        .where(ItemRow.project_id == project_id)
+        .order_by(ItemRow.id)
+    )
+
+
+def list_items(
+    ws: Workspace,
+    project_id: int,
+    *,
+    user_id: int,
+    after: int | None = None,
+    limit: int = 100,
+    status: ItemStatus | None = None,
+) -> ItemPage:
+    """One page of the project's items in id order, after item ``after`` (keyset paging:
+    each page costs the same however deep it is)."""
+    limit = max(1, min(limit, MAX_PAGE))
+    with ws.read_session() as session:
+        require_project_role(session, project_id, user_id, Role.VIEWER)
+        query = _listing(project_id, user_id)
+        if after is not None:
+            query = query.where(ItemRow.id > after)
+        if status == "new":
+            query = query.where(AnnotationRow.id.is_(None))
+        elif status is not None:
+            query = query.where(AnnotationRow.status == status)
+        rows = session.execute(query.limit(limit + 1)).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return ItemPage(
+            items=_summaries(session, rows), next_after=rows[-1].id if more and rows else None
+        )
+
+
+def next_item(
+    ws: Workspace, project_id: int, *, user_id: int, after: int | None = None
+) -> ItemSummary:
+    """The first item (after ``after``, if given) the caller has not submitted; NotFound when
+    every item is submitted."""
+    with ws.read_session() as session:
+        require_project_role(session, project_id, user_id, Role.ANNOTATOR)
+        query = _listing(project_id, user_id).where(
+            or_(AnnotationRow.id.is_(None), AnnotationRow.status != "submitted")
+        )
+        if after is not None:
+            query = query.where(ItemRow.id > after)
+        rows = session.execute(query.limit(1)).all()
+        if not rows:
+            raise NotFound("no item left to label in this project", hint="every item is submitted")
+        return _summaries(session, rows)[0]
+
+
+def get_item_summary(ws: Workspace, item_id: int, *, user_id: int) -> ItemSummary:
+    with ws.read_session() as session:
+        item, _ = require_item_role(session, item_id, user_id, Role.VIEWER)
+        rows = session.execute(
+            _listing(item.project_id, user_id).where(ItemRow.id == item_id)
+        ).all()
+        return _summaries(session, rows)[0]
+
+
+def get_item(ws: Workspace, item_id: int, *, user_id: int) -> ItemView:
+    with ws.read_session() as session:
+        item, _ = require_item_role(session, item_id, user_id, Role.VIEWER)
+        media = session.scalars(select(ItemMediaRow).where(ItemMediaRow.item_id == item_id)).all()
+        head = session.execute(
+            select(AnnotationRow.status, AnnotationRow.current_revision).where(
+                AnnotationRow.item_id == item_id, AnnotationRow.user_id == user_id
+            )
+        ).one_or_none()
+        return ItemView(
+            id=item.id,
+            project_id=item.project_id,
+            external_id=item.external_id,
+            created_at=item.created_at,
+            content=item_content(item, media),
+            status=head[0] if head else "new",
+            revision=head[1] if head else 0,
+        )

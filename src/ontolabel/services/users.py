@@ -1,0 +1,227 @@
+"""Users, passwords (argon2id), API tokens (shown once, stored hashed) and login sessions."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ontolabel.errors import AlreadyExists, AuthError, InvalidError, Location, NotFound
+from ontolabel.services.workspace import Workspace
+from ontolabel.storage.tables import ApiTokenRow, SessionRow, UserRow
+from ontolabel.storage.types import utcnow
+
+TOKEN_PREFIX = "olt_"
+# last_used_at is informational; refreshing it at most this often keeps reads read-only
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+class UserInfo(BaseModel):
+    id: int
+    username: str
+    is_admin: bool
+    created_at: datetime
+
+
+class TokenInfo(BaseModel):
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class NewToken(TokenInfo):
+    token: str  # the secret itself: returned once, never stored
+
+
+def _info(row: UserRow) -> UserInfo:
+    return UserInfo(
+        id=row.id, username=row.username, is_admin=row.is_admin, created_at=row.created_at
+    )
+
+
+def _hasher(ws: Workspace) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=ws.settings.argon2_time_cost, memory_cost=ws.settings.argon2_memory_kib
+    )
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_user(ws: Workspace, username: str, password: str, *, is_admin: bool = False) -> UserInfo:
+    username = username.strip()
+    if not username:
+        raise InvalidError("a username cannot be empty", location=Location(path="username"))
+    if len(password) < 8:
+        raise InvalidError(
+            "a password needs at least 8 characters", location=Location(path="password")
+        )
+    row = UserRow(username=username, password_hash=_hasher(ws).hash(password), is_admin=is_admin)
+    try:
+        with ws.session() as session:
+            session.add(row)
+            session.flush()
+            return _info(row)
+    except IntegrityError:
+        raise AlreadyExists(f"user {username!r} already exists") from None
+
+
+def get_user(ws: Workspace, user_id: int) -> UserInfo:
+    with ws.read_session() as session:
+        row = session.get(UserRow, user_id)
+        if row is None:
+            raise NotFound(f"no user {user_id}")
+        return _info(row)
+
+
+def get_user_by_name(ws: Workspace, username: str) -> UserInfo | None:
+    with ws.read_session() as session:
+        row = session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
+        return None if row is None else _info(row)
+
+
+def set_password(ws: Workspace, user_id: int, password: str) -> None:
+    if len(password) < 8:
+        raise InvalidError(
+            "a password needs at least 8 characters", location=Location(path="password")
+        )
+    with ws.session() as session:
+        done = session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(password_hash=_hasher(ws).hash(password))
+        )
+        if done.rowcount == 0:  # type: ignore[attr-defined]
+            raise NotFound(f"no user {user_id}")
+        # a new password ends every open browser session of that user
+        session.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
+
+
+def authenticate(ws: Workspace, username: str, password: str) -> UserInfo:
+    """The user with this name and password, else AuthError (the same one either way)."""
+    hasher = _hasher(ws)
+    with ws.read_session() as session:
+        row = session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
+    if row is None:
+        # spend the same time as a real check so response times do not reveal usernames
+        _burn(hasher, password)
+        raise AuthError("wrong username or password")
+    try:
+        hasher.verify(row.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise AuthError("wrong username or password") from None
+    if hasher.check_needs_rehash(row.password_hash):
+        with ws.session() as session:
+            session.execute(
+                update(UserRow)
+                .where(UserRow.id == row.id)
+                .values(password_hash=hasher.hash(password))
+            )
+    return _info(row)
+
+
+def _burn(hasher: PasswordHasher, password: str) -> None:
+    with contextlib.suppress(VerificationError):
+        hasher.verify(hasher.hash("not-a-real-password"), password)
+
+
+# --- API tokens -----------------------------------------------------------------------
+
+
+def create_token(ws: Workspace, user_id: int, name: str) -> NewToken:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with ws.session() as session:
+        if session.get(UserRow, user_id) is None:
+            raise NotFound(f"no user {user_id}")
+        row = ApiTokenRow(user_id=user_id, name=name, token_hash=_digest(token))
+        session.add(row)
+        session.flush()
+        return NewToken(
+            id=row.id, name=row.name, created_at=row.created_at, last_used_at=None, token=token
+        )
+
+
+def list_tokens(ws: Workspace, user_id: int) -> list[TokenInfo]:
+    with ws.read_session() as session:
+        rows = session.scalars(
+            select(ApiTokenRow).where(ApiTokenRow.user_id == user_id).order_by(ApiTokenRow.id)
+        )
+        return [
+            TokenInfo(id=r.id, name=r.name, created_at=r.created_at, last_used_at=r.last_used_at)
+            for r in rows
+        ]
+
+
+def revoke_token(ws: Workspace, user_id: int, token_id: int) -> None:
+    with ws.session() as session:
+        done = session.execute(
+            delete(ApiTokenRow).where(ApiTokenRow.id == token_id, ApiTokenRow.user_id == user_id)
+        )
+        if done.rowcount == 0:  # type: ignore[attr-defined]
+            raise NotFound(f"no token {token_id}")
+
+
+def user_for_token(ws: Workspace, token: str) -> UserInfo:
+    with ws.read_session() as session:
+        found = session.execute(
+            select(UserRow, ApiTokenRow.id, ApiTokenRow.last_used_at)
+            .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+            .where(ApiTokenRow.token_hash == _digest(token))
+        ).one_or_none()
+    if found is None:
+        raise AuthError("invalid API token", hint="create one with `ontolabel user token`")
+    user, token_id, last_used = found
+    now = utcnow()
+    if last_used is None or now - last_used > _TOUCH_EVERY:
+        with ws.session() as session:
+            session.execute(
+                update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used_at=now)
+            )
+    return _info(user)
+
+
+# --- browser sessions -----------------------------------------------------------------
+
+
+def start_session(ws: Workspace, user_id: int) -> str:
+    """A new login session for the user; returns the secret for the cookie."""
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    with ws.session() as session:
+        session.add(
+            SessionRow(
+                id_hash=_digest(secret),
+                user_id=user_id,
+                created_at=now,
+                expires_at=now + timedelta(days=ws.settings.session_days),
+            )
+        )
+        # housekeeping rides along with logins instead of needing a scheduler
+        session.execute(delete(SessionRow).where(SessionRow.expires_at < now))
+    return secret
+
+
+def user_for_session(ws: Workspace, secret: str) -> UserInfo:
+    with ws.read_session() as session:
+        found = session.execute(
+            select(UserRow, SessionRow.expires_at)
+            .join(SessionRow, SessionRow.user_id == UserRow.id)
+            .where(SessionRow.id_hash == _digest(secret))
+        ).one_or_none()
+    if found is None or found[1] < utcnow():
+        raise AuthError("not logged in, or the session has expired")
+    return _info(found[0])
+
+
+def end_session(ws: Workspace, secret: str) -> None:
+    with ws.session() as session:
+        session.execute(delete(SessionRow).where(SessionRow.id_hash == _digest(secret)))
