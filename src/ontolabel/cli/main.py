@@ -9,7 +9,7 @@ import typer
 import uvicorn
 from rich.table import Table
 
-from ontolabel.cli import projects, users
+from ontolabel.cli import projects, transfer, users
 from ontolabel.cli.console import console, fail_cleanly
 from ontolabel.cli.progress import step_bar
 from ontolabel.cli.workspace import DEFAULT_DATA_DIR, DatabaseUrl, DataDir, opened
@@ -25,6 +25,8 @@ app = typer.Typer(
 )
 app.add_typer(users.app, name="user")
 app.add_typer(projects.app, name="project")
+app.command("import")(transfer.import_)
+app.command("export")(transfer.export)
 
 
 @app.command()

@@ -1,0 +1,105 @@
+"""``ontolabel import`` and ``ontolabel export``: files in the registered formats."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ontolabel.cli.console import MAX_VIOLATIONS_SHOWN, console, err_console, fail_cleanly
+from ontolabel.cli.progress import count_bar
+from ontolabel.cli.projects import find_project
+from ontolabel.cli.workspace import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_USER,
+    ActingUser,
+    DatabaseUrl,
+    DataDir,
+    acting_user,
+    opened,
+)
+from ontolabel.services.transfer import export_project, import_file
+
+
+class ErrorChoice(StrEnum):
+    FAIL = "fail"
+    COLLECT = "collect"
+
+
+ProjectRef = Annotated[str, typer.Argument(help="Project name (or id).", show_default=False)]
+FORMAT_HELP = "Format name (see GET /api/formats): jsonl, coco, ..."
+
+
+def import_command(
+    project: ProjectRef,
+    file: Annotated[
+        Path,
+        typer.Argument(help="File to import.", exists=True, dir_okay=False, show_default=False),
+    ],
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP + " or auto.")] = "auto",
+    errors: Annotated[
+        ErrorChoice,
+        typer.Option(help="fail: write nothing if any record is bad; collect: skip bad records."),
+    ] = ErrorChoice.FAIL,
+    user: ActingUser = DEFAULT_USER,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Import items and annotations into a project."""
+    with opened(data_dir, database_url) as ws:
+        actor = acting_user(ws, user)
+        target = find_project(ws, project, actor.id)
+        with count_bar(f"import {file.name}") as progress:
+            report = import_file(
+                ws, target.id, file, fmt, user_id=actor.id, errors=errors.value, progress=progress
+            )
+    console.print(
+        f"imported {report.imported} item(s) into [bold]{target.name}[/]; "
+        f"{report.existing} already there ({report.updated} updated), {report.skipped} skipped"
+    )
+    for violation in report.violations[:MAX_VIOLATIONS_SHOWN]:
+        err_console.print(f"[yellow]skipped: {violation}[/]")
+    hidden = len(report.violations) - MAX_VIOLATIONS_SHOWN
+    if hidden > 0:
+        err_console.print(f"[yellow]... and {hidden} more[/]")
+
+
+def export_command(
+    project: ProjectRef,
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.", dir_okay=False)],
+    user: ActingUser = DEFAULT_USER,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Export a whole project to a file."""
+    with opened(data_dir, database_url) as ws:
+        actor = acting_user(ws, user)
+        source = find_project(ws, project, actor.id)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        # written beside the target and renamed at the end: a failed export leaves no
+        # half-written file under the name the user asked for
+        partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
+        # O_EXCL: never write through a file (or link) someone left under that name;
+        # mode 0o666 lets the umask decide, as for any file the user creates
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as out, count_bar(f"export {source.name}") as progress:
+                stats = export_project(ws, source.id, fmt, out, progress=progress, user_id=actor.id)
+            os.replace(partial, output)
+        finally:
+            if os.path.exists(partial):
+                os.unlink(partial)
+    console.print(
+        f"exported {stats.items} item(s), {stats.objects} object(s) of [bold]{source.name}[/]"
+        f" to {output}"
+    )
+    for violation in stats.skipped[:MAX_VIOLATIONS_SHOWN]:
+        err_console.print(f"[yellow]not exported: {violation}[/]")
+
+
+import_ = fail_cleanly(import_command)
+export = fail_cleanly(export_command)
