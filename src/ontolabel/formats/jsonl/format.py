@@ -89,23 +89,26 @@ class JsonlFormat(Format[JsonlOptions]):
                     continue
                 at = Location(file=path.name, line=lineno)
                 is_first, first = first, False
-                try:
-                    obj = json.loads(raw)
-                except UnicodeDecodeError:
-                    policy.report("not UTF-8 text", at)
-                    continue
-                except json.JSONDecodeError as exc:
-                    policy.report(f"not valid JSON: {exc.msg} at column {exc.colno}", at)
-                    continue
-                if not isinstance(obj, dict):
-                    policy.report(f"a line must be a JSON object, not a {type(obj).__name__}", at)
-                    continue
-                if "format" in obj:
-                    self._check_header(obj, at, is_first)
-                    continue
-                record = self._record(obj, at, path, policy)
+                record = None if is_first else self._fast_record(raw, at, path)
                 if record is None:
-                    continue
+                    try:
+                        obj = json.loads(raw)
+                    except UnicodeDecodeError:
+                        policy.report("not UTF-8 text", at)
+                        continue
+                    except json.JSONDecodeError as exc:
+                        policy.report(f"not valid JSON: {exc.msg} at column {exc.colno}", at)
+                        continue
+                    if not isinstance(obj, dict):
+                        kind = type(obj).__name__
+                        policy.report(f"a line must be a JSON object, not a {kind}", at)
+                        continue
+                    if "format" in obj:
+                        self._check_header(obj, at, is_first)
+                        continue
+                    record = self._record(obj, at, path, policy)
+                    if record is None:
+                        continue
                 if record.external_id is not None:
                     if record.external_id in seen:
                         first_line = seen[record.external_id]
@@ -132,6 +135,16 @@ class JsonlFormat(Format[JsonlOptions]):
                 hint="upgrade ontolabel",
             )
 
+    def _fast_record(self, raw: bytes, at: Location, path: Path) -> ImportRecord | None:
+        """A good line parsed straight from its bytes by pydantic's JSON parser (the common
+        case, about twice as fast); None sends the line down the path that explains errors."""
+        try:
+            line = ItemLine.model_validate_json(raw)
+        except ValidationError:
+            return None
+        where = Location(file=at.file, line=at.line, item=line.external_id)
+        return _import_record(line, where, path)
+
     def _record(
         self, obj: dict[str, Any], at: Location, path: Path, policy: ErrorPolicy
     ) -> ImportRecord | None:
@@ -142,24 +155,7 @@ class JsonlFormat(Format[JsonlOptions]):
         except ValidationError as exc:
             policy.extend(violations_from(exc, at))
             return None
-        return ImportRecord(
-            location=at,
-            modality=line.modality,
-            external_id=line.external_id,
-            media=[_media_ref(m, path.parent) for m in line.media],
-            text=line.text,
-            meta=line.meta,
-            annotations=[
-                AnnotationRecord(
-                    document=a.document,
-                    user=a.user,
-                    status=a.status,
-                    revision=a.revision,
-                    source=a.source,
-                )
-                for a in line.annotations
-            ],
-        )
+        return _import_record(line, at, path)
 
     # -- export ----------------------------------------------------------------------------
 
@@ -204,6 +200,27 @@ class JsonlFormat(Format[JsonlOptions]):
             stats.items += 1
             stats.objects += sum(len(a.document.objects) for a in annotations)
         return stats
+
+
+def _import_record(line: ItemLine, at: Location, path: Path) -> ImportRecord:
+    return ImportRecord(
+        location=at,
+        modality=line.modality,
+        external_id=line.external_id,
+        media=[_media_ref(m, path.parent) for m in line.media],
+        text=line.text,
+        meta=line.meta,
+        annotations=[
+            AnnotationRecord(
+                document=a.document,
+                user=a.user,
+                status=a.status,
+                revision=a.revision,
+                source=a.source,
+            )
+            for a in line.annotations
+        ],
+    )
 
 
 def _media_ref(line: MediaLine, base: Path) -> MediaRef:
