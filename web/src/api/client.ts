@@ -72,16 +72,21 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 
 type Raw = Record<string, unknown>;
 
-/** An item reply may nest the content (`content: ItemContent`) or flatten it. */
+/** An item reply: the content (`ItemContent`) plus one displayable URL per media file. */
 function toItem(raw: Raw): Item {
   const content = (raw.content ?? raw) as Raw;
+  const urls = Array.isArray(raw.media_urls) ? (raw.media_urls as string[]) : [];
+  const media = ((content.media ?? raw.media ?? []) as MediaInfo[]).map((m, i) => ({
+    ...m,
+    display_url: m.display_url ?? urls[i] ?? null,
+  }));
   return {
     id: raw.id as number,
     project_id: raw.project_id as number,
     external_id: (raw.external_id as string | null) ?? null,
     modality: (content.modality ?? raw.modality) as Item["modality"],
     text: (content.text as string | null) ?? null,
-    media: ((content.media ?? raw.media ?? []) as MediaInfo[]).map((m) => ({ ...m })),
+    media,
     meta: (content.meta ?? raw.meta ?? {}) as Record<string, unknown>,
   };
 }

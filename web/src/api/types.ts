@@ -55,13 +55,26 @@ export interface MediaInfo {
   display_url?: string | null;
 }
 
+export interface MediaSummary {
+  sha256: string;
+  name: string;
+  mime: string;
+  modality: Modality;
+  width: number | null;
+  height: number | null;
+  duration: number | null;
+}
+
 export interface ItemSummary {
   id: number;
-  project_id?: number;
   external_id: string | null;
   modality: Modality;
-  status: AnnotationStatus | null;
-  media?: unknown;
+  media: MediaSummary[];
+  /** the start of a text item */
+  preview: string | null;
+  /** the caller's status on this item */
+  status: "new" | AnnotationStatus;
+  revision: number;
 }
 
 export interface ItemPage {
@@ -93,14 +106,16 @@ export interface SaveRequest {
 }
 
 export interface Violation {
-  path?: string | (string | number)[];
+  path?: string | null;
   message: string;
-  code?: string;
+  file?: string | null;
+  line?: number | null;
   item?: string | null;
 }
 
 export interface Waveform {
-  /** peaks per channel, each in [-1, 1] */
-  peaks: number[][];
-  duration: number;
+  buckets: number;
+  duration: number | null;
+  /** (min, max) in [-1, 1] per bucket */
+  peaks: [number, number][];
 }

@@ -4,7 +4,7 @@
  * each field as the user types.
  */
 import { useEffect, useId, useState } from "react";
-import type { AttributeValue } from "../domain/annotation";
+import { isQuantity, type AttributeValue } from "../domain/annotation";
 import { attributeError, type AttributeDef } from "../domain/ontology";
 
 interface Props {
@@ -32,11 +32,11 @@ export function AttributeForm({ defs, values, onChange, serverErrors = {} }: Pro
 }
 
 function rangeHint(d: AttributeDef): string | null {
-  const unit = d.unit ? ` ${d.unit}` : "";
+  const unit = d.unit && !d.units ? ` ${d.unit}` : "";
   if (d.min !== null && d.max !== null) return `${d.min}–${d.max}${unit}`;
   if (d.min !== null) return `≥ ${d.min}${unit}`;
   if (d.max !== null) return `≤ ${d.max}${unit}`;
-  return d.unit;
+  return d.units ? null : d.unit;
 }
 
 interface FieldProps {
@@ -124,6 +124,14 @@ function AttributeField({ def, value, onChange, serverError }: FieldProps) {
     case "int":
     case "float": {
       const hint = rangeHint(def);
+      const units = def.units;
+      const q = isQuantity(value) ? value : null;
+      const unitNow = q?.unit ?? def.unit ?? units?.[0] ?? "";
+      const numberNow = units ? q?.value : typeof value === "number" ? value : undefined;
+      const emit = (n: number | undefined, unit: string) => {
+        if (n === undefined) onChange(undefined);
+        else onChange(units ? { value: n, unit } : n);
+      };
       control = (
         <div className="with-unit">
           <input
@@ -134,16 +142,29 @@ function AttributeField({ def, value, onChange, serverError }: FieldProps) {
             step={def.type === "int" ? 1 : "any"}
             min={def.min ?? undefined}
             max={def.max ?? undefined}
-            value={draft ?? (typeof value === "number" ? String(value) : "")}
+            value={draft ?? (numberNow !== undefined ? String(numberNow) : "")}
             onChange={(e) => {
               const text = e.target.value;
               setDraft(text);
-              if (text.trim() === "") onChange(undefined);
-              else if (Number.isFinite(Number(text))) onChange(Number(text));
+              if (text.trim() === "") emit(undefined, unitNow);
+              else if (Number.isFinite(Number(text))) emit(Number(text), unitNow);
             }}
             {...described}
           />
-          {def.unit && <span className="unit">{def.unit}</span>}
+          {units ? (
+            <select
+              className="input unit-select"
+              aria-label={`${def.name} unit`}
+              value={unitNow}
+              onChange={(e) => emit(q?.value, e.target.value)}
+            >
+              {units.map((u) => (
+                <option key={u}>{u}</option>
+              ))}
+            </select>
+          ) : (
+            def.unit && <span className="unit">{def.unit}</span>
+          )}
         </div>
       );
       return (

@@ -6,6 +6,7 @@ import { Link } from "react-router";
 import type { Item, Project } from "../api/types";
 import type { AnnotationSession } from "../state/useAnnotationSession";
 import { useHotkeys } from "../state/useHotkeys";
+import { Icon } from "./Icon";
 import { SaveIndicator } from "./SaveIndicator";
 
 interface Props {
@@ -42,10 +43,10 @@ export function EditorBar({ project, item, s, onNext, readOnly = false }: Props)
         {!readOnly && (
           <>
             <button type="button" className="btn btn-icon" onClick={s.undo} disabled={!s.canUndo} aria-label="Undo" title="Undo (Ctrl+Z)">
-              ↶
+              <Icon name="undo" />
             </button>
             <button type="button" className="btn btn-icon" onClick={s.redo} disabled={!s.canRedo} aria-label="Redo" title="Redo (Ctrl+Shift+Z)">
-              ↷
+              <Icon name="redo" />
             </button>
             <button type="button" className="btn" onClick={() => void s.save()} title="Save (Ctrl+S)">
               Save

@@ -9,7 +9,8 @@ export function violationsFor(doc: AnnotationDoc, id: string, violations: readon
   const index = doc.objects.findIndex((o) => o.id === id);
   const out: Record<string, string> = {};
   for (const v of violations) {
-    const path = Array.isArray(v.path) ? v.path.map(String) : String(v.path ?? "").split(/[./]/);
+    // paths look like "objects[2].attributes.amount" or "objects.2.attributes.amount"
+    const path = String(v.path ?? "").split(/[.[\]/]+/).filter(Boolean);
     const at = path.indexOf("objects");
     if (at >= 0 && path[at + 1] === String(index) && path[at + 2] === "attributes" && path[at + 3]) {
       out[path[at + 3]] = v.message;

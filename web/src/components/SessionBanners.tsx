@@ -6,7 +6,7 @@
 import type { AnnotationSession } from "../state/useAnnotationSession";
 
 function pathText(p: unknown): string {
-  return Array.isArray(p) ? p.join(".") : typeof p === "string" ? p : "";
+  return typeof p === "string" ? p : "";
 }
 
 export function SessionBanners({ s }: { s: AnnotationSession }) {

@@ -4,7 +4,17 @@
  */
 import type { Geometry } from "./geometry";
 
-export type AttributeValue = boolean | number | string | string[] | null;
+/** A number with the unit it was written in, for attributes that declare several units. */
+export interface Quantity {
+  readonly value: number;
+  readonly unit: string;
+}
+
+export type AttributeValue = boolean | number | string | string[] | Quantity | null;
+
+export function isQuantity(v: unknown): v is Quantity {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && "value" in v && "unit" in v;
+}
 
 export interface AnnotationObject {
   readonly id: string;

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { allowsKind, attributeError, attributeErrors, classesFor, parseOntology, relationsBetween } from "./ontology";
+// the demo ontologies as the server returns them (their YAML files, as JSON)
+import clinical from "./fixtures/clinical_text_ontology.json";
+import medical from "./fixtures/medical_ontology.json";
+import {
+  allowsKind,
+  attributeError,
+  attributeErrors,
+  classesFor,
+  defaultAttributes,
+  findClass,
+  parseOntology,
+  relationsBetween,
+} from "./ontology";
 
 const DOC = {
   name: "clinical",
@@ -72,5 +84,35 @@ describe("ontology as the UI reads it", () => {
       amount: "Required",
       route: "Choose one of: oral, iv",
     });
+  });
+});
+
+
+describe("the demo ontologies", () => {
+  it("clinical text: spans under Drug, document topics as tags, quantities with units", () => {
+    const o = parseOntology(clinical);
+    expect(classesFor(o, "text", ["span"]).map((c) => c.name)).toEqual([
+      "Drug", "Name", "Dose", "AdverseEvent", "Person", "Organisation", "Location",
+    ]);
+    expect(classesFor(o, "text", ["tag"]).map((c) => c.name)).toEqual([
+      "Topic", "Politics", "Economy", "Health", "Conflict", "Sport", "Science", "Other",
+    ]);
+    const amount = findClass(o, "Dose")!.attributes[0];
+    expect(amount.units).toEqual(["mg", "g", "mL", "units"]);
+    expect(attributeError(amount, { value: 500, unit: "mg" })).toBeNull();
+    expect(attributeError(amount, { value: 500, unit: "kg" })).toBe("Unit must be one of: mg, g, mL, units");
+    expect(attributeError(amount, { value: -1, unit: "g" })).toBe("Must be at least 0 g");
+    expect(attributeError(amount, 500)).toBe("Give a number and a unit (mg, g, mL, units)");
+    expect(relationsBetween(o, "Name", "Dose").map((r) => r.name)).toEqual(["has_dose"]);
+    expect(relationsBetween(o, "Dose", "AdverseEvent").map((r) => r.name)).toEqual(["causes"]);
+    expect(findClass(o, "Person")!.hotkey).toBe("p");
+  });
+
+  it("medical: Nodule inherits Anomaly's attributes and takes boxes; defaults prefill", () => {
+    const o = parseOntology(medical);
+    const nodule = findClass(o, "Nodule")!;
+    expect(nodule.attributes.map((a) => a.name)).toEqual(["diameter_mm", "solid", "laterality", "confidence"]);
+    expect(classesFor(o, "image", ["box"]).map((c) => c.name)).toEqual(["Anomaly", "Nodule"]);
+    expect(defaultAttributes(nodule)).toEqual({ solid: true, confidence: "medium" });
   });
 });

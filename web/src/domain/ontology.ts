@@ -4,7 +4,7 @@
  * server returns (GET /api/projects/{pid}/ontology) and tolerates the few spellings a
  * hand-written YAML file uses (nested `children` or flat `parent`, lists or maps).
  */
-import type { AttributeValue } from "./annotation";
+import { isQuantity, type AttributeValue } from "./annotation";
 
 export type AttributeType = "enum" | "multi_enum" | "bool" | "int" | "float" | "text" | "date";
 
@@ -12,7 +12,11 @@ export interface AttributeDef {
   readonly name: string;
   readonly type: AttributeType;
   readonly values: readonly string[];
+  /** the unit of a plain number, or the unit offered first when `units` is set */
   readonly unit: string | null;
+  /** units an annotator may choose; the value is then a Quantity {value, unit} */
+  readonly units: readonly string[] | null;
+  readonly default: AttributeValue;
   readonly min: number | null;
   readonly max: number | null;
   readonly required: boolean;
@@ -29,6 +33,8 @@ export interface ClassDef {
   readonly geometry: Readonly<Record<string, readonly string[]>> | null;
   readonly color: string;
   readonly depth: number;
+  /** the ontology's own key for this class, if it gives one */
+  readonly hotkey: string | null;
 }
 
 export interface RelationDef {
@@ -97,6 +103,8 @@ export function parseAttribute(raw: Raw): AttributeDef {
     type,
     values: strList(raw.values ?? raw.options ?? raw.choices),
     unit: str(raw.unit),
+    units: Array.isArray(raw.units) ? raw.units.map(String) : null,
+    default: (raw.default ?? null) as AttributeValue,
     min: num(raw.min ?? raw.minimum ?? range[0]),
     max: num(raw.max ?? raw.maximum ?? range[1]),
     required: raw.required === true,
@@ -119,6 +127,7 @@ interface FlatClass {
   own: AttributeDef[];
   geometry: Record<string, string[]> | null;
   color: string | null;
+  hotkey: string | null;
 }
 
 function flattenClasses(entries: Raw[], parent: string | null, out: FlatClass[]): void {
@@ -131,6 +140,7 @@ function flattenClasses(entries: Raw[], parent: string | null, out: FlatClass[])
       own: namedEntries(e.attributes).map(parseAttribute),
       geometry: parseGeometry(e.geometry ?? e.geometries ?? e.kinds ?? e.shapes),
       color: str(e.color),
+      hotkey: str(e.hotkey),
     });
     flattenClasses(namedEntries(e.children ?? e.subclasses), name, out);
   }
@@ -160,6 +170,7 @@ export function parseOntology(document: unknown, version: number | null = null):
         geometry: geo,
         color: c.color ?? PALETTE[classes.length % PALETTE.length],
         depth,
+        hotkey: c.hotkey,
       });
       visit(c.name, depth + 1, attributes, geo);
     }
@@ -180,7 +191,8 @@ export function parseOntology(document: unknown, version: number | null = null):
 
 /** May this class take this geometry kind in this modality? */
 export function allowsKind(c: ClassDef, modality: string, kind: string): boolean {
-  if (c.geometry === null) return kind !== "tag";
+  // a class without geometry anywhere up its hierarchy takes none (a grouping class)
+  if (c.geometry === null) return false;
   const kinds = c.geometry[modality] ?? c.geometry["*"];
   return kinds !== undefined && kinds.includes(kind);
 }
@@ -232,12 +244,13 @@ export function attributeError(def: AttributeDef, value: AttributeValue | undefi
       return typeof value === "boolean" ? null : "Must be yes or no";
     case "int":
     case "float": {
+      if (def.units !== null) {
+        if (!isQuantity(value)) return `Give a number and a unit (${def.units.join(", ")})`;
+        if (!def.units.includes(value.unit)) return `Unit must be one of: ${def.units.join(", ")}`;
+        return numberError(def, value.value, ` ${value.unit}`);
+      }
       if (typeof value !== "number" || !Number.isFinite(value)) return "Must be a number";
-      if (def.type === "int" && !Number.isInteger(value)) return "Must be a whole number";
-      const unit = def.unit ? ` ${def.unit}` : "";
-      if (def.min !== null && value < def.min) return `Must be at least ${def.min}${unit}`;
-      if (def.max !== null && value > def.max) return `Must be at most ${def.max}${unit}`;
-      return null;
+      return numberError(def, value, def.unit ? ` ${def.unit}` : "");
     }
     case "date": {
       if (typeof value !== "string" || !DATE_RE.test(value)) return "Use the form YYYY-MM-DD";
@@ -247,6 +260,21 @@ export function attributeError(def: AttributeDef, value: AttributeValue | undefi
     case "text":
       return typeof value === "string" ? null : "Must be text";
   }
+}
+
+function numberError(def: AttributeDef, value: number, unit: string): string | null {
+  if (!Number.isFinite(value)) return "Must be a number";
+  if (def.type === "int" && !Number.isInteger(value)) return "Must be a whole number";
+  if (def.min !== null && value < def.min) return `Must be at least ${def.min}${unit}`;
+  if (def.max !== null && value > def.max) return `Must be at most ${def.max}${unit}`;
+  return null;
+}
+
+/** The attributes a new object of this class starts with: the ontology's defaults. */
+export function defaultAttributes(c: ClassDef | undefined): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {};
+  for (const a of c?.attributes ?? []) if (a.default !== null && a.default !== undefined) out[a.name] = a.default;
+  return out;
 }
 
 /** Every attribute problem of one object, by attribute name. */

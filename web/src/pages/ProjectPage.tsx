@@ -8,10 +8,7 @@ import { Progress } from "../components/Progress";
 import { nextItemId } from "../state/nextItem";
 
 function itemLabel(i: ItemSummary): string {
-  if (i.external_id) return i.external_id;
-  const m = i.media as unknown;
-  const first = Array.isArray(m) ? (m[0] as { name?: string } | undefined) : (m as { name?: string } | undefined);
-  return first?.name ?? `Item ${i.id}`;
+  return i.external_id ?? i.media[0]?.name ?? `Item ${i.id}`;
 }
 
 export function ProjectPage() {
@@ -109,6 +106,7 @@ export function ProjectPage() {
               <th>#</th>
               <th>Item</th>
               <th>Type</th>
+              <th>Preview</th>
               <th>Your status</th>
             </tr>
           </thead>
@@ -120,8 +118,9 @@ export function ProjectPage() {
                   <Link to={`/items/${i.id}`}>{itemLabel(i)}</Link>
                 </td>
                 <td>{i.modality}</td>
+                <td className="preview">{i.preview ?? (i.media[0]?.width ? `${i.media[0].width}×${i.media[0].height}` : "")}</td>
                 <td>
-                  <span className={`pill pill-${i.status ?? "none"}`}>{i.status ?? "not started"}</span>
+                  <span className={`pill pill-${i.status}`}>{i.status === "new" ? "not started" : i.status}</span>
                 </td>
               </tr>
             ))}

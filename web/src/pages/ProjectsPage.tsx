@@ -3,9 +3,8 @@ import { Link } from "react-router";
 import { api } from "../api/client";
 import type { ProjectSummary } from "../api/types";
 import { AppHeader } from "../components/AppHeader";
+import { Icon } from "../components/Icon";
 import { Progress } from "../components/Progress";
-
-const ICON: Record<string, string> = { image: "🖼", text: "📝", audio: "🎧", video: "🎬", pointcloud: "🛰" };
 
 export function ProjectsPage() {
   const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
@@ -29,7 +28,7 @@ export function ProjectsPage() {
             <li key={p.id} className="card project-card">
               <Link to={`/projects/${p.id}`} className="card-link" aria-label={p.name}>
                 <div className="card-head">
-                  <span className="modality" title={p.modality}>{ICON[p.modality] ?? "•"} {p.modality}</span>
+                  <span className="modality" title={p.modality}><Icon name={p.modality} size={15} /> {p.modality === "pointcloud" ? "point cloud" : p.modality}</span>
                   <span className="pill">{p.role}</span>
                 </div>
                 <h2 className="card-title">{p.name}</h2>

@@ -13,9 +13,13 @@ import { ObjectInspector } from "../../components/ObjectInspector";
 import { ObjectList } from "../../components/ObjectList";
 import { addObject, findObject, nextId, removeObject, setAttribute, updateObject, type AnnotationObject } from "../../domain/annotation";
 import { isInterval, type Interval } from "../../domain/geometry";
-import { classColor, classesFor } from "../../domain/ontology";
+import { classColor, classesFor, defaultAttributes, findClass } from "../../domain/ontology";
 import { useHotkeys } from "../../state/useHotkeys";
+import type { Waveform } from "../../api/types";
 import type { EditorProps } from "../editorProps";
+
+/** keys the audio editor uses itself */
+const AUDIO_KEYS = ["n", " "];
 
 function clock(t: number): string {
   const m = Math.floor(t / 60);
@@ -28,12 +32,10 @@ function describe(o: AnnotationObject): string {
   return isInterval(g) ? `${clock(g.start)}–${clock(g.end)}${g.speaker ? ` · ${g.speaker}` : ""}` : g.kind;
 }
 
-/** Peaks as the server sends them: one list, or one per channel. */
-function toPeaks(raw: unknown): number[][] | null {
-  const r = (raw ?? {}) as { peaks?: unknown };
-  const p = r.peaks;
-  if (!Array.isArray(p) || p.length === 0) return null;
-  return Array.isArray(p[0]) ? (p as number[][]) : [p as number[]];
+/** The server's (min, max) per bucket as one channel of peak magnitudes for wavesurfer. */
+export function toPeaks(w: Waveform): number[][] | null {
+  if (!Array.isArray(w.peaks) || w.peaks.length === 0) return null;
+  return [w.peaks.map(([lo, hi]) => Math.max(Math.abs(lo), Math.abs(hi)))];
 }
 
 export function AudioEditor({ item, ontology, s }: EditorProps) {
@@ -56,6 +58,8 @@ export function AudioEditor({ item, ontology, s }: EditorProps) {
 
   // handlers read the latest state through refs: wavesurfer keeps the first closures
   const latest = useRef({ doc, current, s });
+  const ontologyRef = useRef(ontology);
+  ontologyRef.current = ontology;
   latest.current = { doc, current, s };
 
   useEffect(() => {
@@ -63,7 +67,7 @@ export function AudioEditor({ item, ontology, s }: EditorProps) {
     let ws: WaveSurfer | null = null;
     let live = true;
     const url = mediaUrl(media);
-    const start = (peaks: number[][] | null) => {
+    const start = (peaks: number[][] | null, duration: number | null) => {
       if (!live || !waveRef.current) return;
       const regions = RegionsPlugin.create();
       ws = WaveSurfer.create({
@@ -71,10 +75,11 @@ export function AudioEditor({ item, ontology, s }: EditorProps) {
         height: 160,
         waveColor: "#94a3b8",
         progressColor: "#4f46e5",
+        normalize: true,
         cursorColor: "#111827",
         url,
         peaks: peaks ?? undefined,
-        duration: peaks ? (media.duration ?? undefined) : undefined,
+        duration: peaks ? (duration ?? media.duration ?? undefined) : undefined,
         plugins: [regions],
       });
       wsRef.current = ws;
@@ -87,7 +92,7 @@ export function AudioEditor({ item, ontology, s }: EditorProps) {
         if (!cls || r.end - r.start < 0.05) return;
         const id = nextId(d);
         const g: Interval = { kind: "interval", start: round3(r.start), end: round3(r.end) };
-        sess.edit(addObject(d, { id, class_name: cls, geometry: g, attributes: {} }));
+        sess.edit(addObject(d, { id, class_name: cls, geometry: g, attributes: defaultAttributes(findClass(ontologyRef.current, cls)) }));
         setSelectedId(id);
       });
       regions.on("region-updated", (r) => {
@@ -107,8 +112,8 @@ export function AudioEditor({ item, ontology, s }: EditorProps) {
       ws.on("pause", () => setPlaying(false));
     };
     api.waveform(item.id).then(
-      (w) => start(toPeaks(w)),
-      () => start(null),
+      (w) => start(toPeaks(w), w.duration),
+      () => start(null, null),
     );
     return () => {
       live = false;
@@ -166,6 +171,7 @@ export function AudioEditor({ item, ontology, s }: EditorProps) {
         <ClassPicker
           classes={classes}
           active={selected ? selected.class_name : current}
+          reserved={AUDIO_KEYS}
           onPick={(n) => {
             setActiveClass(n);
             if (selected) s.edit(updateObject(doc, selected.id, (o) => ({ ...o, class_name: n })));

@@ -78,11 +78,14 @@ export function ImageCanvas(props: Props) {
     return () => ro.disconnect();
   }, []);
 
-  // fit when the image or the requested fit changes (not on every resize: keep the user's zoom)
+  // fit on a new image, on request, and on resizes until the user zooms or pans
+  const userMoved = useRef(false);
   const fitted = useRef<string>("");
   useEffect(() => {
     const key = `${size.width}x${size.height}:${props.fitSignal}`;
-    if (view.width > 0 && fitted.current !== key) {
+    if (view.width <= 0) return;
+    if (fitted.current !== key) userMoved.current = false;
+    if (fitted.current !== key || !userMoved.current) {
       fitted.current = key;
       setVp(fit(size, view));
     }
@@ -159,7 +162,9 @@ export function ImageCanvas(props: Props) {
   const onWheel = (e: KonvaEventObject<WheelEvent>) => {
     e.evt.preventDefault();
     const p = pointer();
-    if (p) setVp((v) => zoomAbout(v, p, wheelFactor(e.evt.deltaY)));
+    if (!p) return;
+    userMoved.current = true;
+    setVp((v) => zoomAbout(v, p, wheelFactor(e.evt.deltaY)));
   };
 
   const panning = spaceDown || panFrom !== null;
@@ -169,6 +174,7 @@ export function ImageCanvas(props: Props) {
     if (!p) return;
     if (e.evt.button === 1 || (e.evt.button === 0 && spaceDown)) {
       e.evt.preventDefault();
+      userMoved.current = true;
       setPanFrom(p);
       return;
     }

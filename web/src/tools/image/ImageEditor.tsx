@@ -6,6 +6,7 @@
 import { useCallback, useMemo, useState } from "react";
 import { mediaUrl } from "../../api/client";
 import { ClassPicker } from "../../components/ClassPicker";
+import { Icon } from "../../components/Icon";
 import { ObjectInspector, violationsFor } from "../../components/ObjectInspector";
 import { ObjectList } from "../../components/ObjectList";
 import {
@@ -18,16 +19,19 @@ import {
   type AnnotationObject,
 } from "../../domain/annotation";
 import { boxHeight, boxWidth, isBox, isPolygon, polygonArea, type Box, type Geometry, type Polygon } from "../../domain/geometry";
-import { classColor, classesFor, findClass, allowsKind } from "../../domain/ontology";
+import { allowsKind, classColor, classesFor, defaultAttributes, findClass } from "../../domain/ontology";
 import { useHotkeys } from "../../state/useHotkeys";
 import type { EditorProps } from "../editorProps";
 import { ImageCanvas, type ImageTool } from "./ImageCanvas";
 import { useHtmlImage } from "./useHtmlImage";
 
-const TOOLS: { tool: ImageTool; label: string; key: string; icon: string }[] = [
-  { tool: "select", label: "Select", key: "V", icon: "⌖" },
-  { tool: "box", label: "Box", key: "B", icon: "▭" },
-  { tool: "polygon", label: "Polygon", key: "P", icon: "⬠" },
+/** keys the image editor uses itself (classes whose ontology hotkey clashes get a digit) */
+const IMAGE_KEYS = ["v", "b", "p", "f", "n"];
+
+const TOOLS: { tool: ImageTool; label: string; key: string }[] = [
+  { tool: "select", label: "Select", key: "V" },
+  { tool: "box", label: "Box", key: "B" },
+  { tool: "polygon", label: "Polygon", key: "P" },
 ];
 
 function describe(o: AnnotationObject): string {
@@ -68,7 +72,8 @@ export function ImageEditor({ item, ontology, s }: EditorProps) {
   const onCreate = (g: Box | Polygon) => {
     if (!current) return;
     const id = nextId(doc);
-    s.edit(addObject(doc, { id, class_name: current, geometry: g, attributes: {}, media_index: mediaIndex }));
+    const attributes = defaultAttributes(findClass(ontology, current));
+    s.edit(addObject(doc, { id, class_name: current, geometry: g, attributes, media_index: mediaIndex }));
     setSelectedId(id);
   };
   const onChange = (id: string, g: Geometry) => s.edit(updateObject(doc, id, (o) => ({ ...o, geometry: g })));
@@ -113,13 +118,13 @@ export function ImageEditor({ item, ontology, s }: EditorProps) {
             title={`${t.label} (${t.key})`}
             onClick={() => setTool(t.tool)}
           >
-            <span className="tool-icon" aria-hidden="true">{t.icon}</span>
+            <Icon name={t.tool} />
             <kbd>{t.key}</kbd>
           </button>
         ))}
         <span className="toolbar-sep" />
         <button type="button" className="tool" aria-label="Fit image" title="Fit (F)" onClick={() => setFitSignal((n) => n + 1)}>
-          <span className="tool-icon" aria-hidden="true">⤢</span>
+          <Icon name="fit" />
           <kbd>F</kbd>
         </button>
       </div>
@@ -149,6 +154,7 @@ export function ImageEditor({ item, ontology, s }: EditorProps) {
         <ClassPicker
           classes={pickerClasses}
           active={selected ? selected.class_name : current}
+          reserved={IMAGE_KEYS}
           onPick={onPickClass}
           label={selected ? "Class of selection" : "Class for new shapes"}
         />

@@ -22,11 +22,14 @@ import {
   type AnnotationObject,
 } from "../../domain/annotation";
 import { isSpan, type Span } from "../../domain/geometry";
-import { classColor, classesFor, relationsBetween } from "../../domain/ontology";
+import { classColor, classesFor, defaultAttributes, findClass, relationsBetween } from "../../domain/ontology";
 import { codepointToUtf16, spanFromUtf16, trimSpan } from "../../domain/text";
 import { useHotkeys } from "../../state/useHotkeys";
 import type { EditorProps } from "../editorProps";
 import { assignLevels, segments } from "./layout";
+
+/** keys the text editor uses itself */
+const TEXT_KEYS = ["r", "n"];
 
 const LINE_GAP = 4; // px between stacked underlines
 
@@ -104,7 +107,8 @@ export function TextEditor({ item, ontology, s }: EditorProps) {
       return;
     }
     const id = nextId(doc);
-    s.edit(addObject(doc, { id, class_name: current, geometry: { kind: "span", ...span }, attributes: {} }));
+    const attributes = defaultAttributes(findClass(ontology, current));
+    s.edit(addObject(doc, { id, class_name: current, geometry: { kind: "span", ...span }, attributes }));
     setSelectedId(id);
   };
 
@@ -237,6 +241,7 @@ export function TextEditor({ item, ontology, s }: EditorProps) {
         <ClassPicker
           classes={spanClasses}
           active={selected && isSpan(selected.geometry) ? selected.class_name : current}
+          reserved={TEXT_KEYS}
           onPick={onPickClass}
           label={selected ? "Class of selection" : "Class for new spans"}
         />
