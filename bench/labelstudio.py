@@ -112,6 +112,10 @@ class LabelStudio:
         if not self.keep_data:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
+    def prepare(self, tasks: list[ImageTask]) -> None:
+        # tasks carry image URLs only: Label Studio holds no media for them
+        return None
+
     def create_project(self, client: httpx.Client) -> None:
         response = check(client.post("/api/projects", json={"title": "bench",
                                                             "label_config": LABEL_CONFIG}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Callable
 
 
 def free_port() -> int:
@@ -14,10 +15,11 @@ def free_port() -> int:
         return port
 
 
-def wait_listening(port: int, timeout_s: float) -> bool:
-    """True once something accepts connections on 127.0.0.1:port, False after timeout_s."""
+def wait_listening(port: int, timeout_s: float, alive: Callable[[], bool]) -> bool:
+    """True once something accepts connections on 127.0.0.1:port; False after timeout_s or
+    as soon as `alive()` says the server process is gone (a crash must not cost the timeout)."""
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and alive():
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.settimeout(0.5)
             if sock.connect_ex(("127.0.0.1", port)) == 0:

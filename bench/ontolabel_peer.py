@@ -1,8 +1,7 @@
 """ontolabel as a server under test: a real server process on a fresh data directory.
 
-The bench user and its API token are made through the services layer before the server
-starts (the same calls `ontolabel user add` makes), then the server is started as its own
-process: `ontolabel serve` when the CLI has it, else uvicorn on the app factory.
+As a user would: `ontolabel user add` and `ontolabel user token` on the fresh data directory,
+then `ontolabel serve` as its own process on a free loopback port.
 """
 
 from __future__ import annotations
@@ -10,10 +9,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import zipfile
@@ -24,8 +21,7 @@ import httpx
 
 from bench.network import free_port, wait_listening
 from bench.workload import BenchError, BoxLabel, ImageTask, PageResult, check
-from ontolabel.services import users
-from ontolabel.services.workspace import Workspace
+from ontolabel.storage.blobs import BlobStore
 
 USER = "bench"
 PASSWORD = "bench-password-1"
@@ -40,14 +36,20 @@ ONTOLOGY: dict[str, Any] = {
 IDS_PAGE = 500  # the largest page the list allows: collecting ids is not a measured step
 
 
+def placeholder_bytes(task: ImageTask) -> bytes:
+    """Stand-in bytes of the task's image: distinct per item, as 10,000 photos would be.
+    Nothing decodes them; the import trusts the probed info of bytes already stored."""
+    return f"ontolabel bench placeholder for {task.name}".encode()
+
+
 def media_record(task: ImageTask) -> dict[str, Any]:
-    """A probed-media entry as ontolabel's JSONL carries it. No file exists: the sha256 is
-    that of the name, so every item has its own blob, as 10,000 distinct photos would."""
+    """A probed-media entry (MediaInfo) as ontolabel's JSONL carries it."""
+    data = placeholder_bytes(task)
     return {
         "modality": "image",
         "mime": "image/jpeg",
-        "sha256": hashlib.sha256(task.name.encode()).hexdigest(),
-        "size": 150_000 + task.index,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
         "name": task.name,
         "width": task.width,
         "height": task.height,
@@ -59,16 +61,6 @@ def import_jsonl(tasks: list[ImageTask]) -> bytes:
     lines += [{"external_id": t.name, "modality": "image", "media": [media_record(t)]}
               for t in tasks]
     return ("\n".join(json.dumps(line) for line in lines) + "\n").encode()
-
-
-def provision(data_dir: Path) -> str:
-    """Create the bench admin user on a fresh workspace; return its new API token."""
-    ws = Workspace.open(data_dir)
-    try:
-        user = users.create_user(ws, USER, PASSWORD, is_admin=True)
-        return users.create_token(ws, user.id, "bench").token
-    finally:
-        ws.close()
 
 
 class Ontolabel:
@@ -88,30 +80,31 @@ class Ontolabel:
         self._revisions: dict[str, int] = {}
         self._log = self.workdir / "server.log"
 
-    def _command(self, port: int) -> list[str]:
-        cli_has_serve = self.executable.is_file() and subprocess.run(
-            [str(self.executable), "serve", "--help"], capture_output=True, timeout=60
-        ).returncode == 0
-        if cli_has_serve:
-            return [str(self.executable), "serve", "--data-dir", str(self.data_dir),
-                    "--host", "127.0.0.1", "--port", str(port)]
-        python = self.executable.parent / "python"
-        return [str(python if python.is_file() else sys.executable), "-m", "uvicorn",
-                "--factory", "ontolabel.server.app:create_app", "--host", "127.0.0.1",
-                "--port", str(port), "--log-level", "warning"]
+    def _cli(self, *args: str) -> str:
+        done = subprocess.run([str(self.executable), *args, "--data-dir", str(self.data_dir)],
+                              capture_output=True, text=True, timeout=self.start_timeout_s)
+        if done.returncode != 0:
+            raise BenchError(f"ontolabel {args[0]} {args[1]}: {done.stderr[-800:]}")
+        return done.stdout
 
     def start(self) -> None:
-        token = provision(self.data_dir)
+        if not self.executable.is_file():
+            raise BenchError(f"no ontolabel executable at {self.executable} (run make install)")
+        self._cli("user", "add", USER, "--password", PASSWORD, "--admin")
+        # the token alone is on stdout
+        token = self._cli("user", "token", USER, "--name", "bench").strip()
         self.headers = {"Authorization": f"Bearer {token}"}
         port = free_port()
-        env = dict(os.environ, ONTOLABEL_DATA_DIR=str(self.data_dir))
+        command = [str(self.executable), "serve", "--data-dir", str(self.data_dir),
+                   "--host", "127.0.0.1", "--port", str(port)]
         with self._log.open("wb") as log:
-            self._process = subprocess.Popen(self._command(port), stdout=log,
-                                             stderr=subprocess.STDOUT, env=env, cwd=self.workdir)
+            self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                             cwd=self.workdir)
         self.root_pid = self._process.pid
         self.base_url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + self.start_timeout_s
-        if not wait_listening(port, self.start_timeout_s):
+        process = self._process
+        if not wait_listening(port, self.start_timeout_s, lambda: process.poll() is None):
             raise BenchError(f"ontolabel did not listen on {port}: {self._log_tail()}")
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -135,6 +128,14 @@ class Ontolabel:
                 self._process.wait()
         if not self.keep_data:
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def prepare(self, tasks: list[ImageTask]) -> None:
+        # Label Studio's tasks reference image URLs it never holds; ontolabel's import wants
+        # the bytes in its content-addressed store (as after an upload or a sync), so they
+        # are put there first, outside the measured import
+        store = BlobStore(self.data_dir / "media")
+        for task in tasks:
+            store.put_bytes(placeholder_bytes(task))
 
     def create_project(self, client: httpx.Client) -> None:
         body = {"name": "bench", "modality": "image", "ontology": ONTOLOGY}

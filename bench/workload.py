@@ -89,6 +89,9 @@ class Peer(Protocol):
 
     def start(self) -> None: ...
     def stop(self) -> None: ...
+    def prepare(self, tasks: list[ImageTask]) -> None:
+        """Unmeasured set-up before the workload (e.g. media the server must already hold)."""
+        ...
     def create_project(self, client: httpx.Client) -> None: ...
     def import_tasks(self, client: httpx.Client, tasks: list[ImageTask]) -> int:
         """Import all tasks in one request; returns how many the server says it imported."""
@@ -144,6 +147,7 @@ def run_workload(peer: Peer, tasks: list[ImageTask], saves: int, pages: int,
     """Run every phase against a started peer; the peer's process tree RSS is sampled throughout."""
     result = PeerResult(peer.name)
     fig = result.figures
+    peer.prepare(tasks)
     fig["idle_rss_mb"] = wait_rss_settled(peer.root_pid) / 2**20
     timeout = httpx.Timeout(phase_timeout_s, connect=10.0)
     with PeakRss(peer.root_pid) as rss, httpx.Client(
