@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from format_builders import image_record, obj, square
 
-from ontolabel.core.geometry import Box, Keypoints, Mask, Polygon, Tag
+from ontolabel.core.geometry import Box, Keypoints, Mask, Polygon, PolygonPart, Tag
 from ontolabel.core.ontology import Ontology
 from ontolabel.errors import FormatError
 from ontolabel.formats import ErrorPolicy, ImportRecord, get_format
@@ -69,6 +69,16 @@ def test_export_then_import_gives_the_same_shapes(ontology: Ontology, tmp_path: 
                 "counts": "Y35S10QP15joN000000000000000000000000000^b0",
             },
         ),
+        obj("5", "Car", {"kind": "rotated_box", "cx": 30, "cy": 20, "w": 9, "h": 4, "angle": 33}),
+        obj(
+            "6",
+            "Vehicle",
+            {
+                "kind": "polygon",
+                "parts": [{"exterior": square(0, 0, 20, 20), "holes": [square(5, 5, 15, 15)]}],
+            },
+        ),
+        obj("7", "Vehicle", {"kind": "polygon", "parts": [{"exterior": square(1, 1, 4, 4)}]}),
         obj(
             "4",
             "Person",
@@ -88,8 +98,17 @@ def test_export_then_import_gives_the_same_shapes(ontology: Ontology, tmp_path: 
     assert (record.media[0].width, record.media[0].height) == (60, 40)
     got = record.annotations[0].document.objects
     assert [o.geometry for o in got] == [o.geometry for o in objects]
-    assert [o.class_name for o in got] == ["Car", "Vehicle", "Vehicle", "Person"]
-    assert got[3].attributes == {"occluded": False} and got[3].score == 0.75
+    # boxes, rotated boxes and holes come back exactly (kept beside COCO's lossy forms)
+    assert [o.geometry.kind for o in got] == [
+        "box",
+        "polygon",
+        "mask",
+        "rotated_box",
+        "polygon",
+        "polygon",
+        "keypoints",
+    ]
+    assert got[-1].attributes == {"occluded": False} and got[-1].score == 0.75
     assert record.annotations[0].source == "model"  # scores mean machine output
 
 
@@ -99,7 +118,7 @@ def test_each_coco_shape_becomes_its_core_geometry(tmp_path: Path) -> None:
         dataset(
             {"bbox": [1, 2, 3, 4]},
             {"bbox": [1, 2, 3, 4], "segmentation": []},
-            {"bbox": [0, 0, 5, 5], "segmentation": [[0, 0, 5, 0, 5, 5, 0, 5]]},  # exactly its bbox
+            {"bbox": [0, 0, 5, 5], "segmentation": [[0, 0, 5, 0, 5, 5, 0, 5]]},
             {"bbox": [0, 0, 5, 5], "segmentation": [[0, 0, 5, 0, 2, 5]]},
             {"segmentation": {"size": [40, 60], "counts": [5, 10, 2385]}, "iscrowd": 1},
             {"category_id": 2, "keypoints": [1, 2, 2, 0, 0, 0], "num_keypoints": 1},
@@ -110,7 +129,8 @@ def test_each_coco_shape_becomes_its_core_geometry(tmp_path: Path) -> None:
     assert policy.violations == [] and second.annotations == []
     geoms = [o.geometry for o in first.annotations[0].document.objects]
     assert geoms[0] == Box(x1=1, y1=2, x2=4, y2=6) == geoms[1]
-    assert geoms[2] == Box(x1=0, y1=0, x2=5, y2=5)
+    # a rectangle drawn as a polygon is read as written: a polygon
+    assert geoms[2] == Polygon(parts=[PolygonPart(exterior=[(0, 0), (5, 0), (5, 5), (0, 5)])])
     assert isinstance(geoms[3], Polygon) and geoms[3].parts[0].exterior == [(0, 0), (5, 0), (2, 5)]
     assert isinstance(geoms[4], Mask) and (geoms[4].height, geoms[4].width) == (40, 60)
     assert isinstance(geoms[5], Keypoints) and [(p.name, p.x, p.y) for p in geoms[5].points] == [
@@ -153,6 +173,11 @@ def test_each_coco_shape_becomes_its_core_geometry(tmp_path: Path) -> None:
             "0, 1 or 2",
         ),
         ({"category_id": 9, "bbox": [0, 0, 1, 1]}, "annotations[0]", "category_id 9"),
+        (
+            {"bbox": [0, 0, 1, 1], "ontolabel_geometry": {"kind": "span", "start": 0, "end": 1}},
+            "annotations[0].ontolabel_geometry",
+            "not a box, rotated box or polygon",
+        ),
         ({"image_id": 5, "bbox": [0, 0, 1, 1]}, "annotations[0]", "image_id 5"),
     ],
 )
@@ -229,8 +254,8 @@ def test_corpus_instances_with_polygon_and_uncompressed_rle() -> None:
     # the images sit in ../images/<subset>/ beside the annotations folder
     assert any(p.is_file() for p in record.media[0].candidates)
     first, second = record.annotations[0].document.objects
-    assert first.class_name == "a" and isinstance(first.geometry, Box)
-    assert first.geometry == Box(x1=0, y1=0, x2=1, y2=2)  # its polygon is exactly its bbox
+    assert first.class_name == "a" and isinstance(first.geometry, Polygon)
+    assert first.geometry.parts[0].exterior == [(0, 0), (1, 0), (1, 2), (0, 2)]
     assert first.attributes == {"x": 1, "y": "hello"}
     assert second.class_name == "b" and isinstance(second.geometry, Mask)
     assert (second.geometry.height, second.geometry.width) == (10, 5)
@@ -246,7 +271,7 @@ def test_corpus_keypoints_without_names_are_numbered() -> None:
     objects = record.annotations[0].document.objects
     # each annotation has an outline and keypoints: both are kept, as two objects
     assert [(o.id, o.geometry.kind) for o in objects] == [
-        ("1", "box"),
+        ("1", "polygon"),
         ("1:keypoints", "keypoints"),
         ("2", "mask"),
         ("2:keypoints", "keypoints"),

@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from ontolabel.core.annotation import Annotation, AnnotationObject
-from ontolabel.core.geometry import Box, Keypoints, Mask, Polygon, Tag
+from ontolabel.core.geometry import Box, Keypoints, Mask, Polygon, RotatedBox, Tag
 from ontolabel.core.modality import Modality
 from ontolabel.errors import FormatError, Location
 from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
 from ontolabel.formats.coco.shapes import (
+    EXACT_KEY,
     ShapeError,
     read_bbox,
+    read_exact,
     read_keypoints,
     read_polygon_segmentation,
     read_rle_segmentation,
@@ -259,12 +261,14 @@ class CocoReader:
 
     def _geometries(
         self, ann: dict[str, Any], category: _Category
-    ) -> list[tuple[str, Box | Polygon | Mask | Keypoints | Tag]]:
+    ) -> list[tuple[str, Box | RotatedBox | Polygon | Mask | Keypoints | Tag]]:
         box = read_bbox(ann["bbox"]) if "bbox" in ann else None
-        found: list[tuple[str, Box | Polygon | Mask | Keypoints | Tag]] = []
+        found: list[tuple[str, Box | RotatedBox | Polygon | Mask | Keypoints | Tag]] = []
         segmentation = ann.get("segmentation")
-        if isinstance(segmentation, list) and segmentation:
-            found.append(("", read_polygon_segmentation(segmentation, box)))
+        if EXACT_KEY in ann:
+            found.append(("", read_exact(ann[EXACT_KEY])))
+        elif isinstance(segmentation, list) and segmentation:
+            found.append(("", read_polygon_segmentation(segmentation)))
         elif isinstance(segmentation, dict):
             found.append(("", read_rle_segmentation(segmentation)))
         elif segmentation not in (None, []):

@@ -2,12 +2,15 @@
 
 Export rules (bbox is COCO's [x, y, w, h], computed from every part of the shape):
 - box: bbox, area w*h, segmentation = the box as one 4-corner polygon (so pycocotools can
-  rasterise it; import reads that exact rectangle back as a box);
+  rasterise it);
 - rotated box: bbox = its axis-aligned hull, segmentation = its 4 corners, area w*h;
 - polygon without holes: one COCO polygon per part, area = sum of the part areas;
 - polygon with holes: COCO polygons cannot hold holes, so an RLE mask (area = its pixel count);
 - mask: its RLE as stored; keypoints: bbox of the labeled points, keypoints arranged later by
   the category's keypoint names.
+Where these forms lose something (box, rotated box, holes) the annotation also carries the
+exact geometry under ``ontolabel_geometry``, which import prefers; other readers ignore it.
+Import reads foreign files literally: a rectangular polygon stays a polygon.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pycocotools import mask as rle  # type: ignore[import-untyped]
+from pydantic import TypeAdapter, ValidationError
 
 from ontolabel.core.geometry import Box, Keypoint, Keypoints, Mask, Polygon, PolygonPart, RotatedBox
 from ontolabel.core.geometry.box import rotated_box_corners, rotated_box_hull
@@ -26,6 +30,8 @@ from ontolabel.core.geometry.polygon import polygon_area, polygon_bbox
 from ontolabel.formats.coco.raster import canvas_size, rasterize_polygon
 
 Segmentation = list[list[float]] | dict[str, Any]
+# where an ontolabel export keeps the exact geometry (other COCO readers ignore the key)
+EXACT_KEY = "ontolabel_geometry"
 
 
 @dataclass
@@ -36,6 +42,9 @@ class CocoShape:
     # (name, x, y, visibility) of a keypoints geometry; the category fixes their order
     keypoints: list[tuple[str, float, float, int]] = field(default_factory=list)
     is_keypoints: bool = False
+    # the geometry itself, where COCO's fields lose something (a box is not a rectangular
+    # polygon, a rotated box not its corners, holes not a mask): ontolabel reads it back
+    exact: dict[str, Any] | None = None
 
 
 def _xywh(box: Box) -> list[float]:
@@ -54,6 +63,10 @@ def _rle_segmentation(encoded: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _exact(geometry: Box | RotatedBox | Polygon) -> dict[str, Any]:
+    return geometry.model_dump(mode="json")
+
+
 def shape_of(geometry: object, image_size: tuple[int, int] | None) -> CocoShape | None:
     """The COCO fields of ``geometry`` on an image of (height, width); None if COCO has no form."""
     if isinstance(geometry, Box):
@@ -64,12 +77,13 @@ def shape_of(geometry: object, image_size: tuple[int, int] | None) -> CocoShape 
             (geometry.x1, geometry.y2),
         ]
         w, h = geometry.x2 - geometry.x1, geometry.y2 - geometry.y1
-        return CocoShape(_xywh(geometry), w * h, [_flat(corners)])
+        return CocoShape(_xywh(geometry), w * h, [_flat(corners)], exact=_exact(geometry))
     if isinstance(geometry, RotatedBox):
         return CocoShape(
             _xywh(rotated_box_hull(geometry)),
             abs(geometry.w * geometry.h),
             [_flat(rotated_box_corners(geometry))],
+            exact=_exact(geometry),
         )
     if isinstance(geometry, Polygon):
         bbox = _xywh(polygon_bbox(geometry))
@@ -79,7 +93,9 @@ def shape_of(geometry: object, image_size: tuple[int, int] | None) -> CocoShape 
             )
         height, width = image_size or canvas_size(geometry)
         encoded = rle.encode(rasterize_polygon(geometry, height, width))
-        return CocoShape(bbox, float(rle.area(encoded)), _rle_segmentation(encoded))
+        return CocoShape(
+            bbox, float(rle.area(encoded)), _rle_segmentation(encoded), exact=_exact(geometry)
+        )
     if isinstance(geometry, Mask):
         encoded = {"size": [geometry.height, geometry.width], "counts": geometry.counts}
         return CocoShape([float(v) for v in rle.toBbox(encoded)], float(rle.area(encoded)), encoded)
@@ -142,20 +158,22 @@ def _ring(value: object, path: str) -> list[tuple[float, float]]:
     return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
 
 
-def _is_box_ring(ring: list[tuple[float, float]], box: Box | None) -> bool:
-    """Whether ``ring`` is exactly ``box`` drawn as a polygon (how boxes are exported)."""
-    if box is None or len(ring) != 4:
-        return False
-    corners = {(box.x1, box.y1), (box.x2, box.y1), (box.x2, box.y2), (box.x1, box.y2)}
-    return set(ring) == corners and len(corners) == 4
+def read_polygon_segmentation(value: list[Any]) -> Polygon:
+    return Polygon(
+        parts=[PolygonPart(exterior=_ring(r, f"segmentation[{i}]")) for i, r in enumerate(value)]
+    )
 
 
-def read_polygon_segmentation(value: list[Any], box: Box | None) -> Box | Polygon:
-    rings = [_ring(r, f"segmentation[{i}]") for i, r in enumerate(value)]
-    if len(rings) == 1 and _is_box_ring(rings[0], box):
-        assert box is not None
-        return box
-    return Polygon(parts=[PolygonPart(exterior=r) for r in rings])
+_EXACT = TypeAdapter(Box | RotatedBox | Polygon)
+
+
+def read_exact(value: object) -> Box | RotatedBox | Polygon:
+    """The geometry an ontolabel export keeps beside COCO's lossy fields."""
+    try:
+        return _EXACT.validate_python(value)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ShapeError(f"not a box, rotated box or polygon: {first['msg']}", EXACT_KEY) from exc
 
 
 def read_rle_segmentation(value: dict[str, Any]) -> Mask:

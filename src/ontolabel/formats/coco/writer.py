@@ -23,7 +23,7 @@ from ontolabel.errors import Location, Violation
 from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.coco.categories import Category
 from ontolabel.formats.coco.options import CocoOptions
-from ontolabel.formats.coco.shapes import shape_of
+from ontolabel.formats.coco.shapes import EXACT_KEY, shape_of
 
 SPOOL_IN_MEMORY = 16 << 20
 
@@ -156,6 +156,8 @@ class CocoWriter:
             "iscrowd": 0,
             "segmentation": shape.segmentation,
         }
+        if shape.exact is not None:
+            ann[EXACT_KEY] = shape.exact
         if shape.is_keypoints:
             category.learn_keypoints(name for name, *_ in shape.keypoints)
             ann["_keypoints"] = shape.keypoints
