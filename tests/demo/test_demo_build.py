@@ -24,6 +24,7 @@ from ontolabel.demo import (
     VIDEO_PROJECT,
     build_demo,
 )
+from ontolabel.demo.sources import call_speaker_turns
 from ontolabel.demo.wheels import LEE_BACKGROUND, read_member
 from ontolabel.media import load_points, render_display
 from ontolabel.services import annotations, items, projects, users
@@ -152,6 +153,13 @@ def test_media_of_each_project(workspace: Workspace, wheels: Path) -> None:
         1,
         30.0,
     )
+    # the reference speaker turns shipped with the call arrive as the demo user's draft
+    (prelabel,) = annotations.list_revisions(workspace, call.id, user_id=demo.id)
+    assert (prelabel.status, prelabel.source) == ("draft", "model")
+    turns = prelabel.document.objects
+    assert len(turns) == len(call_speaker_turns(wheels)) >= 10
+    assert {t.geometry.speaker for t in turns} == {"speaker90", "speaker91"}  # type: ignore[union-attr]
+    assert turns[0].geometry.start == 6.69 and max(t.geometry.end for t in turns) <= 30.0  # type: ignore[union-attr]
 
 
 def test_text_items_are_the_articles_verbatim(workspace: Workspace, wheels: Path) -> None:

@@ -120,7 +120,7 @@ def _build_project(
     fresh = [item for item in wanted if item.external_id not in known]
     result.items_kept = len(wanted) - len(fresh)
     if fresh:
-        records = [_record(ws, spec, item) for item in fresh]
+        records = [_record(ws, spec, item, user_id) for item in fresh]
         added = item_service.add_items_bulk(ws, result.project_id, records, user_id=user_id)
         result.items_created = added.created
         result.items_kept += added.skipped
@@ -138,13 +138,25 @@ def _external_ids(ws: Workspace, project_id: int, user_id: int) -> set[str]:
         after = page.next_after
 
 
-def _record(ws: Workspace, spec: DemoProject, item: DemoItem) -> item_service.NewItem:
+def _record(
+    ws: Workspace, spec: DemoProject, item: DemoItem, owner_id: int
+) -> item_service.NewItem:
     media: list[MediaInfo] = []
     for demo_file in item.files:
         info = store_media(ws, demo_file.path, demo_file.name)
         if demo_file.extra:
             info = info.model_copy(update={"extra": {**info.extra, **demo_file.extra}})
         media.append(info)
+    prelabels = (
+        [item_service.NewAnnotation(item.prelabel, owner_id, status="draft", source="model")]
+        if item.prelabel is not None
+        else []
+    )
     return item_service.NewItem(
-        spec.modality, external_id=item.external_id, text=item.text, meta=item.meta, media=media
+        spec.modality,
+        external_id=item.external_id,
+        text=item.text,
+        meta=item.meta,
+        media=media,
+        annotations=prelabels,
     )

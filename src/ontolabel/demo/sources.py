@@ -16,6 +16,8 @@ import numpy as np
 import pydicom
 from PIL import Image
 
+from ontolabel.core.annotation import Annotation, AnnotationObject
+from ontolabel.core.geometry.audio import Interval
 from ontolabel.demo.stereo import MOTORCYCLE, StereoCloud, camera_calibration, disparity_to_cloud
 from ontolabel.demo.wheels import (
     BIKES,
@@ -52,6 +54,8 @@ class DemoItem:
     files: list[DemoFile] = field(default_factory=list)
     text: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    # a pre-annotation offered to the demo user as a draft (source "model")
+    prelabel: Annotation | None = None
 
 
 def _write_once(path: Path, data: bytes) -> Path:
@@ -186,11 +190,24 @@ def articles(wheels: Path, count: int = ARTICLE_COUNT) -> list[DemoItem]:
 
 
 def call_item(wheels: Path, staging: Path) -> DemoItem:
+    """The call, pre-labeled with the speaker turns of the reference RTTM shipped beside it."""
     path = extract_member(wheels, CALL_AUDIO, staging / "audio")
+    turns = [
+        AnnotationObject(
+            id=f"turn-{n}",
+            class_name="Speaker",
+            geometry=Interval(start=start, end=end, speaker=who),
+        )
+        for n, (start, end, who) in enumerate(call_speaker_turns(wheels), start=1)
+    ]
     return DemoItem(
         external_id="call-sample",
         files=[DemoFile("sample.wav", path)],
-        meta={"source": f"pyannote.audio {CALL_AUDIO.version} {CALL_AUDIO.member} (wheel only)"},
+        meta={
+            "source": f"pyannote.audio {CALL_AUDIO.version} {CALL_AUDIO.member} (wheel only)",
+            "prelabel": f"speaker turns from {CALL_RTTM.member}",
+        },
+        prelabel=Annotation(objects=turns),
     )
 
 
