@@ -13,8 +13,11 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from ontolabel.server.app import create_app
 from ontolabel.services import users
 from ontolabel.services.users import UserInfo
 from ontolabel.services.workspace import Settings, Workspace
@@ -137,3 +140,37 @@ def owner(workspace: Workspace) -> UserInfo:
 def outsider(workspace: Workspace) -> UserInfo:
     """A user who is a member of no project."""
     return users.create_user(workspace, "otto", PASSWORD)
+
+
+@pytest.fixture
+def app(workspace: Workspace) -> FastAPI:
+    return create_app(workspace)
+
+
+@pytest.fixture
+def anon(app: FastAPI) -> Iterator[TestClient]:
+    """An API client that has not logged in."""
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def client(app: FastAPI, owner: UserInfo) -> Iterator[TestClient]:
+    """An API client logged in (session cookie) as ``owner``."""
+    with TestClient(app) as client:
+        reply = client.post(
+            "/api/auth/login", json={"username": owner.username, "password": PASSWORD}
+        )
+        assert reply.status_code == 200, reply.text
+        yield client
+
+
+@pytest.fixture
+def outsider_client(app: FastAPI, outsider: UserInfo) -> Iterator[TestClient]:
+    """An API client logged in as a user who is a member of no project."""
+    with TestClient(app) as client:
+        reply = client.post(
+            "/api/auth/login", json={"username": outsider.username, "password": PASSWORD}
+        )
+        assert reply.status_code == 200, reply.text
+        yield client

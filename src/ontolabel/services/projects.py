@@ -173,9 +173,9 @@ def set_ontology(
     Existing annotations keep the version they were saved under; migrating them is a
     separate step (see DESIGN.md), so nothing is rewritten here.
     """
-    _parse(document)
     with ws.session() as session:
         require_project_role(session, project_id, user_id, Role.OWNER)
+        _parse(document)
         version = latest_ontology_version(session, project_id) + 1
         row = OntologyVersionRow(
             project_id=project_id, version=version, document=document, created_by=user_id

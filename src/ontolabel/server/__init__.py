@@ -1,0 +1,1 @@
+"""The FastAPI app: thin routes over services, authentication, error mapping, the built UI."""

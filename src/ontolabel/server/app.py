@@ -1,0 +1,42 @@
+"""``create_app(workspace)``: the FastAPI application over one workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from ontolabel import __version__
+from ontolabel.server.errors import install_error_handlers
+from ontolabel.server.routes import annotations as annotation_routes
+from ontolabel.server.routes import auth, items, media, projects, transfer
+from ontolabel.server.static import STATIC_DIR, install_ui
+from ontolabel.server.upload import upload_limit_middleware
+from ontolabel.services.workspace import Workspace
+
+DESCRIPTION = """Ontology-driven labeling for text, image, audio, video and 3D point clouds.
+
+Log in with `POST /api/auth/login` (browser session cookie) or send
+`Authorization: Bearer <token>` with a token from `POST /api/tokens`.
+Errors are `{"error", "message", "violations"?, "hint"?, "file"/"line"/"item"/"path"?}`.
+Text span offsets are Unicode code points of the stored text.
+"""
+
+
+def create_app(workspace: Workspace, *, static_dir: Path = STATIC_DIR) -> FastAPI:
+    app = FastAPI(
+        title="ontolabel",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.workspace = workspace
+    install_error_handlers(app)
+    app.middleware("http")(upload_limit_middleware(workspace.settings.max_upload_bytes))
+    for module in (auth, projects, items, annotation_routes, media, transfer):
+        app.include_router(module.router)
+    # last: its catch-all path must not shadow the API
+    install_ui(app, static_dir)
+    return app

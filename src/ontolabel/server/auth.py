@@ -1,0 +1,70 @@
+"""Who is calling: a Bearer token (scripts) or the HttpOnly session cookie (the browser)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+
+from ontolabel.errors import AuthError
+from ontolabel.services import users
+from ontolabel.services.users import UserInfo
+from ontolabel.services.workspace import Workspace
+
+SESSION_COOKIE = "ontolabel_session"
+
+# declared so OpenAPI (and /docs) show both ways in; auto_error=False lets us answer with
+# our own error body instead of FastAPI's
+_bearer = HTTPBearer(auto_error=False, description="an API token from POST /api/tokens")
+_cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="set by login")
+
+
+def get_workspace(request: Request) -> Workspace:
+    ws = request.app.state.workspace
+    assert isinstance(ws, Workspace)
+    return ws
+
+
+WorkspaceDep = Annotated[Workspace, Depends(get_workspace)]
+
+
+def current_user(
+    ws: WorkspaceDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    session: Annotated[str | None, Depends(_cookie)],
+) -> UserInfo:
+    if bearer is not None:
+        return users.user_for_token(ws, bearer.credentials)
+    if session:
+        return users.user_for_session(ws, session)
+    raise AuthError(
+        "not logged in",
+        hint="log in with POST /api/auth/login or send 'Authorization: Bearer <token>'",
+    )
+
+
+CurrentUser = Annotated[UserInfo, Depends(current_user)]
+
+
+def set_session_cookie(request: Request, response: Response, secret: str, days: int) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=days * 86400,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        # over plain http (the local default) a Secure cookie would never come back
+        secure=request.url.scheme == "https",
+    )
+
+
+def clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )

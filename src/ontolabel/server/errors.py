@@ -1,0 +1,146 @@
+"""The one mapping from ontolabel's exceptions to HTTP responses.
+
+Every error body has the same shape: ``{"error", "message", "violations"?, "hint"?,
+file/line/item/path?}``; a 409 on an annotation adds ``current`` (what is stored now) and
+``yours`` (the refused document, so nothing the client sent is lost).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ontolabel.errors import (
+    AuthError,
+    Conflict,
+    Forbidden,
+    InvalidError,
+    Location,
+    MediaError,
+    NotFound,
+    OntolabelError,
+    Violation,
+)
+from ontolabel.storage.blobs import TooLarge
+
+# the first matching class wins, so subclasses come before their bases
+STATUS_BY_ERROR: list[tuple[type[OntolabelError], int]] = [
+    (InvalidError, 422),  # AnnotationInvalid, OntologyError, FormatError, TextOffsetError
+    (NotFound, 404),
+    (Conflict, 409),  # AlreadyExists too
+    (AuthError, 401),
+    (Forbidden, 403),
+    (TooLarge, 413),
+    (MediaError, 415),
+]
+
+
+class ViolationBody(BaseModel):
+    message: str
+    file: str | None = None
+    line: int | None = None
+    item: str | None = None
+    path: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """What every 4xx answer carries."""
+
+    error: str
+    message: str
+    hint: str | None = None
+    violations: list[ViolationBody] | None = None
+    file: str | None = None
+    line: int | None = None
+    item: str | None = None
+    path: str | None = None
+
+
+class ConflictBody(ErrorBody):
+    current: dict[str, Any] | None = None
+    yours: dict[str, Any] | None = None
+
+
+# documented on every route, so the generated client knows the error shape
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "not logged in"},
+    403: {"model": ErrorBody, "description": "not allowed in this project"},
+    404: {"model": ErrorBody, "description": "no such thing"},
+    422: {"model": ErrorBody, "description": "invalid input, with every violation"},
+}
+
+
+class StaleSave(Conflict):
+    """A Conflict on saving, carrying the refused body back to the client."""
+
+    def __init__(self, conflict: Conflict, yours: dict[str, Any]):
+        self.yours = yours
+        super().__init__(
+            conflict.message,
+            current=conflict.current,
+            location=conflict.location,
+            hint=conflict.hint,
+        )
+
+
+def status_of(exc: OntolabelError) -> int:
+    for cls, status in STATUS_BY_ERROR:
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+def body_of(exc: OntolabelError) -> dict[str, Any]:
+    body = exc.to_dict()
+    if isinstance(exc, Conflict) and exc.current is not None:
+        current = exc.current
+        body["current"] = (
+            current.model_dump(mode="json") if isinstance(current, BaseModel) else current
+        )
+    if isinstance(exc, StaleSave):
+        body["error"] = "Conflict"  # a transport detail; clients see the domain error
+        body["yours"] = exc.yours
+    return body
+
+
+async def _ontolabel_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, OntolabelError)
+    status = status_of(exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body_of(exc), status_code=status, headers=headers)
+
+
+async def _request_invalid(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    violations = [
+        Violation(
+            str(e.get("msg", "invalid")),
+            # drop the leading "body"/"query" of FastAPI's locations: paths name the field
+            Location(path=".".join(str(p) for p in e.get("loc", ())[1:]) or None),
+        )
+        for e in exc.errors()
+    ]
+    error = InvalidError(f"the request is invalid in {len(violations)} place(s)", violations)
+    body = error.to_dict()
+    body["error"] = "InvalidRequest"
+    return JSONResponse(body, status_code=422)
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return JSONResponse(
+        {"error": "HTTPError", "message": str(exc.detail)},
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(OntolabelError, _ontolabel_error)
+    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,70 @@
+"""The caller's annotation of an item: read, save (optimistic concurrency), history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from ontolabel.core.annotation import Annotation
+from ontolabel.errors import Conflict
+from ontolabel.server.auth import CurrentUser, WorkspaceDep
+from ontolabel.server.errors import ERROR_RESPONSES, ConflictBody, StaleSave
+from ontolabel.services import annotations as service
+from ontolabel.services.annotations import AnnotationState, AnnotationStatus, RevisionInfo
+
+router = APIRouter(prefix="/api/items", tags=["annotations"], responses=ERROR_RESPONSES)
+
+
+class SaveRequest(BaseModel):
+    base_revision: int = Field(ge=0, description="the revision this edit started from (0: none)")
+    document: Annotation
+    status: AnnotationStatus = "draft"
+
+
+@router.get("/{item_id}/annotation")
+def get_annotation(
+    item_id: int,
+    user: CurrentUser,
+    ws: WorkspaceDep,
+    user_id: Annotated[
+        int | None, Query(description="another annotator's work (reviewers)")
+    ] = None,
+) -> AnnotationState:
+    """The caller's current annotation (revision 0 and an empty document if none)."""
+    return service.get_annotation(ws, item_id, user_id=user.id, annotator_id=user_id)
+
+
+@router.put(
+    "/{item_id}/annotation",
+    responses={409: {"model": ConflictBody, "description": "stale base_revision"}},
+)
+def save_annotation(
+    item_id: int, body: SaveRequest, user: CurrentUser, ws: WorkspaceDep
+) -> AnnotationState:
+    """Save a new revision. 409 when ``base_revision`` is not the current one: the answer
+    holds ``current`` (stored now) and ``yours`` (this request's body, not lost)."""
+    try:
+        return service.save_annotation(
+            ws,
+            item_id,
+            body.document,
+            user_id=user.id,
+            base_revision=body.base_revision,
+            status=body.status,
+        )
+    except Conflict as exc:
+        raise StaleSave(exc, yours=body.model_dump(mode="json")) from None
+
+
+@router.get("/{item_id}/annotation/revisions")
+def list_revisions(
+    item_id: int,
+    user: CurrentUser,
+    ws: WorkspaceDep,
+    user_id: Annotated[
+        int | None, Query(description="another annotator's work (reviewers)")
+    ] = None,
+) -> list[RevisionInfo]:
+    return service.list_revisions(ws, item_id, user_id=user.id, annotator_id=user_id)

@@ -1,0 +1,157 @@
+"""Import and export of a project's data in registered formats, and the format list."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+
+from ontolabel.core.modality import GeometryKind, Modality
+from ontolabel.errors import Location
+from ontolabel.formats.registry import all_formats, get_format
+from ontolabel.server.auth import CurrentUser, WorkspaceDep
+from ontolabel.server.errors import ERROR_RESPONSES, ErrorBody, ViolationBody
+from ontolabel.services import projects, transfer
+from ontolabel.services.access import Role
+from ontolabel.services.transfer import ImportReport
+from ontolabel.services.workspace import Workspace
+from ontolabel.storage.blobs import TooLarge
+
+router = APIRouter(prefix="/api", tags=["transfer"], responses=ERROR_RESPONSES)
+
+
+class FormatInfo(BaseModel):
+    name: str
+    title: str
+    extension: str
+    media_type: str
+    modalities: list[Modality]
+    kinds: list[GeometryKind]
+    can_read: bool
+    can_write: bool
+
+
+class ImportResult(BaseModel):
+    imported: int = Field(description="items created")
+    skipped: int = Field(description="bad records left out (errors=collect)")
+    existing: int = Field(description="records naming items the project already has")
+    updated: int = Field(description="of those, items whose annotations got a new revision")
+    errors: list[ViolationBody] = Field(description="every bad record, with its line or item")
+
+
+@router.get("/formats")
+def list_formats(_: CurrentUser) -> list[FormatInfo]:
+    return [
+        FormatInfo(
+            name=f.name,
+            title=f.title,
+            extension=f.extension,
+            media_type=f.media_type,
+            modalities=sorted(f.modalities),
+            kinds=sorted(f.kinds),
+            can_read=f.can_read,
+            can_write=f.can_write,
+        )
+        for f in all_formats()
+    ]
+
+
+@router.post("/projects/{project_id}/import", responses={413: {"model": ErrorBody}})
+async def import_file(
+    project_id: int,
+    user: CurrentUser,
+    ws: WorkspaceDep,
+    file: Annotated[UploadFile, File(description="the file to import")],
+    format: Annotated[str | None, Query(description="format name; detected when omitted")] = None,
+    errors: Annotated[
+        Literal["fail", "collect"],
+        Query(description="fail: write nothing if any record is bad; collect: skip bad ones"),
+    ] = "fail",
+) -> ImportResult:
+    """Import items (and their annotations) from a file. Every bad record is reported with
+    its line or item; with ``errors=fail`` nothing is written if any is bad."""
+    name = file.filename or "upload"
+    path = await run_in_threadpool(_spool, ws, file, name)
+    try:
+        report = await run_in_threadpool(
+            transfer.import_file,
+            ws,
+            project_id,
+            path,
+            format,
+            user_id=user.id,
+            errors=errors,
+            display_name=name,
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    return _result(report)
+
+
+def _spool(ws: Workspace, upload: UploadFile, name: str) -> Path:
+    """Copy the upload to a file in the workspace (formats read paths), within the limit."""
+    limit = ws.settings.max_upload_bytes
+    # keep the suffix: format detection looks at it
+    fd, tmp = tempfile.mkstemp(dir=ws.tmp_dir, suffix=Path(name).suffix[:16])
+    size = 0
+    with os.fdopen(fd, "wb") as out:
+        while chunk := upload.file.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                out.close()
+                Path(tmp).unlink(missing_ok=True)
+                raise TooLarge(f"{name} is larger than {limit} bytes", location=Location(file=name))
+            out.write(chunk)
+    return Path(tmp)
+
+
+def _result(report: ImportReport) -> ImportResult:
+    return ImportResult(
+        imported=report.imported,
+        skipped=report.skipped,
+        existing=report.existing,
+        updated=report.updated,
+        errors=[ViolationBody(**v.to_dict()) for v in report.errors],
+    )
+
+
+@router.get(
+    "/projects/{project_id}/export",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "the file"}},
+)
+async def export(
+    project_id: int,
+    user: CurrentUser,
+    ws: WorkspaceDep,
+    format: Annotated[str, Query()] = "jsonl",
+) -> FileResponse:
+    """The whole project in ``format``, as a download (written to disk first, so memory
+    stays bounded whatever the project's size)."""
+    fmt = get_format(format)
+    await run_in_threadpool(
+        projects.check_role, ws, project_id, user_id=user.id, minimum=Role.REVIEWER
+    )
+    project = await run_in_threadpool(projects.get_project, ws, project_id, user_id=user.id)
+    fd, tmp = tempfile.mkstemp(dir=ws.tmp_dir, suffix=fmt.extension)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            await run_in_threadpool(transfer.export_project, ws, project_id, fmt.name, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", project.name).strip("_") or "project"
+    return FileResponse(
+        tmp,
+        media_type=fmt.media_type,
+        filename=f"{safe}{fmt.extension}",
+        background=BackgroundTask(Path(tmp).unlink, missing_ok=True),
+    )
