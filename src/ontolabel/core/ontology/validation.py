@@ -54,6 +54,10 @@ class _Checker:
         self.annotation = annotation
         self.content = content
         self.found: list[Violation] = []
+        # the first object of each id, as relations resolve their endpoints
+        self.by_id: dict[str, AnnotationObject] = {}
+        for obj in annotation.objects:
+            self.by_id.setdefault(obj.id, obj)
 
     def add(self, path: str, message: str) -> None:
         self.found.append(_v(path, message))
@@ -173,7 +177,7 @@ class _Checker:
         self, relation: Relation, spec: RelationSpec | None, side: str, path: str
     ) -> None:
         object_id: str = getattr(relation, side)
-        obj = next((o for o in self.annotation.objects if o.id == object_id), None)
+        obj = self.by_id.get(object_id)
         if obj is None:
             self.add(join_path(path, side), f"{side} {object_id!r} is no object of this annotation")
             return
