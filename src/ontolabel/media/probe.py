@@ -32,7 +32,7 @@ _AUDIO_MIME_OF_CONTAINER = {
 _VIDEO_MIME_OF_CONTAINER = {"audio/ogg": "video/ogg", "audio/mp4": "video/mp4"}
 
 SUPPORTED_HINT = (
-    "supported: JPEG, PNG, GIF, BMP, TIFF, WebP, DICOM, MP4/MOV/WebM/MKV/AVI, "
+    "supported: JPEG, PNG, GIF, BMP, TIFF, WebP, AVIF, DICOM, MP4/MOV/WebM/MKV/AVI, "
     "WAV/MP3/FLAC/Ogg/M4A, PCD, KITTI .bin, .npy"
 )
 
@@ -62,6 +62,10 @@ def probe(path: Path, name: str, limits: MediaLimits = DEFAULT_LIMITS) -> MediaI
     if found is None:
         raise media_error(name, "unsupported or unrecognised file content", SUPPORTED_HINT)
     container, mime = found
+    if container is Container.HEIF:
+        raise media_error(
+            name, "HEIC/HEIF images are not supported", "convert the photo to JPEG or PNG first"
+        )
     common: dict[str, Any] = {"sha256": file_sha256(path), "size": size, "name": name}
 
     if container is Container.IMAGE:

@@ -23,6 +23,7 @@ class Container(StrEnum):
     PCD = "pcd"
     NPY = "npy"
     KITTI_BIN = "kitti_bin"
+    HEIF = "heif"  # recognised only to say clearly that it is not supported
 
 
 # (offset, signature, container, mime); the first match wins
@@ -41,6 +42,9 @@ _SIGNATURES: tuple[tuple[int, bytes, Container, str], ...] = (
     (0, b"ID3", Container.AV, "audio/mpeg"),
     (0, b"\x1a\x45\xdf\xa3", Container.AV, "video/webm"),
 )
+
+# HEIF/HEIC stills (phones): Pillow cannot decode them without a plugin
+_HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
 
 _PCD_HEADER_KEYS = (b"VERSION", b"FIELDS", b"SIZE", b"TYPE", b"COUNT", b"WIDTH")
 
@@ -62,11 +66,17 @@ def sniff(head: bytes, name: str, size: int) -> tuple[Container, str] | None:
         return riff
     if head[4:8] == b"ftyp":
         brand = head[8:12]
+        if brand in (b"avif", b"avis"):
+            return Container.IMAGE, "image/avif"
+        if brand in _HEIF_BRANDS:
+            return Container.HEIF, "image/heic"
         if brand in (b"M4A ", b"M4B "):
             return Container.AV, "audio/mp4"
         if brand == b"qt  ":
             return Container.AV, "video/quicktime"
         return Container.AV, "video/mp4"
+    if _looks_like_adts(head):
+        return Container.AV, "audio/aac"
     if _looks_like_mpeg_audio(head):
         return Container.AV, "audio/mpeg"
     if _looks_like_pcd(head):
@@ -87,6 +97,11 @@ def _sniff_riff(head: bytes) -> tuple[Container, str] | None:
     if form == b"AVI ":
         return Container.AV, "video/x-msvideo"
     return None
+
+
+def _looks_like_adts(head: bytes) -> bool:
+    # raw AAC: 12 sync bits, then MPEG version, layer 00 (which MPEG audio never uses)
+    return len(head) >= 2 and head[0] == 0xFF and (head[1] & 0xF6) == 0xF0
 
 
 def _looks_like_mpeg_audio(head: bytes) -> bool:
