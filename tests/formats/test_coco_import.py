@@ -309,3 +309,29 @@ def test_corpus_results_files_are_refused_with_the_reason() -> None:
     results = Path("/work/shared/corpus/cocoapi/results/instances_val2014_fakebbox100_results.json")
     with pytest.raises(FormatError, match="results list"):
         read(results)
+
+
+def test_captions_become_the_items_meta_data(tmp_path: Path) -> None:
+    data = dataset()
+    data["annotations"] = [
+        {"id": 1, "image_id": 1, "caption": "a red car"},
+        {"id": 2, "image_id": 1, "category_id": 0, "caption": "parked"},
+    ]
+    (first, second), policy = read(write_json(tmp_path, data, "captions_val.json"))
+    assert policy.violations == [] and first.annotations == []
+    assert first.meta == {"captions": ["a red car", "parked"]} and second.meta == {}
+
+
+def test_string_image_ids_are_accepted(tmp_path: Path) -> None:
+    data = dataset({"bbox": [1, 1, 2, 2]})
+    data["images"][0]["id"] = "token-a"
+    data["annotations"][0]["image_id"] = "token-a"
+    (first, _), policy = read(write_json(tmp_path, data))
+    assert policy.violations == [] and len(first.annotations[0].document.objects) == 1
+
+
+def test_panoptic_files_are_refused_with_the_reason(tmp_path: Path) -> None:
+    data = dataset()
+    data["annotations"] = [{"image_id": 1, "file_name": "a.png", "segments_info": []}]
+    with pytest.raises(FormatError, match="panoptic"):
+        read(write_json(tmp_path, data, "panoptic_val.json"))

@@ -40,6 +40,15 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _has_shape(ann: dict[str, Any]) -> bool:
+    return any(ann.get(k) for k in ("bbox", "segmentation", "keypoints"))
+
+
+def _is_id(value: object) -> bool:
+    # COCO's ids are integers; some tools (mmdetection's nuScenes files) use string tokens
+    return _is_int(value) or (isinstance(value, str) and bool(value))
+
+
 def _load(path: Path) -> dict[str, Any]:
     at = Location(file=path.name)
     try:
@@ -88,6 +97,13 @@ class CocoReader:
         data = _load(self.path)
         categories = self._categories(data.get("categories", []))
         annotations = data.get("annotations", [])
+        first = annotations[0] if annotations and isinstance(annotations, list) else None
+        if isinstance(first, dict) and "segments_info" in first:
+            raise FormatError(
+                "COCO panoptic files (segments_info with PNG masks) cannot be imported yet",
+                location=Location(file=self.file, path="annotations[0].segments_info"),
+                hint="import the instances file of the dataset instead",
+            )
         if not isinstance(annotations, list):
             raise FormatError(
                 "'annotations' must be a list",
@@ -96,8 +112,8 @@ class CocoReader:
         images: dict[int, tuple[int, dict[str, Any]]] = {}
         for index, image in enumerate(data["images"]):
             where = f"images[{index}]"
-            if not isinstance(image, dict) or not _is_int(image.get("id")):
-                self._report("an image needs an integer 'id'", where)
+            if not isinstance(image, dict) or not _is_id(image.get("id")):
+                self._report("an image needs an 'id' (an integer or a string)", where)
             elif not isinstance(image.get("file_name"), str) or not image["file_name"]:
                 self._report("an image needs a 'file_name'", where)
             elif image["id"] in images:
@@ -170,7 +186,12 @@ class CocoReader:
         objects: list[AnnotationObject] = []
         scored = False
         used_ids: set[str] = set()
+        captions: list[str] = []
         for ann_index, ann in anns:
+            if isinstance(ann.get("caption"), str) and not _has_shape(ann):
+                # COCO captions describe the whole image: kept as the item's meta data
+                captions.append(ann["caption"])
+                continue
             found = self._objects(ann_index, ann, categories, name, used_ids)
             if found is None:
                 ok = False
@@ -185,6 +206,7 @@ class CocoReader:
             location=Location(file=self.file, item=name, path=f"images[{index}]"),
             modality=Modality.IMAGE,
             external_id=name,
+            meta={"captions": captions} if captions else {},
             media=[
                 MediaRef(
                     name=name,
