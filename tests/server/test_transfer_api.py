@@ -1,0 +1,112 @@
+"""Import and export over HTTP: reports with every bad line, all-or-nothing by default,
+exports as downloads that re-import to the same data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.conftest import TEXT_ONTOLOGY
+
+HEADER = {"format": "ontolabel.jsonl", "version": 1}
+
+
+def jsonl(*records: dict[str, Any]) -> bytes:
+    return (
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in [HEADER, *records]) + "\n"
+    ).encode()
+
+
+def text_record(ext: str, text: str, *objects: dict[str, Any]) -> dict[str, Any]:
+    anns = [{"document": {"objects": list(objects)}}] if objects else []
+    return {"external_id": ext, "modality": "text", "text": text, "annotations": anns}
+
+
+def person(start: int, end: int, text: str) -> dict[str, Any]:
+    return {
+        "id": f"p{start}",
+        "class_name": "Person",
+        "geometry": {"kind": "span", "start": start, "end": end, "text": text[start:end]},
+    }
+
+
+@pytest.fixture
+def pid(client: TestClient) -> int:
+    reply = client.post(
+        "/api/projects", json={"name": "News", "modality": "text", "ontology": TEXT_ONTOLOGY}
+    )
+    return int(reply.json()["id"])
+
+
+GOOD = [text_record("a", "Ana wrote", person(0, 3, "Ana wrote")), text_record("b", "Bo read")]
+BAD = text_record(
+    "c",
+    "Cy",
+    {
+        "id": "x",
+        "class_name": "Robot",
+        "geometry": {"kind": "span", "start": 0, "end": 2, "text": "Cy"},
+    },
+)
+
+
+def test_formats_are_listed(client: TestClient) -> None:
+    names = {f["name"]: f for f in client.get("/api/formats").json()}
+    assert {"jsonl", "coco"} <= set(names)
+    assert "image" in names["coco"]["modalities"] and "box" in names["coco"]["kinds"]
+
+
+def test_import_fail_mode_writes_nothing_and_names_the_bad_line(
+    client: TestClient, pid: int
+) -> None:
+    body = jsonl(*GOOD, BAD)
+    reply = client.post(
+        f"/api/projects/{pid}/import?format=jsonl", files={"file": ("news.jsonl", body)}
+    )
+    assert reply.status_code == 422, reply.text
+    violations = reply.json()["violations"]
+    assert violations and all(v.get("file") == "news.jsonl" for v in violations)
+    assert {v.get("line") for v in violations} == {4}
+    assert client.get(f"/api/projects/{pid}/items").json()["items"] == []
+
+
+def test_import_collect_mode_keeps_the_good_rows(client: TestClient, pid: int) -> None:
+    body = jsonl(*GOOD, BAD)
+    reply = client.post(
+        f"/api/projects/{pid}/import?format=jsonl&errors=collect",
+        files={"file": ("news.jsonl", body)},
+    )
+    assert reply.status_code == 200, reply.text
+    report = reply.json()
+    assert (report["imported"], report["skipped"]) == (2, 1)
+    assert [e["line"] for e in report["errors"]] == [4]
+    listed = client.get(f"/api/projects/{pid}/items").json()["items"]
+    assert [i["external_id"] for i in listed] == ["a", "b"]
+
+
+def test_export_is_a_download_that_re_imports_identically(client: TestClient, pid: int) -> None:
+    client.post(f"/api/projects/{pid}/import", files={"file": ("news.jsonl", jsonl(*GOOD))})
+    exported = client.get(f"/api/projects/{pid}/export?format=jsonl")
+    assert exported.status_code == 200
+    assert "attachment" in exported.headers["content-disposition"]
+    assert "News" in exported.headers["content-disposition"]
+    lines = exported.content.decode().splitlines()
+    records = [json.loads(line) for line in lines[1:]]
+    assert [r["external_id"] for r in records] == ["a", "b"]
+    copy = client.post(
+        "/api/projects", json={"name": "Copy", "modality": "text", "ontology": TEXT_ONTOLOGY}
+    ).json()["id"]
+    again = client.post(
+        f"/api/projects/{copy}/import", files={"file": ("x.jsonl", exported.content)}
+    )
+    assert again.status_code == 200 and again.json()["imported"] == 2
+    second = client.get(f"/api/projects/{copy}/export?format=jsonl").content.decode().splitlines()
+    assert second[1:] == lines[1:]
+
+
+def test_unknown_format_is_404_with_the_known_ones(client: TestClient, pid: int) -> None:
+    reply = client.get(f"/api/projects/{pid}/export?format=nope")
+    assert reply.status_code == 404
+    assert "jsonl" in reply.json()["hint"]
