@@ -151,15 +151,15 @@ def test_truncated_binary_pcd(tmp_path: Path) -> None:
         load_points(path)
 
 
-def test_compressed_pcd_has_a_hint(tmp_path: Path) -> None:
-    path = tmp_path / "packed.pcd"
+def test_unknown_pcd_data_kind_has_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "odd.pcd"
     path.write_bytes(
         b"VERSION 0.7\nFIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nCOUNT 1 1 1\nWIDTH 1\nHEIGHT 1\n"
-        b"POINTS 1\nDATA binary_compressed\n\0\0\0\0"
+        b"POINTS 1\nDATA xml\n<points/>"
     )
-    with pytest.raises(MediaError) as caught:
-        probe(path, "packed.pcd")
-    assert caught.value.hint is not None and "binary" in caught.value.hint
+    with pytest.raises(MediaError, match="DATA xml") as caught:
+        probe(path, "odd.pcd")
+    assert caught.value.hint is not None and "binary_compressed" in caught.value.hint
 
 
 def test_bin_that_is_not_whole_points_is_unrecognised(tmp_path: Path) -> None:

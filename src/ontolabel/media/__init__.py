@@ -8,7 +8,7 @@ Depends on ``ontolabel.core`` only. Storage calls ``probe`` for every file it ke
 from ontolabel.media.frames import video_frames
 from ontolabel.media.image import normalize_image
 from ontolabel.media.limits import DEFAULT_LIMITS, MediaLimits
-from ontolabel.media.pointcloud import load_points, write_pcd_binary
+from ontolabel.media.pointcloud import load_points, pcd_binary_bytes, write_pcd_binary
 from ontolabel.media.probe import file_sha256, needs_display_rendition, probe, render_display
 from ontolabel.media.stream import waveform_peaks
 
@@ -19,6 +19,7 @@ __all__ = [
     "load_points",
     "needs_display_rendition",
     "normalize_image",
+    "pcd_binary_bytes",
     "probe",
     "render_display",
     "video_frames",

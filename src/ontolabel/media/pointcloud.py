@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from ontolabel.media.failure import media_error
 from ontolabel.media.limits import DEFAULT_LIMITS, MediaLimits
+from ontolabel.media.lzf import LzfError, lzf_decompress
 from ontolabel.media.sniff import Container, read_head, sniff
 
 Points = npt.NDArray[np.float64]
@@ -34,6 +35,8 @@ _PCD_TYPES: dict[tuple[str, int], str] = {
     ("U", 4): "u4",
     ("U", 8): "u8",
 }
+# a PCD header is a few hundred bytes; this bounds how far we look for its DATA line
+PCD_HEADER_MAX = 64 * 1024
 _INTENSITY_FIELDS = ("intensity", "i", "reflectance", "remission")
 
 
@@ -108,7 +111,7 @@ def _select_xyzi(table: Any, fields: list[str], name: str) -> Points:
 
 def _load_pcd(path: Path, name: str, limits: MediaLimits) -> Points:
     raw = path.read_bytes()
-    header = parse_pcd_header(raw[: min(len(raw), 64 * 1024)], name)
+    header = parse_pcd_header(raw[:PCD_HEADER_MAX], name)
     _check_count(header.points, name, limits)
     body = raw[header.data_offset :]
     if header.data == "ascii":
@@ -143,11 +146,42 @@ def _load_pcd(path: Path, name: str, limits: MediaLimits) -> Points:
         records = np.frombuffer(body, dtype=dtype, count=header.points)
         names = [n for n in (dtype.names or ())]
         return _select_xyzi(records, names, name)
+    if header.data == "binary_compressed":
+        return _select_xyzi(_compressed_columns(body, header, name), header.fields, name)
     raise media_error(
         name,
         f"PCD DATA {header.data} is not supported",
-        "save the cloud as DATA ascii or DATA binary",
+        "save the cloud as DATA ascii, binary or binary_compressed",
     )
+
+
+def _compressed_columns(body: bytes, header: PcdHeader, name: str) -> dict[str, np.ndarray]:
+    """binary_compressed: two little-endian uint32 sizes, then LZF data that expands to
+    each field's values for all points, one field after another."""
+    if len(body) < 8:
+        raise media_error(name, "compressed PCD body has no size header", "file truncated?")
+    packed, unpacked = (int(v) for v in np.frombuffer(body[:8], dtype="<u4"))
+    dtype = _pcd_dtype(header, name)
+    need = dtype.itemsize * header.points
+    if unpacked != need:
+        raise media_error(name, f"compressed PCD expands to {unpacked} bytes, {need} expected")
+    if len(body) < 8 + packed:
+        raise media_error(name, "compressed PCD body is truncated", "file truncated?")
+    try:
+        raw = lzf_decompress(body[8 : 8 + packed], unpacked)
+    except LzfError as exc:
+        raise media_error(name, f"compressed PCD data is corrupt ({exc})") from exc
+    columns: dict[str, np.ndarray] = {}
+    offset = 0
+    for field_name in dtype.names or ():
+        field_type = dtype[field_name]
+        count = int(np.prod(field_type.shape)) if field_type.shape else 1
+        values = np.frombuffer(
+            raw, dtype=field_type.base, count=count * header.points, offset=offset
+        )
+        columns[field_name] = values if count == 1 else values.reshape(header.points, count)
+        offset += field_type.base.itemsize * count * header.points
+    return columns
 
 
 def _load_kitti(path: Path, name: str, limits: MediaLimits) -> Points:
@@ -207,8 +241,8 @@ def load_points(
     return load_points_as(found[0], path, label, limits)
 
 
-def write_pcd_binary(points: Points, path: Path) -> None:
-    """A binary PCD of x y z (float32) and, for 4 columns, intensity; for exports and tests."""
+def pcd_binary_bytes(points: Points) -> bytes:
+    """A binary PCD of x y z (float32) and, for 4 columns, intensity."""
     has_intensity = points.shape[1] == 4
     fields = "x y z intensity" if has_intensity else "x y z"
     n = len(points)
@@ -219,6 +253,16 @@ def write_pcd_binary(points: Points, path: Path) -> None:
         f"COUNT {' '.join(['1'] * width)}\nWIDTH {n}\nHEIGHT 1\nVIEWPOINT 0 0 0 1 0 0 0\n"
         f"POINTS {n}\nDATA binary\n"
     )
-    with path.open("wb") as fh:
-        fh.write(header.encode("ascii"))
-        fh.write(np.ascontiguousarray(points[:, :width], dtype="<f4").tobytes())
+    return header.encode("ascii") + np.ascontiguousarray(points[:, :width], dtype="<f4").tobytes()
+
+
+def write_pcd_binary(points: Points, path: Path) -> None:
+    """Write ``pcd_binary_bytes(points)`` to ``path``; for exports and tests."""
+    path.write_bytes(pcd_binary_bytes(points))
+
+
+def pcd_data_kind(path: Path, name: str) -> str:
+    """The DATA kind of a PCD file: ascii, binary or binary_compressed."""
+    with path.open("rb") as fh:
+        head = fh.read(PCD_HEADER_MAX)
+    return parse_pcd_header(head, name).data

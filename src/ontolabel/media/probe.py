@@ -16,7 +16,7 @@ from ontolabel.media.dicom import dicom_facts, render_dicom_png
 from ontolabel.media.failure import media_error
 from ontolabel.media.image import image_facts, render_tiff_png
 from ontolabel.media.limits import DEFAULT_LIMITS, MediaLimits
-from ontolabel.media.pointcloud import load_points_as
+from ontolabel.media.pointcloud import load_points_as, pcd_binary_bytes, pcd_data_kind
 from ontolabel.media.sniff import Container, read_head, sniff
 from ontolabel.media.stream import stream_facts
 
@@ -30,6 +30,11 @@ _AUDIO_MIME_OF_CONTAINER = {
     "video/x-matroska": "audio/x-matroska",
 }
 _VIDEO_MIME_OF_CONTAINER = {"audio/ogg": "video/ogg", "audio/mp4": "video/mp4"}
+
+_CONTAINER_OF_CLOUD = {
+    "application/x-kitti-velodyne": Container.KITTI_BIN,
+    "application/x-pcd": Container.PCD,
+}
 
 SUPPORTED_HINT = (
     "supported: JPEG, PNG, GIF, BMP, TIFF, WebP, AVIF, DICOM, MP4/MOV/WebM/MKV/AVI, "
@@ -126,16 +131,24 @@ def probe(path: Path, name: str, limits: MediaLimits = DEFAULT_LIMITS) -> MediaI
 
 
 def render_display(path: Path, info: MediaInfo) -> tuple[bytes, str] | None:
-    """A browser-displayable rendition (PNG) of a file browsers cannot show, else None.
+    """A rendition the browser can show of a file it cannot, else None (serve the file).
 
-    DICOM becomes a windowed 8-bit PNG; TIFF a PNG of the displayed orientation.
+    DICOM becomes a windowed 8-bit PNG; TIFF a PNG of the displayed orientation; KITTI
+    .bin and compressed PCD clouds a plain binary PCD (x y z intensity, float32), which
+    the web viewer reads like .npy and uncompressed PCD.
     """
     if info.mime == "application/dicom":
         return render_dicom_png(path, info.name), "image/png"
     if info.mime == "image/tiff":
         return render_tiff_png(path, info.name), "image/png"
+    if info.mime == "application/x-kitti-velodyne" or (
+        info.mime == "application/x-pcd" and pcd_data_kind(path, info.name) == "binary_compressed"
+    ):
+        points = load_points_as(_CONTAINER_OF_CLOUD[info.mime], path, info.name)
+        return pcd_binary_bytes(points), "application/x-pcd"
     return None
 
 
 def needs_display_rendition(info: MediaInfo) -> bool:
-    return info.mime in _NOT_BROWSER_IMAGES
+    """Whether ``render_display`` may return something for this file (without reading it)."""
+    return info.mime in _NOT_BROWSER_IMAGES or info.mime in _CONTAINER_OF_CLOUD
