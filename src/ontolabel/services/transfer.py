@@ -44,7 +44,7 @@ from ontolabel.services.access import Role
 from ontolabel.services.items import NewAnnotation, NewItem
 from ontolabel.services.media import store_media
 from ontolabel.services.workspace import Workspace
-from ontolabel.storage.mappers import annotation_from_json, item_content
+from ontolabel.storage.mappers import annotation_from_json, item_content, media_info_from_json
 from ontolabel.storage.tables import (
     AnnotationRevisionRow,
     AnnotationRow,
@@ -513,8 +513,10 @@ def _records(ws: Workspace, project_id: int, progress: Progress | None) -> Itera
 def _page(ws: Workspace, project_id: int, after: int) -> list[ExportRecord]:
     """One keyset page of items with their media and each annotator's current revision."""
     with ws.read_session() as session:
-        rows = session.scalars(
-            select(ItemRow)
+        # plain column rows, not ORM objects: an export reads every row once and never
+        # writes, so identity tracking would only cost time
+        rows = session.execute(
+            select(ItemRow.id, ItemRow.external_id, ItemRow.modality, ItemRow.text, ItemRow.meta)
             .where(ItemRow.project_id == project_id, ItemRow.id > after)
             .order_by(ItemRow.id)
             .limit(EXPORT_PAGE)
@@ -522,9 +524,13 @@ def _page(ws: Workspace, project_id: int, after: int) -> list[ExportRecord]:
         if not rows:
             return []
         ids = [r.id for r in rows]
-        media: dict[int, list[ItemMediaRow]] = {}
-        for m in session.scalars(select(ItemMediaRow).where(ItemMediaRow.item_id.in_(ids))):
-            media.setdefault(m.item_id, []).append(m)
+        media: dict[int, list[MediaInfo]] = {}
+        for item_id, info in session.execute(
+            select(ItemMediaRow.item_id, ItemMediaRow.info)
+            .where(ItemMediaRow.item_id.in_(ids))
+            .order_by(ItemMediaRow.item_id, ItemMediaRow.position)
+        ):
+            media.setdefault(item_id, []).append(media_info_from_json(info))
         annotations: dict[int, list[AnnotationRecord]] = {}
         current = session.execute(
             select(
@@ -561,7 +567,12 @@ def _page(ws: Workspace, project_id: int, after: int) -> list[ExportRecord]:
             ExportRecord(
                 item_id=r.id,
                 external_id=r.external_id,
-                content=item_content(r, media.get(r.id, [])),
+                content=ItemContent(
+                    modality=Modality(r.modality),
+                    media=media.get(r.id, []),
+                    text=r.text,
+                    meta=dict(r.meta or {}),
+                ),
                 annotations=annotations.get(r.id, []),
             )
             for r in rows

@@ -26,6 +26,7 @@ from ontolabel.formats.coco.options import CocoOptions
 from ontolabel.formats.coco.shapes import EXACT_KEY, shape_of
 
 SPOOL_IN_MEMORY = 16 << 20
+KEYPOINTS_MARK = b'"_keypoints":'
 
 
 def _json_value(value: Any) -> Any:
@@ -64,7 +65,9 @@ class CocoWriter:
             spool.seek(0)
             first = True
             for line in spool:
-                out.write((b"\n" if first else b",\n") + self._finish(json.loads(line)))
+                # only keypoint annotations wait for their category's final name order
+                ready = self._finish(json.loads(line)) if KEYPOINTS_MARK in line else line[:-1]
+                out.write((b"\n" if first else b",\n") + ready)
                 first = False
         out.write(b'\n],"categories":[')
         out.write(b",".join(b"\n" + _dumps(c.to_coco()) for c in self.categories))
