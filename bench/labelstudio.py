@@ -171,10 +171,13 @@ class LabelStudio:
         return PageResult(count=count, cursor=str(page + 1) if more else None)
 
     def export_request(self, fmt: str) -> tuple[str, dict[str, str]]:
-        # download_all_tasks: the whole project, not only the annotated tasks (its default)
+        # download_all_tasks: the whole project, not only the annotated tasks (its default);
+        # download_resources=false: do not try to fetch every image into the COCO zip (the
+        # URLs lead nowhere, and ontolabel's export does not carry image bytes either)
         kind = {"json": "JSON", "coco": "COCO"}[fmt]
         return (f"/api/projects/{self.project_id}/export",
-                {"exportType": kind, "download_all_tasks": "true"})
+                {"exportType": kind, "download_all_tasks": "true",
+                 "download_resources": "false"})
 
     def count_exported(self, fmt: str, body: bytes) -> tuple[int, int]:
         if fmt == "json":

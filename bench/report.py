@@ -33,6 +33,11 @@ METRICS = (
     Metric("list_page.p95_ms", "100-item page p95", "ms", "lower", max_value=20),
     Metric("export_json_s", "export JSON", "s", "lower", min_ratio=10),
     Metric("export_coco_s", "export COCO", "s", "lower", min_ratio=10),
+    Metric("cpu_import_s", "server CPU: import", "s", "lower"),
+    Metric("saves.cpu_ms", "server CPU per save", "ms", "lower"),
+    Metric("list_page.cpu_ms", "server CPU per page", "ms", "lower"),
+    Metric("cpu_export_json_s", "server CPU: export JSON", "s", "lower"),
+    Metric("cpu_export_coco_s", "server CPU: export COCO", "s", "lower"),
     Metric("idle_rss_mb", "server RSS idle", "MB", "lower"),
     Metric("peak_rss_mb", "server peak RSS", "MB", "lower", min_ratio=1),
 )

@@ -1,5 +1,9 @@
-"""Peak resident memory of a server's whole process tree, sampled while the workload runs.
+"""CPU time and peak resident memory of a server's whole process tree.
 
+CPU seconds spent by the server per phase are the load-independent figure: wall-clock
+latency on a shared 2-core machine also measures everybody else's work, CPU time much less.
+
+Peak RSS is sampled while the workload runs.
 A per-process high-water mark (VmHWM) cannot be summed: the workers of a pre-forking server
 peak at different moments. So the sum of RSS over the tree is sampled on a background thread;
 the interval is short against the phases measured (seconds) and the sampler costs well under
@@ -27,6 +31,24 @@ def tree_rss_bytes(root_pid: int) -> int:
             total += proc.memory_info().rss
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
+    return total
+
+
+def tree_cpu_seconds(root_pid: int) -> float:
+    """User + system CPU seconds of `root_pid` and its live descendants (plus the children
+    they have already waited for)."""
+    try:
+        root = psutil.Process(root_pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for proc in procs:
+        try:
+            t = proc.cpu_times()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
     return total
 
 

@@ -24,6 +24,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rich.console import Console
+from rich.table import Table
 
 from bench.labelstudio import (
     LabelStudio,
@@ -32,8 +33,9 @@ from bench.labelstudio import (
     unavailable_reason,
 )
 from bench.ontolabel_peer import Ontolabel, RunningOntolabel
+from bench.profiling import RATE, Profiler, inclusive, py_spy, self_time
 from bench.report import compare, render, rows_as_json
-from bench.workload import Peer, PeerResult, make_tasks, run_workload
+from bench.workload import Peer, PeerResult, PhaseHook, make_tasks, no_hook, run_workload
 
 # a pipe or a log file gets the full table, not one squeezed to 80 columns
 console = Console(width=None if sys.stdout.isatty() else 132)
@@ -59,6 +61,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="seconds any one phase may take (bounds the run; 600)")
     p.add_argument("--start-timeout", type=float, default=300.0,
                    help="seconds a server may take to start (300)")
+    p.add_argument("--profile", type=Path, metavar="DIR",
+                   help="sample each phase of each server with py-spy into DIR (see profiling.py)")
     p.add_argument("--keep-data", action="store_true", help="keep the servers' data directories")
     g = p.add_argument_group("ontolabel")
     g.add_argument("--ontolabel", type=Path, default=root / ".venv" / "bin" / "ontolabel",
@@ -104,7 +108,31 @@ def make_labelstudio(args: argparse.Namespace) -> tuple[Peer | None, str]:
     return peer, peer.describe()
 
 
-def run_peer(peer: Peer, args: argparse.Namespace) -> PeerResult | str:
+def phase_hook(peer: Peer, profiler: Profiler | None) -> PhaseHook:
+    if profiler is None:
+        return no_hook
+    return lambda name: profiler.phase(peer.name, peer.root_pid, name)
+
+
+def print_profile(profiler: Profiler, console: Console) -> None:
+    """Per phase: ontolabel's own functions by inclusive share, then the hottest leaves."""
+    for collapsed in sorted(profiler.out_dir.glob("*.txt")):
+        own = "ontolabel/" if collapsed.stem.startswith("ontolabel") else ""
+        total, top = inclusive(collapsed, top=15, only=own)
+        table = Table(title=f"{collapsed.stem}: {total} samples at {RATE}/s "
+                            f"(flame graph: {collapsed.with_suffix('.svg')})")
+        table.add_column("share", justify="right")
+        table.add_column("frame (inclusive)" if own else "frame (inclusive, all)")
+        for frame, n in top:
+            table.add_row(f"{100.0 * n / max(total, 1):.0f}%", frame)
+        table.add_section()
+        for frame, n in self_time(collapsed, top=8):
+            table.add_row(f"{100.0 * n / max(total, 1):.0f}%", f"[dim]self:[/] {frame}")
+        console.print(table)
+
+
+def run_peer(peer: Peer, args: argparse.Namespace,
+             profiler: Profiler | None = None) -> PeerResult | str:
     """The peer's figures, or why it could not be measured (the run goes on without it)."""
     tasks = make_tasks(args.items)
     t0 = time.perf_counter()
@@ -114,9 +142,12 @@ def run_peer(peer: Peer, args: argparse.Namespace) -> PeerResult | str:
         log(f"{peer.name} up after {time.perf_counter() - t0:.1f} s at {peer.base_url} "
             f"(pid {peer.root_pid})")
         started_s = time.perf_counter() - t0
+        load_before = os.getloadavg()[0]
         result = run_workload(peer, tasks, args.saves, args.pages, args.phase_timeout, log,
-                              warmup=args.warmup)
+                              warmup=args.warmup, phase=phase_hook(peer, profiler))
         result.figures["start_s"] = started_s
+        # other work on the machine skews every figure: say how busy it was
+        result.figures["load_avg_1min"] = [load_before, os.getloadavg()[0]]
         return result
     except Exception as exc:  # a failed side is reported, the other side's figures still count
         console.print(f"[bold red]{peer.name} failed:[/] {exc}")
@@ -141,8 +172,15 @@ def main(argv: list[str] | None = None) -> int:
         "peers": {},
     }
     results: dict[str, PeerResult | str] = {}
+    profiler = None
+    if args.profile:
+        spy = py_spy()
+        if spy is None:
+            console.print("[red]--profile needs py-spy (.venv/bin/pip install py-spy)[/]")
+            return 2
+        profiler = Profiler(args.profile, spy)
     if args.only != "labelstudio":
-        results["ontolabel"] = run_peer(make_ontolabel(args), args)
+        results["ontolabel"] = run_peer(make_ontolabel(args), args, profiler)
     if args.only != "ontolabel":
         ls, description = make_labelstudio(args)
         if ls is None:
@@ -150,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             results["labelstudio"] = f"skipped: {description}"
         else:
             console.print(f"peer: {description}")
-            results["labelstudio"] = run_peer(ls, args)
+            results["labelstudio"] = run_peer(ls, args, profiler)
 
     for key, res in results.items():
         if isinstance(res, PeerResult):
@@ -168,6 +206,13 @@ def main(argv: list[str] | None = None) -> int:
     for key, res in results.items():
         if isinstance(res, str):
             console.print(f"[yellow]{key}:[/] {res}")
+    for res in results.values():
+        if isinstance(res, PeerResult):
+            load = res.figures.get("load_avg_1min", [0.0, 0.0])
+            console.print(f"{res.name}: machine load average {load[0]:.1f} before, "
+                          f"{load[1]:.1f} after ({os.cpu_count()} CPUs)")
+    if profiler is not None:
+        print_profile(profiler, console)
     out["comparison"] = rows_as_json(rows)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
 
-from bench.memory import PeakRss, wait_rss_settled
+from bench.resources import PeakRss, tree_cpu_seconds, wait_rss_settled
 from bench.stats import summarize
 
 CLASSES = ("Car", "Truck", "Pedestrian")
@@ -141,13 +142,30 @@ def warm_up(peer: Peer, client: httpx.Client, tasks: list[ImageTask], ids: list[
         peer.list_page(client, None)
 
 
+PhaseHook = Callable[[str], AbstractContextManager[None]]
+
+
+def no_hook(name: str) -> AbstractContextManager[None]:
+    return nullcontext()
+
+
 def run_workload(peer: Peer, tasks: list[ImageTask], saves: int, pages: int,
                  phase_timeout_s: float, log: Callable[[str], None],
-                 warmup: int = 0) -> PeerResult:
-    """Run every phase against a started peer; the peer's process tree RSS is sampled throughout."""
+                 warmup: int = 0, phase: PhaseHook = no_hook) -> PeerResult:
+    """Run every phase against a started peer; the peer's process tree RSS is sampled throughout.
+    `phase(name)` wraps each measured phase (the profiler hooks in there)."""
     result = PeerResult(peer.name)
     fig = result.figures
     peer.prepare(tasks)
+
+    @contextmanager
+    def measured(name: str) -> Iterator[None]:
+        """The phase under the hook, with the server's CPU seconds spent in it."""
+        with phase(name):
+            cpu0 = tree_cpu_seconds(peer.root_pid)
+            yield
+            fig[f"cpu_{name.replace('-', '_')}_s"] = tree_cpu_seconds(peer.root_pid) - cpu0
+
     fig["idle_rss_mb"] = wait_rss_settled(peer.root_pid) / 2**20
     timeout = httpx.Timeout(phase_timeout_s, connect=10.0)
     with PeakRss(peer.root_pid) as rss, httpx.Client(
@@ -156,7 +174,8 @@ def run_workload(peer: Peer, tasks: list[ImageTask], saves: int, pages: int,
         peer.create_project(client)
 
         log(f"{peer.name}: importing {len(tasks)} image items in one request")
-        imported, secs = _timed(lambda: peer.import_tasks(client, tasks))
+        with measured("import"):
+            imported, secs = _timed(lambda: peer.import_tasks(client, tasks))
         if imported != len(tasks):
             raise BenchError(f"{peer.name}: imported {imported} of {len(tasks)} items")
         fig["import_s"] = secs
@@ -172,33 +191,38 @@ def run_workload(peer: Peer, tasks: list[ImageTask], saves: int, pages: int,
         log(f"{peer.name}: {saves} annotation saves of {BOXES_PER_SAVE} boxes, one at a time")
         durations: list[float] = []
         deadline = time.monotonic() + phase_timeout_s
-        t_all = time.perf_counter()
-        for n in range(saves):
-            task = tasks[n % len(tasks)]
-            item_id = ids[n % len(tasks)]
-            boxes = make_boxes(task, seed=n)
-            _, secs = _timed(lambda i=item_id, t=task, b=boxes: peer.save(client, i, t, b))
-            durations.append(secs)
-            if time.monotonic() > deadline:
-                result.notes.append(f"saves stopped at the phase timeout after {n + 1}")
-                break
-        wall = time.perf_counter() - t_all
+        with measured("saves"):
+            t_all = time.perf_counter()
+            for n in range(saves):
+                task = tasks[n % len(tasks)]
+                item_id = ids[n % len(tasks)]
+                boxes = make_boxes(task, seed=n)
+                _, secs = _timed(lambda i=item_id, t=task, b=boxes: peer.save(client, i, t, b))
+                durations.append(secs)
+                if time.monotonic() > deadline:
+                    result.notes.append(f"saves stopped at the phase timeout after {n + 1}")
+                    break
+            wall = time.perf_counter() - t_all
         fig["saves"] = summarize(durations, wall).as_dict()
+        fig["saves"]["cpu_ms"] = 1000.0 * fig["cpu_saves_s"] / len(durations)
         result.raw["save_s"] = durations
 
         log(f"{peer.name}: walking {pages} pages of {PAGE_SIZE} items")
         page_durations: list[float] = []
         cursor: str | None = None
         seen = 0
-        t_all = time.perf_counter()
-        for _ in range(pages):
-            page, secs = _timed(lambda c=cursor: peer.list_page(client, c))
-            page_durations.append(secs)
-            seen += page.count
-            cursor = page.cursor
-            if cursor is None:
-                break
-        fig["list_page"] = summarize(page_durations, time.perf_counter() - t_all).as_dict()
+        with measured("list"):
+            t_all = time.perf_counter()
+            for _ in range(pages):
+                page, secs = _timed(lambda c=cursor: peer.list_page(client, c))
+                page_durations.append(secs)
+                seen += page.count
+                cursor = page.cursor
+                if cursor is None:
+                    break
+            wall = time.perf_counter() - t_all
+        fig["list_page"] = summarize(page_durations, wall).as_dict()
+        fig["list_page"]["cpu_ms"] = 1000.0 * fig["cpu_list_s"] / len(page_durations)
         fig["list_items_seen"] = seen
         result.raw["list_page_s"] = page_durations
 
@@ -214,7 +238,8 @@ def run_workload(peer: Peer, tasks: list[ImageTask], saves: int, pages: int,
                     check(response, what)
                     return b"".join(response.iter_bytes())
 
-            body, secs = _timed(download)
+            with measured(f"export-{fmt}"):
+                body, secs = _timed(download)
             items, objects = peer.count_exported(fmt, body)
             fig[f"export_{fmt}_s"] = secs
             fig[f"export_{fmt}_mb"] = len(body) / 2**20

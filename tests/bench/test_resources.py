@@ -5,7 +5,7 @@ import sys
 import time
 
 import psutil
-from bench.memory import PeakRss, tree_rss_bytes
+from bench.resources import PeakRss, tree_cpu_seconds, tree_rss_bytes
 
 MB = 2**20
 # a child holding 150 MB that starts a grandchild holding 100 MB (pages touched, so resident)
@@ -45,3 +45,25 @@ def test_a_vanished_process_has_no_memory() -> None:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     assert tree_rss_bytes(proc.pid) == 0
+
+
+def test_tree_cpu_counts_a_busy_grandchild() -> None:
+    # the child only waits; its child spins 0.6 s of CPU then sleeps so it is still alive
+    spin = ("import time; t = time.process_time()\n"
+            "while time.process_time() - t < 0.6: pass\n"
+            "print('done', flush=True); time.sleep(30)")
+    tree = ("import subprocess, sys, time\n"
+            f"g = subprocess.Popen([sys.executable, '-c', {spin!r}], stdout=subprocess.PIPE)\n"
+            "g.stdout.readline(); print('ready', flush=True); time.sleep(30)")
+    proc = subprocess.Popen([sys.executable, "-c", tree], stdout=subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == b"ready"
+        cpu = tree_cpu_seconds(proc.pid)
+        # 0.6 s of spinning plus two interpreter start-ups, well under 3 s
+        assert 0.6 <= cpu < 3.0
+    finally:
+        for child in psutil.Process(proc.pid).children(recursive=True):
+            child.kill()
+        proc.kill()
+        proc.wait()
