@@ -475,3 +475,20 @@ def test_labels_for_a_file_name_held_by_two_items_are_refused(
     assert ("a.jpg", "2 items of the project have a file named 'a.jpg'") in messages
     # b.jpg is neither in the project nor reachable from an upload
     assert any(item == "b.jpg" and "not found" in m for item, m in messages)
+
+
+def test_ontology_problems_in_a_coco_file_point_at_the_coco_annotation(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    path = coco_folder(tmp_path / "dataset")
+    data = json.loads(path.read_text())
+    data["categories"].append({"id": 3, "name": "Drone"})
+    data["annotations"].append({"id": 9, "image_id": 2, "category_id": 3, "bbox": [0, 0, 2, 2]})
+    data["annotations"][0]["bbox"] = [50, 30, 30, 30]  # runs off the 60x40 image
+    path.write_text(json.dumps(data))
+    pid = new_project(workspace, owner, "Street", "image", IMAGE_ONTOLOGY)
+    with pytest.raises(FormatError) as err:
+        transfer.import_file(workspace, pid, path, user_id=owner.id)
+    found = {(v.location.item, (v.location.path or "").split(".")[0]) for v in err.value.violations}
+    assert found == {("a.jpg", "annotations[0]"), ("b.jpg", "annotations[3]")}
+    assert all(v.location.file == "instances_val.json" for v in err.value.violations)

@@ -99,6 +99,10 @@ class AnnotationRecord:
     status: AnnotationStatus = "submitted"
     revision: int = 1
     source: AnnotationSource = "human"
+    # where each object came from in the file (e.g. COCO's "annotations[12]"), so a problem
+    # found later (by the ontology) points into the file; empty when the record's own path
+    # (annotations[i].document.objects[k]) already does
+    origins: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass

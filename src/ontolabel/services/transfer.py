@@ -12,6 +12,7 @@ streams them through the format's writer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -345,12 +346,8 @@ class _Preparer:
             seen_users.add(user_id)
             if not problems:  # validating against unresolved media would only add noise
                 for v in self.ontology.validate(ann.document, content):
-                    inner = v.location.path
-                    problems.append(
-                        Violation(
-                            v.message, self._at(record, f"{where}.{inner}" if inner else where)
-                        )
-                    )
+                    at = _in_file(where, v.location.path, ann.origins)
+                    problems.append(Violation(v.message, self._at(record, at)))
             found.append(NewAnnotation(ann.document, user_id, ann.status, ann.source))
         return found
 
@@ -447,6 +444,20 @@ class _Preparer:
             except MediaError as exc:
                 self.stored[path] = f"media file {name!r}: {exc.message}"
         return self.stored[path]
+
+
+_OBJECT_PATH = re.compile(r"^objects\[(\d+)\](.*)$")
+
+
+def _in_file(where: str, inner: str | None, origins: Sequence[str]) -> str:
+    """Where in the import file a problem at ``inner`` (a path in the annotation document)
+    is: under the object's own place in the file when the format tells it."""
+    if not inner:
+        return where
+    found = _OBJECT_PATH.match(inner)
+    if found and int(found[1]) < len(origins):
+        return origins[int(found[1])] + found[2]
+    return f"{where}.{inner}"
 
 
 def _size_mismatch(ref: MediaRef, info: MediaInfo) -> str:

@@ -184,6 +184,7 @@ class CocoReader:
                 )
                 ok = False
         objects: list[AnnotationObject] = []
+        origins: list[str] = []
         scored = False
         used_ids: set[str] = set()
         captions: list[str] = []
@@ -200,6 +201,8 @@ class CocoReader:
                 used_ids.add(obj.id)
                 scored = scored or obj.score is not None
                 objects.append(obj)
+                keypoints = obj.id.endswith(":keypoints")
+                origins.append(f"annotations[{ann_index}]" + (".keypoints" if keypoints else ""))
         if not ok:
             return None
         return ImportRecord(
@@ -220,6 +223,7 @@ class CocoReader:
                     document=Annotation(objects=objects),
                     status="submitted",
                     source="model" if scored else "human",
+                    origins=tuple(origins),
                 )
             ]
             if objects
