@@ -161,7 +161,7 @@ def import_file(
         violations = [_rename(v, path.name, shown) for v in policy.violations]
         n = len(violations)
         raise FormatError(
-            f"{shown}: {n} problem{'s' if n != 1 else ''}, nothing was imported",
+            f"{n} problem{'s' if n != 1 else ''}, nothing was imported",
             violations,
             location=Location(file=shown),
             hint="fix the file, or import with errors=collect to skip the bad records",
