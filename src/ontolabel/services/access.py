@@ -28,7 +28,9 @@ class Role(StrEnum):
 _RANK = {Role.VIEWER: 0, Role.ANNOTATOR: 1, Role.REVIEWER: 2, Role.OWNER: 3}
 
 
-def _decide(found: bool, role: str | None, is_admin: bool, minimum: Role, what: str) -> Role:
+def decide_role(found: bool, role: str | None, is_admin: bool, minimum: Role, what: str) -> Role:
+    """The effective role from a membership lookup, or NotFound/Forbidden.
+    ``found``: the project/item exists; ``role``: the membership's, None if not a member."""
     if not found:
         raise NotFound(f"no {what}")
     # administrators act as owners everywhere (they set up projects and members)
@@ -57,7 +59,7 @@ def require_project_role(session: Session, project_id: int, user_id: int, minimu
     if row is None:
         raise AuthError("unknown user")
     try:
-        return _decide(row[0] is not None, row[1], row[2], minimum, "project")
+        return decide_role(row[0] is not None, row[1], row[2], minimum, "project")
     except NotFound as exc:
         raise NotFound(exc.message, location=Location(path=f"projects/{project_id}")) from None
 
@@ -83,7 +85,7 @@ def require_item_role(
         raise AuthError("unknown user")
     item, role, is_admin = row
     try:
-        effective = _decide(item is not None, role, is_admin, minimum, "item")
+        effective = decide_role(item is not None, role, is_admin, minimum, "item")
     except NotFound as exc:
         raise NotFound(exc.message, location=Location(item=str(item_id))) from None
     return item, effective

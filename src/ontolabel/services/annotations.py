@@ -11,18 +11,29 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ontolabel.core.annotation import Annotation, AnnotationSource
+from ontolabel.core.item import ItemContent
+from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
-from ontolabel.errors import AnnotationInvalid, Conflict, Location
-from ontolabel.services.access import Role, require_item_role
-from ontolabel.services.projects import ontology_in_session
+from ontolabel.errors import AnnotationInvalid, AuthError, Conflict, Location
+from ontolabel.services.access import Role, decide_role, require_item_role
+from ontolabel.services.projects import cached_ontology
 from ontolabel.services.workspace import Workspace
-from ontolabel.storage.mappers import annotation_from_json, annotation_to_json, item_content
-from ontolabel.storage.tables import AnnotationRevisionRow, AnnotationRow, ItemMediaRow, ItemRow
+from ontolabel.storage.mappers import annotation_from_json, annotation_to_json, media_info_from_json
+from ontolabel.storage.tables import (
+    AnnotationRevisionRow,
+    AnnotationRow,
+    ItemMediaRow,
+    ItemRow,
+    OntologyVersionRow,
+    ProjectMemberRow,
+    UserRow,
+    table_of,
+)
 from ontolabel.storage.types import utcnow
 
 AnnotationStatus = Literal["draft", "submitted"]
@@ -99,6 +110,61 @@ def get_annotation(
         return _state(session, item_id, whose)
 
 
+# The save path runs once per autosave, so its statements are built once, here, on the
+# tables (not the ORM classes): per call only parameters are bound. One query gathers all
+# a save needs to decide: the item, the caller's role, their head revision and the
+# project's current ontology version.
+_items = table_of(ItemRow)
+_members = table_of(ProjectMemberRow)
+_users = table_of(UserRow)
+_heads = table_of(AnnotationRow)
+_revisions = table_of(AnnotationRevisionRow)
+_versions = table_of(OntologyVersionRow)
+_media = table_of(ItemMediaRow)
+
+_SAVE_CONTEXT = (
+    select(
+        _items.c.project_id,
+        _items.c.modality,
+        _items.c.text,
+        _items.c.meta,
+        _members.c.role,
+        _users.c.is_admin,
+        _heads.c.id.label("head_id"),
+        _heads.c.current_revision,
+        select(func.max(_versions.c.version))
+        .where(_versions.c.project_id == _items.c.project_id)
+        .scalar_subquery()
+        .label("ontology_version"),
+    )
+    .select_from(
+        _users.outerjoin(_items, _items.c.id == bindparam("item_id"))
+        .outerjoin(
+            _members,
+            and_(_members.c.project_id == _items.c.project_id, _members.c.user_id == _users.c.id),
+        )
+        .outerjoin(_heads, and_(_heads.c.item_id == _items.c.id, _heads.c.user_id == _users.c.id))
+    )
+    .where(_users.c.id == bindparam("user_id"))
+)
+_MEDIA_INFO = (
+    select(_media.c.info)
+    .where(_media.c.item_id == bindparam("item_id"))
+    .order_by(_media.c.position)
+)
+_NEW_HEAD = insert(_heads).returning(_heads.c.id)
+_ADVANCE_HEAD = (
+    update(_heads)
+    .where(_heads.c.id == bindparam("head_id"), _heads.c.current_revision == bindparam("base"))
+    .values(
+        current_revision=bindparam("revision"),
+        status=bindparam("status"),
+        updated_at=bindparam("now"),
+    )
+)
+_NEW_REVISION = insert(_revisions)
+
+
 def save_annotation(
     ws: Workspace,
     item_id: int,
@@ -113,57 +179,73 @@ def save_annotation(
 
     Raises Conflict (``current`` = the AnnotationState now stored) if ``base_revision`` is
     not the current revision, and AnnotationInvalid listing every violation of the
-    project's current ontology. One transaction.
+    project's current ontology. One transaction of four statements.
     """
     with ws.session() as session:
-        item, _ = require_item_role(session, item_id, user_id, Role.ANNOTATOR)
-        head = session.scalars(
-            select(AnnotationRow).where(
-                AnnotationRow.item_id == item_id, AnnotationRow.user_id == user_id
-            )
-        ).one_or_none()
-        current = 0 if head is None else head.current_revision
+        db = session.connection()
+        found = db.execute(_SAVE_CONTEXT, {"item_id": item_id, "user_id": user_id}).one_or_none()
+        if found is None:
+            raise AuthError("unknown user")
+        decide_role(
+            found.project_id is not None, found.role, found.is_admin, Role.ANNOTATOR, "item"
+        )
+        current = found.current_revision or 0
         if base_revision != current:
             raise _conflict(session, item_id, user_id, base_revision)
-        version, ontology = ontology_in_session(session, ws, item.project_id)
-        _validate(session, item, ontology, document)
+        version = int(found.ontology_version)
+        ontology = cached_ontology(session, ws, found.project_id, version)
+        infos = db.execute(_MEDIA_INFO, {"item_id": item_id}).scalars().all()
+        content = ItemContent(
+            modality=Modality(found.modality),
+            media=[media_info_from_json(i) for i in infos],
+            text=found.text,
+            meta=dict(found.meta or {}),
+        )
+        _validate(item_id, ontology, document, content)
         now = utcnow()
         revision = current + 1
-        if head is None:
-            head = AnnotationRow(
-                item_id=item_id,
-                user_id=user_id,
-                current_revision=revision,
-                status=status,
-                updated_at=now,
-            )
-            session.add(head)
+        if found.head_id is None:
             try:
-                session.flush()
+                with session.begin_nested():
+                    head_id = db.execute(
+                        _NEW_HEAD,
+                        {
+                            "item_id": item_id,
+                            "user_id": user_id,
+                            "current_revision": revision,
+                            "status": status,
+                            "updated_at": now,
+                        },
+                    ).scalar_one()
             except IntegrityError:
-                # another request created this annotation first (PostgreSQL race); the
-                # unit of work rolls back as the error leaves it
-                raise _conflict_after_race(ws, item_id, user_id, base_revision) from None
+                # another request created this annotation first (PostgreSQL race)
+                raise _conflict(session, item_id, user_id, base_revision) from None
         else:
-            moved = session.execute(
-                update(AnnotationRow)
-                .where(AnnotationRow.id == head.id, AnnotationRow.current_revision == current)
-                .values(current_revision=revision, status=status, updated_at=now)
-                .execution_options(synchronize_session=False)
+            head_id = found.head_id
+            moved = db.execute(
+                _ADVANCE_HEAD,
+                {
+                    "head_id": head_id,
+                    "base": current,
+                    "revision": revision,
+                    "status": status,
+                    "now": now,
+                },
             )
-            if moved.rowcount != 1:  # type: ignore[attr-defined]
+            if moved.rowcount != 1:
                 raise _conflict(session, item_id, user_id, base_revision)
-        session.execute(
-            insert(AnnotationRevisionRow).values(
-                annotation_id=head.id,
-                revision=revision,
-                document=annotation_to_json(document),
-                author_id=user_id,
-                created_at=now,
-                ontology_version=version,
-                source=source,
-                status=status,
-            )
+        db.execute(
+            _NEW_REVISION,
+            {
+                "annotation_id": head_id,
+                "revision": revision,
+                "document": annotation_to_json(document),
+                "author_id": user_id,
+                "created_at": now,
+                "ontology_version": version,
+                "source": source,
+                "status": status,
+            },
         )
         return AnnotationState(
             item_id=item_id,
@@ -176,15 +258,14 @@ def save_annotation(
         )
 
 
-def _validate(session: Session, item: ItemRow, ontology: Ontology, document: Annotation) -> None:
-    media = session.scalars(select(ItemMediaRow).where(ItemMediaRow.item_id == item.id)).all()
-    violations = ontology.validate(document, item_content(item, media))
+def _validate(item_id: int, ontology: Ontology, document: Annotation, content: ItemContent) -> None:
+    violations = ontology.validate(document, content)
     if violations:
         n = len(violations)
         raise AnnotationInvalid(
             f"the annotation breaks the ontology in {n} place{'s' if n != 1 else ''}",
             list(violations),
-            location=Location(item=str(item.id)),
+            location=Location(item=str(item_id)),
         )
 
 
@@ -196,11 +277,6 @@ def _conflict(session: Session, item_id: int, user_id: int, base: int) -> Confli
         location=Location(item=str(item_id)),
         hint="merge your changes into the current revision and save again",
     )
-
-
-def _conflict_after_race(ws: Workspace, item_id: int, user_id: int, base: int) -> Conflict:
-    with ws.read_session() as session:
-        return _conflict(session, item_id, user_id, base)
 
 
 def list_revisions(

@@ -39,6 +39,7 @@ from ontolabel.storage.tables import (
     ItemMediaRow,
     ItemRow,
     ProjectRow,
+    table_of,
 )
 from ontolabel.storage.types import utcnow
 
@@ -232,7 +233,7 @@ def _insert_chunk(
         for r in fresh
         for m in r.media
     }
-    insert_ignoring_existing(session, BlobRow.__table__, list(blobs.values()), ["sha256"])  # type: ignore[arg-type]
+    insert_ignoring_existing(session, table_of(BlobRow), list(blobs.values()), ["sha256"])
     media_rows = [
         {
             "item_id": item_id,

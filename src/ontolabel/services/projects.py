@@ -99,9 +99,8 @@ def latest_ontology_version(session: Session, project_id: int) -> int:
     return int(version)
 
 
-def ontology_in_session(session: Session, ws: Workspace, project_id: int) -> tuple[int, Ontology]:
-    """The project's current (version, parsed ontology), parsed at most once per version."""
-    version = latest_ontology_version(session, project_id)
+def cached_ontology(session: Session, ws: Workspace, project_id: int, version: int) -> Ontology:
+    """Version ``version`` of the project's ontology, parsed at most once per workspace."""
     key = (project_id, version)
     cached = ws.ontology_cache.get(key)
     if cached is None:
@@ -110,12 +109,19 @@ def ontology_in_session(session: Session, ws: Workspace, project_id: int) -> tup
                 OntologyVersionRow.project_id == project_id, OntologyVersionRow.version == version
             )
         )
-        assert document is not None
+        if document is None:
+            raise NotFound(f"project {project_id} has no ontology version {version}")
         cached = _parse(document)
         with ws.cache_lock:
             ws.ontology_cache[key] = cached
     assert isinstance(cached, Ontology)
-    return version, cached
+    return cached
+
+
+def ontology_in_session(session: Session, ws: Workspace, project_id: int) -> tuple[int, Ontology]:
+    """The project's current (version, parsed ontology)."""
+    version = latest_ontology_version(session, project_id)
+    return version, cached_ontology(session, ws, project_id, version)
 
 
 def current_ontology(ws: Workspace, project_id: int) -> tuple[int, Ontology]:
