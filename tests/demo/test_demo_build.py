@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image
 
 from ontolabel.core.annotation import Annotation, AnnotationObject
+from ontolabel.core.geometry.audio import Interval
 from ontolabel.core.geometry.box import Box
 from ontolabel.core.geometry.calibration import Calibration, project_points
 from ontolabel.core.modality import Modality
@@ -24,7 +25,7 @@ from ontolabel.demo import (
     VIDEO_PROJECT,
     build_demo,
 )
-from ontolabel.demo.sources import call_speaker_turns
+from ontolabel.demo.sources import call_transcript
 from ontolabel.demo.wheels import LEE_BACKGROUND, read_member
 from ontolabel.media import load_points, render_display
 from ontolabel.services import annotations, items, projects, users
@@ -153,13 +154,21 @@ def test_media_of_each_project(workspace: Workspace, wheels: Path) -> None:
         1,
         30.0,
     )
-    # the reference speaker turns shipped with the call arrive as the demo user's draft
+    # the reference transcript shipped with the call arrives as the demo user's draft
     (prelabel,) = annotations.list_revisions(workspace, call.id, user_id=demo.id)
     assert (prelabel.status, prelabel.source) == ("draft", "model")
-    turns = prelabel.document.objects
-    assert len(turns) == len(call_speaker_turns(wheels)) >= 10
-    assert {t.geometry.speaker for t in turns} == {"speaker90", "speaker91"}  # type: ignore[union-attr]
-    assert turns[0].geometry.start == 6.69 and max(t.geometry.end for t in turns) <= 30.0  # type: ignore[union-attr]
+    turns = [t.geometry for t in prelabel.document.objects]
+    assert all(isinstance(t, Interval) for t in turns)
+    assert len(turns) == len(call_transcript(wheels)) >= 10
+    assert {t.speaker for t in turns} == {"Diane", "Sheila"}  # type: ignore[union-attr]
+    first = turns[0]
+    assert (first.start, first.end, first.speaker, first.transcript) == (  # type: ignore[union-attr]
+        6.68,
+        7.16,
+        "Diane",
+        "Hello?",
+    )
+    assert max(t.end for t in turns) <= 30.0  # type: ignore[union-attr]
 
 
 def test_text_items_are_the_articles_verbatim(workspace: Workspace, wheels: Path) -> None:

@@ -22,7 +22,7 @@ from ontolabel.demo.stereo import MOTORCYCLE, StereoCloud, camera_calibration, d
 from ontolabel.demo.wheels import (
     BIKES,
     CALL_AUDIO,
-    CALL_RTTM,
+    CALL_TRANSCRIPT,
     LEE_BACKGROUND,
     MOTORCYCLE_DISPARITY,
     MOTORCYCLE_LEFT,
@@ -190,33 +190,45 @@ def articles(wheels: Path, count: int = ARTICLE_COUNT) -> list[DemoItem]:
 
 
 def call_item(wheels: Path, staging: Path) -> DemoItem:
-    """The call, pre-labeled with the speaker turns of the reference RTTM shipped beside it."""
+    """The call, pre-labeled with the reference transcript shipped beside it: one Speaker
+    interval per segment, with the words and the speaker's name."""
     path = extract_member(wheels, CALL_AUDIO, staging / "audio")
     turns = [
         AnnotationObject(
             id=f"turn-{n}",
             class_name="Speaker",
-            geometry=Interval(start=start, end=end, speaker=who),
+            geometry=Interval(
+                start=turn.start, end=turn.end, speaker=turn.speaker, transcript=turn.words
+            ),
         )
-        for n, (start, end, who) in enumerate(call_speaker_turns(wheels), start=1)
+        for n, turn in enumerate(call_transcript(wheels), start=1)
     ]
     return DemoItem(
         external_id="call-sample",
         files=[DemoFile("sample.wav", path)],
         meta={
             "source": f"pyannote.audio {CALL_AUDIO.version} {CALL_AUDIO.member} (wheel only)",
-            "prelabel": f"speaker turns from {CALL_RTTM.member}",
+            "prelabel": f"speaker turns and words from {CALL_TRANSCRIPT.member}",
         },
         prelabel=Annotation(objects=turns),
     )
 
 
-def call_speaker_turns(wheels: Path) -> list[tuple[float, float, str]]:
-    """(start, end, speaker) of each turn in the reference RTTM shipped with the call."""
-    turns: list[tuple[float, float, str]] = []
-    for line in read_member(wheels, CALL_RTTM).decode("utf-8").splitlines():
-        fields = line.split()
-        if len(fields) >= 8 and fields[0] == "SPEAKER":
-            start, duration = float(fields[3]), float(fields[4])
-            turns.append((start, start + duration, fields[7]))
-    return turns
+@dataclass(frozen=True)
+class TranscriptSegment:
+    start: float
+    end: float
+    speaker: str
+    words: str
+
+
+def call_transcript(wheels: Path) -> list[TranscriptSegment]:
+    """The segments of the call's STM transcript: ``session channel speaker start end words``."""
+    segments: list[TranscriptSegment] = []
+    for line in read_member(wheels, CALL_TRANSCRIPT).decode("utf-8").splitlines():
+        fields = line.split(maxsplit=5)
+        if len(fields) == 6 and not line.startswith(";;"):
+            segments.append(
+                TranscriptSegment(float(fields[3]), float(fields[4]), fields[2], fields[5].strip())
+            )
+    return segments

