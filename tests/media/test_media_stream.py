@@ -26,6 +26,7 @@ def test_bikes_mp4(bikes_mp4: Path) -> None:
         decoded = sum(1 for _ in container.decode(video=0))
     assert info.frame_count == decoded == 250
     assert info.duration == pytest.approx(decoded / 25)
+    assert info.extra == {"codec": "h264", "time_base": "1/12800", "start_time": 0.0}
 
 
 def _write_video(path: Path, rate: Fraction, frames: int, size: tuple[int, int] = (64, 48)) -> None:

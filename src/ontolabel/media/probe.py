@@ -106,7 +106,11 @@ def probe(path: Path, name: str, limits: MediaLimits = DEFAULT_LIMITS) -> MediaI
             mime = _AUDIO_MIME_OF_CONTAINER.get(mime, mime)
         else:
             mime = _VIDEO_MIME_OF_CONTAINER.get(mime, mime)
-        extra_av = {"codec": av_facts.codec} if av_facts.codec else {}
+        extra_av: dict[str, object] = {"codec": av_facts.codec} if av_facts.codec else {}
+        if av_facts.time_base is not None:
+            extra_av["time_base"] = av_facts.time_base
+        if av_facts.start_time is not None:
+            extra_av["start_time"] = av_facts.start_time
         return MediaInfo(
             modality=av_facts.modality,
             duration=av_facts.duration,

@@ -33,6 +33,10 @@ class StreamFacts:
     sample_rate: int | None = None
     channels: int | None = None
     codec: str | None = None
+    # the video stream's time base ("num/den" seconds per tick) and the time of its first
+    # frame: with the frame rate they turn a player's clock into a frame index
+    time_base: str | None = None
+    start_time: float | None = None
 
 
 def _is_picture(stream: av.video.stream.VideoStream) -> bool:
@@ -103,6 +107,10 @@ def _video_facts(
         width=int(ctx.width),
         height=int(ctx.height),
         codec=ctx.name,
+        time_base=f"{stream.time_base.numerator}/{stream.time_base.denominator}"
+        if stream.time_base
+        else None,
+        start_time=_seconds(stream.start_time, stream.time_base),
     )
 
 
