@@ -11,7 +11,7 @@ import av.error
 import numpy as np
 import numpy.typing as npt
 
-from ontolabel.media.failure import media_error
+from ontolabel.media.failure import decoding, media_error
 
 RgbFrame = npt.NDArray[np.uint8]
 
@@ -27,6 +27,11 @@ def video_frames(
         return {}
     if wanted[0] < 0:
         raise media_error(label, f"frame index {wanted[0]} is negative")
+    with decoding(label):
+        return _decode(path, wanted, label)
+
+
+def _decode(path: Path, wanted: list[int], label: str) -> dict[int, RgbFrame]:
     found: dict[int, RgbFrame] = {}
     try:
         with av.open(str(path)) as container:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ontolabel.media.failure import media_error
+from ontolabel.media.failure import decoding, media_error
 from ontolabel.media.limits import DEFAULT_LIMITS, MediaLimits
 
 EXIF_ORIENTATION_TAG = 0x0112
@@ -81,6 +81,11 @@ def normalize_image(path: Path, limits: MediaLimits = DEFAULT_LIMITS) -> bytes:
     the other EXIF fields, with the orientation reset to 1 so no viewer turns it twice.
     """
     name = path.name
+    with decoding(name):
+        return _upright_bytes(path, name, limits)
+
+
+def _upright_bytes(path: Path, name: str, limits: MediaLimits) -> bytes:
     with _open(path, name, limits) as img:
         orientation = orientation_of(img)
         if orientation == 1:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ontolabel.media.failure import media_error
+from ontolabel.media.failure import decoding, media_error
 from ontolabel.media.limits import DEFAULT_LIMITS, MediaLimits
 from ontolabel.media.lzf import LzfError, lzf_decompress
 from ontolabel.media.sniff import Container, read_head, sniff
@@ -238,7 +238,8 @@ def load_points(
     found = sniff(read_head(path), label, path.stat().st_size)
     if found is None:
         raise media_error(label, "not a point cloud file", "use .pcd, KITTI .bin or .npy")
-    return load_points_as(found[0], path, label, limits)
+    with decoding(label):
+        return load_points_as(found[0], path, label, limits)
 
 
 def pcd_binary_bytes(points: Points) -> bytes:

@@ -13,7 +13,7 @@ from typing import Any
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import Modality
 from ontolabel.media.dicom import dicom_facts, render_dicom_png
-from ontolabel.media.failure import media_error
+from ontolabel.media.failure import decoding, media_error
 from ontolabel.media.image import image_facts, render_tiff_png
 from ontolabel.media.limits import DEFAULT_LIMITS, MediaLimits
 from ontolabel.media.pointcloud import load_points_as, pcd_binary_bytes, pcd_data_kind
@@ -52,6 +52,11 @@ def file_sha256(path: Path) -> str:
 
 def probe(path: Path, name: str, limits: MediaLimits = DEFAULT_LIMITS) -> MediaInfo:
     """Probe one file. ``name`` is what the user called it (used in errors and kept)."""
+    with decoding(name):
+        return _probe(path, name, limits)
+
+
+def _probe(path: Path, name: str, limits: MediaLimits) -> MediaInfo:
     if not path.is_file():
         raise media_error(name, "file does not exist")
     size = path.stat().st_size
@@ -141,6 +146,11 @@ def render_display(path: Path, info: MediaInfo) -> tuple[bytes, str] | None:
     .bin and compressed PCD clouds a plain binary PCD (x y z intensity, float32), which
     the web viewer reads like .npy and uncompressed PCD.
     """
+    with decoding(info.name):
+        return _render(path, info)
+
+
+def _render(path: Path, info: MediaInfo) -> tuple[bytes, str] | None:
     if info.mime == "application/dicom":
         return render_dicom_png(path, info.name), "image/png"
     if info.mime == "image/tiff":

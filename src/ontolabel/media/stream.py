@@ -16,7 +16,7 @@ import av.error
 import numpy as np
 
 from ontolabel.core.modality import Modality
-from ontolabel.media.failure import media_error
+from ontolabel.media.failure import decoding, media_error
 from ontolabel.media.limits import DEFAULT_LIMITS, MediaLimits
 
 _AV_ERRORS = (av.error.FFmpegError, OSError, ValueError, IndexError, EOFError)
@@ -124,6 +124,11 @@ def waveform_peaks(
     label = name or path.name
     if buckets < 1:
         raise media_error(label, f"bucket count must be positive, not {buckets}")
+    with decoding(label):
+        return _peaks(path, buckets, label, limits)
+
+
+def _peaks(path: Path, buckets: int, label: str, limits: MediaLimits) -> list[tuple[float, float]]:
     facts = stream_facts(path, label, limits)
     try:
         with av.open(str(path)) as container:
