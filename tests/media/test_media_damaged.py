@@ -108,11 +108,8 @@ def _use(path: Path, name: str) -> None:
     render_display(path, info)
     if info.modality is Modality.IMAGE and info.mime != "application/dicom":
         normalize_image(path)
-    if info.modality in (Modality.AUDIO, Modality.VIDEO):
-        try:
-            waveform_peaks(path, 40, name=name)
-        except MediaError:
-            pass
+    if info.modality is Modality.AUDIO:
+        waveform_peaks(path, 40, name=name)
     if info.modality is Modality.POINTCLOUD:
         load_points(path, name)
 
