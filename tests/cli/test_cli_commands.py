@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,8 +13,12 @@ from typer.testing import CliRunner, Result
 
 from ontolabel.cli import main as cli_main
 from ontolabel.cli.main import app
+from ontolabel.demo import build_demo
+from ontolabel.demo import catalog as demo_catalog
 from ontolabel.services import projects, users
 from ontolabel.services.workspace import Workspace
+
+REPO = Path(__file__).resolve().parents[2]
 
 ONTOLOGY_YAML = """\
 name: Street
@@ -178,3 +184,29 @@ def test_data_dir_comes_from_the_environment(
     result = CliRunner().invoke(app, ["user", "add", "eve", "--password", "long enough pw"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "from-env" / "ontolabel.db").is_file()
+
+
+def test_demo_command_prints_the_logins_and_is_idempotent(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the full demo is built in tests/demo; here one small project checks the command
+    audio_only = [p for p in demo_catalog.PROJECTS if p.name == demo_catalog.AUDIO_PROJECT]
+    monkeypatch.setattr(cli_main, "build_demo", functools.partial(build_demo, projects=audio_only))
+    wheels = REPO / ".ontolabel" / "cache" / "wheels"
+    monkeypatch.setenv(
+        "ONTOLABEL_WHEEL_CACHE", os.environ.get("ONTOLABEL_WHEEL_CACHE", str(wheels))
+    )
+    first = run("demo")
+    assert first.exit_code == 0, first.output
+    assert "log in as demo / password demo" in first.stdout
+    assert "administrator admin / password" in first.stdout
+    assert "Retail call audio (new)" in first.stdout
+    second = run("demo")
+    assert second.exit_code == 0, second.output
+    assert "administrator admin" not in second.stdout  # shown once only
+    assert "(new)" not in second.stdout
+    ws = _workspace(run)
+    try:
+        assert users.authenticate(ws, "demo", "demo").username == "demo"
+    finally:
+        ws.close()
