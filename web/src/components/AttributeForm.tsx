@@ -54,13 +54,13 @@ function AttributeField({ def, value, onChange, serverError }: FieldProps) {
   useEffect(() => setDraft(null), [value]);
   const localError = draft !== null && draft.trim() !== "" && !Number.isFinite(Number(draft)) ? "Must be a number" : null;
   const error = localError ?? attributeError(def, value) ?? serverError ?? null;
-  const label = (
-    <>
-      {def.name}
-      {def.required && <span className="req" aria-hidden="true"> *</span>}
-    </>
-  );
-  const described = error ? { "aria-describedby": errId, "aria-invalid": true } : {};
+  // the star sits outside the <label> so the control's name is exactly the attribute's
+  const star = def.required ? <span className="req" aria-hidden="true" title="required">*</span> : null;
+  const label = def.name;
+  const described = {
+    "aria-required": def.required || undefined,
+    ...(error ? { "aria-describedby": errId, "aria-invalid": true } : {}),
+  };
   let control: React.ReactNode;
 
   switch (def.type) {
@@ -86,7 +86,9 @@ function AttributeField({ def, value, onChange, serverError }: FieldProps) {
       const chosen = Array.isArray(value) ? value : [];
       return (
         <fieldset className="field" {...described}>
-          <legend className="field-label">{label}</legend>
+          <legend className="field-label">
+            {label} {star}
+          </legend>
           <div className="checks">
             {def.values.map((v) => (
               <label key={v} className="check">
@@ -118,6 +120,7 @@ function AttributeField({ def, value, onChange, serverError }: FieldProps) {
             />
             {label}
           </label>
+          {star}
           {error && <p className="field-error" id={errId} role="alert">{error}</p>}
         </div>
       );
@@ -142,6 +145,9 @@ function AttributeField({ def, value, onChange, serverError }: FieldProps) {
             step={def.type === "int" ? 1 : "any"}
             min={def.min ?? undefined}
             max={def.max ?? undefined}
+            aria-describedby={[hint ? `${id}-hint` : "", error ? errId : ""].filter(Boolean).join(" ") || undefined}
+            aria-invalid={error ? true : undefined}
+            aria-required={def.required || undefined}
             value={draft ?? (numberNow !== undefined ? String(numberNow) : "")}
             onChange={(e) => {
               const text = e.target.value;
@@ -149,7 +155,6 @@ function AttributeField({ def, value, onChange, serverError }: FieldProps) {
               if (text.trim() === "") emit(undefined, unitNow);
               else if (Number.isFinite(Number(text))) emit(Number(text), unitNow);
             }}
-            {...described}
           />
           {units ? (
             <select
@@ -169,10 +174,13 @@ function AttributeField({ def, value, onChange, serverError }: FieldProps) {
       );
       return (
         <div className="field">
-          <label className="field-label" htmlFor={id}>
-            {label}
-            {hint && <span className="hint"> ({hint})</span>}
-          </label>
+          <div className="field-label-row">
+            <label className="field-label" htmlFor={id}>
+              {label}
+            </label>
+            {star}
+            {hint && <span className="hint" id={`${id}-hint`}>({hint})</span>}
+          </div>
           {control}
           {error && <p className="field-error" id={errId} role="alert">{error}</p>}
         </div>
@@ -205,9 +213,12 @@ function AttributeField({ def, value, onChange, serverError }: FieldProps) {
   }
   return (
     <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
+      <div className="field-label-row">
+        <label className="field-label" htmlFor={id}>
+          {label}
+        </label>
+        {star}
+      </div>
       {control}
       {def.description && <p className="hint">{def.description}</p>}
       {error && <p className="field-error" id={errId} role="alert">{error}</p>}

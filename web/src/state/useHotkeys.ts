@@ -1,7 +1,7 @@
 /**
  * Keyboard shortcuts for an editor. Keys are written as "ctrl+shift+z", "delete", "b";
  * "ctrl" also matches the Mac command key. Plain keys are ignored while the user types in a
- * field, so typing "b" into an attribute never switches tools.
+ * field, so typing "b" into an attribute never switches tools; Escape leaves the field.
  */
 import { useEffect, useRef } from "react";
 
@@ -34,8 +34,12 @@ export function useHotkeys(map: HotkeyMap, enabled = true): void {
     const onKey = (ev: KeyboardEvent) => {
       const name = keyName(ev);
       const withModifier = ev.ctrlKey || ev.metaKey || ev.altKey;
-      // inside a field only modified shortcuts count, and never undo/redo (the field's own)
-      if (isTyping(ev.target) && (!withModifier || /^ctrl\+(shift\+)?z$|^ctrl\+y$/.test(name))) return;
+      if (isTyping(ev.target)) {
+        // Escape leaves the field (and then does what it does elsewhere); otherwise only
+        // modified shortcuts count inside a field, and never undo/redo (the field's own)
+        if (name === "escape") (ev.target as HTMLElement).blur();
+        else if (!withModifier || /^ctrl\+(shift\+)?z$|^ctrl\+y$/.test(name)) return;
+      }
       const handler = ref.current[name];
       if (handler) {
         ev.preventDefault();

@@ -222,6 +222,18 @@ export function ImageCanvas(props: Props) {
     }
   };
 
+  // a double-click closes the polygon: its two clicks added the same vertex twice, so the
+  // duplicate goes; two quick clicks far apart are two vertices, not a close
+  const onDblClick = () => {
+    if (tool !== "polygon" || poly.length < 2) return;
+    const [ax, ay] = poly[poly.length - 2];
+    const [bx, by] = poly[poly.length - 1];
+    if (Math.hypot((ax - bx) * vp.scale, (ay - by) * vp.scale) > CLOSE_RADIUS) return;
+    const pts = poly.slice(0, -1);
+    if (pts.length >= 3) onCreate(polygonFromPoints(pts.map(roundPoint), size));
+    setPoly([]);
+  };
+
   const inv = 1 / vp.scale; // sizes that stay constant on screen
   const selectMode = tool === "select" && !panning;
 
@@ -250,7 +262,7 @@ export function ImageCanvas(props: Props) {
         onMouseDown={onMouseDown}
         onMouseMove={onMouseMove}
         onMouseUp={onMouseUp}
-        onDblClick={() => tool === "polygon" && closePolygon()}
+        onDblClick={onDblClick}
       >
         <Layer x={vp.x} y={vp.y} scaleX={vp.scale} scaleY={vp.scale}>
           <Rect name="background" x={0} y={0} width={size.width} height={size.height} fill="#111827" />
