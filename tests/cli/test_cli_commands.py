@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from ontolabel import __version__
 from ontolabel.cli import main as cli_main
 from ontolabel.cli.main import app
 from ontolabel.demo import build_demo
@@ -210,3 +211,12 @@ def test_demo_command_prints_the_logins_and_is_idempotent(
         assert users.authenticate(ws, "demo", "demo").username == "demo"
     finally:
         ws.close()
+
+
+def test_version_and_help() -> None:
+    version = CliRunner().invoke(app, ["--version"])
+    assert version.exit_code == 0 and version.stdout.strip() == f"ontolabel {__version__}"
+    helped = CliRunner().invoke(app, ["--help"])
+    assert helped.exit_code == 0
+    for command in ("serve", "demo", "user", "project", "import", "export"):
+        assert command in helped.stdout

@@ -9,6 +9,7 @@ import typer
 import uvicorn
 from rich.table import Table
 
+from ontolabel import __version__
 from ontolabel.cli import projects, transfer, users
 from ontolabel.cli.console import console, fail_cleanly
 from ontolabel.cli.progress import step_bar
@@ -23,6 +24,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"ontolabel {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Ontology-driven data labeling for text, image, audio, video and 3D point clouds."""
+
+
 app.add_typer(users.app, name="user")
 app.add_typer(projects.app, name="project")
 app.command("import")(transfer.import_)
