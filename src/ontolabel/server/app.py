@@ -11,7 +11,7 @@ from ontolabel.server.errors import install_error_handlers
 from ontolabel.server.routes import annotations as annotation_routes
 from ontolabel.server.routes import auth, items, media, projects, transfer
 from ontolabel.server.static import STATIC_DIR, install_ui
-from ontolabel.server.upload import upload_limit_middleware
+from ontolabel.server.upload import UploadLimit
 from ontolabel.services.workspace import Workspace
 
 DESCRIPTION = """Ontology-driven labeling for text, image, audio, video and 3D point clouds.
@@ -34,7 +34,7 @@ def create_app(workspace: Workspace, *, static_dir: Path = STATIC_DIR) -> FastAP
     )
     app.state.workspace = workspace
     install_error_handlers(app)
-    app.middleware("http")(upload_limit_middleware(workspace.settings.max_upload_bytes))
+    app.add_middleware(UploadLimit, max_bytes=workspace.settings.max_upload_bytes)
     for module in (auth, projects, items, annotation_routes, media, transfer):
         app.include_router(module.router)
     # last: its catch-all path must not shadow the API

@@ -20,7 +20,8 @@ _bearer = HTTPBearer(auto_error=False, description="an API token from POST /api/
 _cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="set by login")
 
 
-def get_workspace(request: Request) -> Workspace:
+# async: it does no I/O, and a sync dependency would cost a thread-pool hop per request
+async def get_workspace(request: Request) -> Workspace:
     ws = request.app.state.workspace
     assert isinstance(ws, Workspace)
     return ws

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from ontolabel.errors import AuthError, Forbidden, Location, NotFound
-from ontolabel.storage.tables import ItemRow, ProjectMemberRow, ProjectRow, UserRow
+from ontolabel.storage.tables import ItemRow, ProjectMemberRow, ProjectRow, UserRow, table_of
 
 
 class Role(StrEnum):
@@ -42,20 +42,30 @@ def decide_role(found: bool, role: str | None, is_admin: bool, minimum: Role, wh
     return effective
 
 
+_projects = table_of(ProjectRow)
+_members = table_of(ProjectMemberRow)
+_users = table_of(UserRow)
+
+# built once: every project-scoped request runs it
+_PROJECT_ROLE = (
+    select(_projects.c.id, _members.c.role, _users.c.is_admin)
+    .select_from(
+        _users.outerjoin(_projects, _projects.c.id == bindparam("project_id")).outerjoin(
+            _members,
+            and_(_members.c.project_id == _projects.c.id, _members.c.user_id == _users.c.id),
+        )
+    )
+    .where(_users.c.id == bindparam("user_id"))
+)
+
+
 def require_project_role(session: Session, project_id: int, user_id: int, minimum: Role) -> Role:
     """The caller's role in the project, if at least ``minimum``; one query."""
-    row = session.execute(
-        select(ProjectRow.id, ProjectMemberRow.role, UserRow.is_admin)
-        .select_from(UserRow)
-        .outerjoin(ProjectRow, ProjectRow.id == project_id)
-        .outerjoin(
-            ProjectMemberRow,
-            and_(
-                ProjectMemberRow.project_id == ProjectRow.id, ProjectMemberRow.user_id == UserRow.id
-            ),
-        )
-        .where(UserRow.id == user_id)
-    ).one_or_none()
+    row = (
+        session.connection()
+        .execute(_PROJECT_ROLE, {"project_id": project_id, "user_id": user_id})
+        .one_or_none()
+    )
     if row is None:
         raise AuthError("unknown user")
     try:

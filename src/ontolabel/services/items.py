@@ -3,15 +3,17 @@ status, one item's content, and the caller's next item."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from pydantic import BaseModel
-from sqlalchemy import and_, func, insert, or_, select
+from pydantic import BaseModel, TypeAdapter
+from sqlalchemy import Select, Text, and_, bindparam, cast, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ontolabel.core.annotation import Annotation, AnnotationSource
@@ -68,6 +70,10 @@ class ItemSummary(BaseModel):
     preview: str | None  # start of the text, for text items
     status: ItemStatus  # the caller's
     revision: int  # the caller's current revision, 0 when none
+
+
+# extra MediaInfo fields (size, frame_rate, ...) are left out of list entries
+_SUMMARIES = TypeAdapter(list[ItemSummary])
 
 
 class ItemPage(BaseModel):
@@ -373,58 +379,81 @@ def _check_modality(project: Modality, info: MediaInfo, grouped: bool) -> None:
 # --- reading --------------------------------------------------------------------------
 
 
-def _summaries(session: Session, rows: Sequence[Any]) -> list[ItemSummary]:
-    ids = [r.id for r in rows]
-    media: dict[int, list[MediaSummary]] = {i: [] for i in ids}
-    if ids:
-        for m in session.execute(
-            select(ItemMediaRow.item_id, ItemMediaRow.info)
-            .where(ItemMediaRow.item_id.in_(ids))
-            .order_by(ItemMediaRow.item_id, ItemMediaRow.position)
-        ):
-            info = m.info
-            media[m.item_id].append(
-                MediaSummary(
-                    sha256=info["sha256"],
-                    name=info["name"],
-                    mime=info["mime"],
-                    modality=info["modality"],
-                    width=info.get("width"),
-                    height=info.get("height"),
-                    duration=info.get("duration"),
-                )
-            )
-    return [
-        ItemSummary(
-            id=r.id,
-            external_id=r.external_id,
-            modality=Modality(r.modality),
-            media=media[r.id],
-            preview=r.preview,
-            status=r.status or "new",
-            revision=r.current_revision or 0,
-        )
-        for r in rows
-    ]
+_items = table_of(ItemRow)
+_heads = table_of(AnnotationRow)
+_media = table_of(ItemMediaRow)
+
+_MEDIA_OF_ITEMS = (
+    select(_media.c.item_id, cast(_media.c.info, Text))
+    .where(_media.c.item_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_media.c.item_id, _media.c.position)
+)
 
 
-def _listing(project_id: int, user_id: int) -> Any:
-    return (
+@lru_cache(maxsize=16)
+def _listing(status: ItemStatus | Literal["unsubmitted"] | None) -> Select[Any]:
+    """The item list's statement for one status filter, built once; parameters
+    project_id, user_id, after (0 for the first page) and limit."""
+    query = (
         select(
-            ItemRow.id,
-            ItemRow.external_id,
-            ItemRow.modality,
-            func.substr(ItemRow.text, 1, PREVIEW_CHARS).label("preview"),
-            AnnotationRow.status,
-            AnnotationRow.current_revision,
+            _items.c.id,
+            _items.c.external_id,
+            _items.c.modality,
+            func.substr(_items.c.text, 1, PREVIEW_CHARS).label("preview"),
+            _heads.c.status,
+            _heads.c.current_revision,
         )
-        .outerjoin(
-            AnnotationRow,
-            and_(AnnotationRow.item_id == ItemRow.id, AnnotationRow.user_id == user_id),
+        .select_from(
+            _items.outerjoin(
+                _heads,
+                and_(_heads.c.item_id == _items.c.id, _heads.c.user_id == bindparam("user_id")),
+            )
         )
-        .where(ItemRow.project_id == project_id)
-        .order_by(ItemRow.id)
+        .where(_items.c.project_id == bindparam("project_id"), _items.c.id > bindparam("after"))
+        .order_by(_items.c.id)
+        .limit(bindparam("limit"))
     )
+    if status == "new":
+        query = query.where(_heads.c.id.is_(None))
+    elif status == "unsubmitted":
+        query = query.where(or_(_heads.c.id.is_(None), _heads.c.status != "submitted"))
+    elif status is not None:
+        query = query.where(_heads.c.status == status)
+    return query
+
+
+def _summaries(session: Session, rows: Sequence[Any]) -> list[ItemSummary]:
+    """List entries for ``rows`` of ``_listing``, with one query for all their media.
+
+    The page is assembled as one JSON text and validated in a single call: media info is
+    read as stored JSON text (never decoded in Python) and pydantic's core parses it all,
+    which keeps a 100-item page to a few milliseconds.
+    """
+    ids = [r[0] for r in rows]
+    media: dict[int, list[str]] = {i: [] for i in ids}
+    if ids:
+        for item_id, info in session.connection().execute(_MEDIA_OF_ITEMS, {"ids": ids}):
+            media[item_id].append(info)
+    dumps = json.dumps
+    entries = [
+        f'{{"id":{item_id},"external_id":{dumps(external_id)},"modality":{dumps(modality)},'
+        f'"preview":{dumps(preview)},"status":"{status or "new"}","revision":{revision or 0},'
+        f'"media":[{",".join(media[item_id])}]}}'
+        for item_id, external_id, modality, preview, status, revision in rows
+    ]
+    return _SUMMARIES.validate_json("[" + ",".join(entries) + "]")
+
+
+def _page(
+    session: Session,
+    status: ItemStatus | Literal["unsubmitted"] | None,
+    project_id: int,
+    user_id: int,
+    after: int | None,
+    limit: int,
+) -> list[Any]:
+    params = {"project_id": project_id, "user_id": user_id, "after": after or 0, "limit": limit}
+    return list(session.connection().execute(_listing(status), params).all())
 
 
 def list_items(
@@ -441,14 +470,7 @@ def list_items(
     limit = max(1, min(limit, MAX_PAGE))
     with ws.read_session() as session:
         require_project_role(session, project_id, user_id, Role.VIEWER)
-        query = _listing(project_id, user_id)
-        if after is not None:
-            query = query.where(ItemRow.id > after)
-        if status == "new":
-            query = query.where(AnnotationRow.id.is_(None))
-        elif status is not None:
-            query = query.where(AnnotationRow.status == status)
-        rows = session.execute(query.limit(limit + 1)).all()
+        rows = _page(session, status, project_id, user_id, after, limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
         return ItemPage(
@@ -463,12 +485,7 @@ def next_item(
     every item is submitted."""
     with ws.read_session() as session:
         require_project_role(session, project_id, user_id, Role.ANNOTATOR)
-        query = _listing(project_id, user_id).where(
-            or_(AnnotationRow.id.is_(None), AnnotationRow.status != "submitted")
-        )
-        if after is not None:
-            query = query.where(ItemRow.id > after)
-        rows = session.execute(query.limit(1)).all()
+        rows = _page(session, "unsubmitted", project_id, user_id, after, 1)
         if not rows:
             raise NotFound("no item left to label in this project", hint="every item is submitted")
         return _summaries(session, rows)[0]
@@ -477,9 +494,7 @@ def next_item(
 def get_item_summary(ws: Workspace, item_id: int, *, user_id: int) -> ItemSummary:
     with ws.read_session() as session:
         item, _ = require_item_role(session, item_id, user_id, Role.VIEWER)
-        rows = session.execute(
-            _listing(item.project_id, user_id).where(ItemRow.id == item_id)
-        ).all()
+        rows = _page(session, None, item.project_id, user_id, item_id - 1, 1)
         return _summaries(session, rows)[0]
 
 

@@ -6,16 +6,17 @@ import contextlib
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ontolabel.errors import AlreadyExists, AuthError, InvalidError, Location, NotFound
 from ontolabel.services.workspace import Workspace
-from ontolabel.storage.tables import ApiTokenRow, SessionRow, UserRow
+from ontolabel.storage.tables import ApiTokenRow, SessionRow, UserRow, table_of
 from ontolabel.storage.types import utcnow
 
 TOKEN_PREFIX = "olt_"
@@ -170,23 +171,45 @@ def revoke_token(ws: Workspace, user_id: int, token_id: int) -> None:
             raise NotFound(f"no token {token_id}")
 
 
+# built once: every request authenticates with one of these
+_users = table_of(UserRow)
+_tokens = table_of(ApiTokenRow)
+_sessions = table_of(SessionRow)
+_USER_COLUMNS = (_users.c.id, _users.c.username, _users.c.is_admin, _users.c.created_at)
+_BY_TOKEN = (
+    select(*_USER_COLUMNS, _tokens.c.id.label("token_id"), _tokens.c.last_used_at)
+    .join(_tokens, _tokens.c.user_id == _users.c.id)
+    .where(_tokens.c.token_hash == bindparam("digest"))
+)
+_BY_SESSION = (
+    select(*_USER_COLUMNS, _sessions.c.expires_at)
+    .join(_sessions, _sessions.c.user_id == _users.c.id)
+    .where(_sessions.c.id_hash == bindparam("digest"))
+)
+
+
+def _lookup(ws: Workspace, query: Select[Any], secret: str) -> Any:
+    with ws.engine.connect() as connection:
+        return connection.execute(query, {"digest": _digest(secret)}).one_or_none()
+
+
+def _user(row: Any) -> UserInfo:
+    return UserInfo(
+        id=row.id, username=row.username, is_admin=row.is_admin, created_at=row.created_at
+    )
+
+
 def user_for_token(ws: Workspace, token: str) -> UserInfo:
-    with ws.read_session() as session:
-        found = session.execute(
-            select(UserRow, ApiTokenRow.id, ApiTokenRow.last_used_at)
-            .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
-            .where(ApiTokenRow.token_hash == _digest(token))
-        ).one_or_none()
+    found = _lookup(ws, _BY_TOKEN, token)
     if found is None:
         raise AuthError("invalid API token", hint="create one with `ontolabel user token`")
-    user, token_id, last_used = found
     now = utcnow()
-    if last_used is None or now - last_used > _TOUCH_EVERY:
+    if found.last_used_at is None or now - found.last_used_at > _TOUCH_EVERY:
         with ws.session() as session:
             session.execute(
-                update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used_at=now)
+                update(ApiTokenRow).where(ApiTokenRow.id == found.token_id).values(last_used_at=now)
             )
-    return _info(user)
+    return _user(found)
 
 
 # --- browser sessions -----------------------------------------------------------------
@@ -211,15 +234,10 @@ def start_session(ws: Workspace, user_id: int) -> str:
 
 
 def user_for_session(ws: Workspace, secret: str) -> UserInfo:
-    with ws.read_session() as session:
-        found = session.execute(
-            select(UserRow, SessionRow.expires_at)
-            .join(SessionRow, SessionRow.user_id == UserRow.id)
-            .where(SessionRow.id_hash == _digest(secret))
-        ).one_or_none()
-    if found is None or found[1] < utcnow():
+    found = _lookup(ws, _BY_SESSION, secret)
+    if found is None or found.expires_at < utcnow():
         raise AuthError("not logged in, or the session has expired")
-    return _info(found[0])
+    return _user(found)
 
 
 def end_session(ws: Workspace, secret: str) -> None:

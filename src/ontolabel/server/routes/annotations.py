@@ -11,6 +11,7 @@ from ontolabel.core.annotation import Annotation
 from ontolabel.errors import Conflict
 from ontolabel.server.auth import CurrentUser, WorkspaceDep
 from ontolabel.server.errors import ERROR_RESPONSES, ConflictBody, StaleSave
+from ontolabel.server.responses import ModelResponse
 from ontolabel.services import annotations as service
 from ontolabel.services.annotations import AnnotationState, AnnotationStatus, RevisionInfo
 
@@ -23,7 +24,7 @@ class SaveRequest(BaseModel):
     status: AnnotationStatus = "draft"
 
 
-@router.get("/{item_id}/annotation")
+@router.get("/{item_id}/annotation", response_model=AnnotationState)
 def get_annotation(
     item_id: int,
     user: CurrentUser,
@@ -31,22 +32,23 @@ def get_annotation(
     user_id: Annotated[
         int | None, Query(description="another annotator's work (reviewers)")
     ] = None,
-) -> AnnotationState:
+) -> ModelResponse:
     """The caller's current annotation (revision 0 and an empty document if none)."""
-    return service.get_annotation(ws, item_id, user_id=user.id, annotator_id=user_id)
+    return ModelResponse(service.get_annotation(ws, item_id, user_id=user.id, annotator_id=user_id))
 
 
 @router.put(
     "/{item_id}/annotation",
+    response_model=AnnotationState,
     responses={409: {"model": ConflictBody, "description": "stale base_revision"}},
 )
 def save_annotation(
     item_id: int, body: SaveRequest, user: CurrentUser, ws: WorkspaceDep
-) -> AnnotationState:
+) -> ModelResponse:
     """Save a new revision. 409 when ``base_revision`` is not the current one: the answer
     holds ``current`` (stored now) and ``yours`` (this request's body, not lost)."""
     try:
-        return service.save_annotation(
+        saved = service.save_annotation(
             ws,
             item_id,
             body.document,
@@ -56,6 +58,7 @@ def save_annotation(
         )
     except Conflict as exc:
         raise StaleSave(exc, yours=body.model_dump(mode="json")) from None
+    return ModelResponse(saved)
 
 
 @router.get("/{item_id}/annotation/revisions")

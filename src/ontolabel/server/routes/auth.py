@@ -53,7 +53,7 @@ def logout(request: Request, response: Response, ws: WorkspaceDep) -> None:
 
 
 @router.get("/auth/me", tags=["auth"])
-def me(user: CurrentUser) -> UserInfo:
+async def me(user: CurrentUser) -> UserInfo:
     return user
 
 

@@ -14,6 +14,7 @@ from ontolabel.errors import InvalidError, Location, Violation
 from ontolabel.media import needs_display_rendition
 from ontolabel.server.auth import CurrentUser, WorkspaceDep
 from ontolabel.server.errors import ERROR_RESPONSES, ErrorBody
+from ontolabel.server.responses import ModelResponse
 from ontolabel.services import items, media
 from ontolabel.services.items import ItemPage, ItemStatus, ItemSummary, ItemView
 
@@ -69,7 +70,7 @@ _ADD_ITEMS_BODY: dict[str, Any] = {
 }
 
 
-@router.get("/projects/{project_id}/items")
+@router.get("/projects/{project_id}/items", response_model=ItemPage)
 def list_items(
     project_id: int,
     user: CurrentUser,
@@ -81,10 +82,11 @@ def list_items(
     status: Annotated[
         ItemStatus | None, Query(description="only items with the caller's status")
     ] = None,
-) -> ItemPage:
-    return items.list_items(
+) -> ModelResponse:
+    page = items.list_items(
         ws, project_id, user_id=user.id, after=after, limit=limit, status=status
     )
+    return ModelResponse(page)
 
 
 @router.post(
