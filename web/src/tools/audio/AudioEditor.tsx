@@ -105,6 +105,15 @@ export function AudioEditor({ item, ontology, s }: EditorProps) {
         e.stopPropagation();
         setSelectedId(r.id);
       });
+      // a click selects the shortest interval under it (regions let clicks through)
+      ws.on("click", (relativeX) => {
+        const { doc: d } = latest.current;
+        const t = relativeX * (ws?.getDuration() ?? 0);
+        const under = d.objects
+          .filter((o) => isInterval(o.geometry) && o.geometry.start <= t && t < o.geometry.end)
+          .sort((a, b) => span(a) - span(b));
+        setSelectedId(under[0]?.id ?? null);
+      });
       ws.on("ready", () => setReady(true));
       ws.on("error", (e) => setError(String(e)));
       ws.on("timeupdate", (t) => setTime(t));
@@ -131,15 +140,19 @@ export function AudioEditor({ item, ontology, s }: EditorProps) {
     for (const o of intervals) {
       const g = o.geometry as Interval;
       const color = colorOf(o.class_name);
-      regions.addRegion({
+      const region = regions.addRegion({
         id: o.id,
         start: g.start,
         end: g.end,
         color: `${color}${o.id === selectedId ? "55" : "2a"}`,
         content: o.class_name,
-        drag: true,
-        resize: true,
+        // only the selected interval moves: a drag anywhere else draws a new one, also
+        // over existing intervals (a sentiment inside a speaker turn)
+        drag: o.id === selectedId,
+        resize: o.id === selectedId,
       });
+      // the others let the pointer through to the waveform (clicks select by time, below)
+      if (o.id !== selectedId && region.element) region.element.style.pointerEvents = "none";
     }
   }, [intervals, ready, selectedId, colorOf]);
 
@@ -213,6 +226,11 @@ export function AudioEditor({ item, ontology, s }: EditorProps) {
       </aside>
     </div>
   );
+}
+
+function span(o: AnnotationObject): number {
+  const g = o.geometry as Interval;
+  return g.end - g.start;
 }
 
 function round3(v: number): number {
