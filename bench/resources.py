@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 
-import psutil
+import psutil  # type: ignore[import-untyped]  # bench-only, no stubs installed
 
 
 def tree_rss_bytes(root_pid: int) -> int:

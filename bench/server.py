@@ -59,8 +59,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="run one side only (no ratios)")
     p.add_argument("--phase-timeout", type=float, default=600.0,
                    help="seconds any one phase may take (bounds the run; 600)")
-    p.add_argument("--start-timeout", type=float, default=300.0,
-                   help="seconds a server may take to start (300)")
+    p.add_argument("--start-timeout", type=float, default=600.0,
+                   help="seconds a server may take to start (600)")
     p.add_argument("--profile", type=Path, metavar="DIR",
                    help="sample each phase of each server with py-spy into DIR (see profiling.py)")
     p.add_argument("--keep-data", action="store_true", help="keep the servers' data directories")
@@ -103,9 +103,9 @@ def make_labelstudio(args: argparse.Namespace) -> tuple[Peer | None, str]:
     reason = unavailable_reason(args.ls_scripts, args.ls_venv)
     if reason:
         return None, reason
-    peer = LabelStudio(args.ls_scripts, args.ls_venv, args.ls_workers, not args.ls_devserver,
-                       args.keep_data, args.start_timeout)
-    return peer, peer.describe()
+    fresh = LabelStudio(args.ls_scripts, args.ls_venv, args.ls_workers, not args.ls_devserver,
+                        args.keep_data, args.start_timeout)
+    return fresh, fresh.describe()
 
 
 def phase_hook(peer: Peer, profiler: Profiler | None) -> PhaseHook:

@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -24,6 +25,7 @@ CLASSES = ("Car", "Truck", "Pedestrian")
 SIZES = ((640, 480), (1280, 720), (1920, 1080), (800, 600))
 BOXES_PER_SAVE = 3
 PAGE_SIZE = 100
+T = TypeVar("T")
 
 
 class BenchError(RuntimeError):
@@ -125,7 +127,7 @@ class PeerResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+def _timed(fn: Callable[[], T]) -> tuple[T, float]:
     t0 = time.perf_counter()
     value = fn()
     return value, time.perf_counter() - t0
@@ -149,103 +151,127 @@ def no_hook(name: str) -> AbstractContextManager[None]:
     return nullcontext()
 
 
-def run_workload(peer: Peer, tasks: list[ImageTask], saves: int, pages: int,
-                 phase_timeout_s: float, log: Callable[[str], None],
-                 warmup: int = 0, phase: PhaseHook = no_hook) -> PeerResult:
-    """Run every phase against a started peer; the peer's process tree RSS is sampled throughout.
-    `phase(name)` wraps each measured phase (the profiler hooks in there)."""
-    result = PeerResult(peer.name)
-    fig = result.figures
-    peer.prepare(tasks)
+class _Run:
+    """One peer's run: the client, the figures, and the phases in order."""
+
+    def __init__(self, peer: Peer, client: httpx.Client, tasks: list[ImageTask],
+                 phase: PhaseHook, phase_timeout_s: float, log: Callable[[str], None]) -> None:
+        self.peer = peer
+        self.client = client
+        self.tasks = tasks
+        self.phase = phase
+        self.phase_timeout_s = phase_timeout_s
+        self.log = log
+        self.result = PeerResult(peer.name)
+        self.fig = self.result.figures
+        self.ids: list[str] = []
 
     @contextmanager
-    def measured(name: str) -> Iterator[None]:
+    def measured(self, name: str) -> Iterator[None]:
         """The phase under the hook, with the server's CPU seconds spent in it."""
-        with phase(name):
-            cpu0 = tree_cpu_seconds(peer.root_pid)
+        with self.phase(name):
+            cpu0 = tree_cpu_seconds(self.peer.root_pid)
             yield
-            fig[f"cpu_{name.replace('-', '_')}_s"] = tree_cpu_seconds(peer.root_pid) - cpu0
+            cpu = tree_cpu_seconds(self.peer.root_pid) - cpu0
+            self.fig[f"cpu_{name.replace('-', '_')}_s"] = cpu
 
-    fig["idle_rss_mb"] = wait_rss_settled(peer.root_pid) / 2**20
-    timeout = httpx.Timeout(phase_timeout_s, connect=10.0)
-    with PeakRss(peer.root_pid) as rss, httpx.Client(
-        base_url=peer.base_url, headers=peer.headers, timeout=timeout
-    ) as client:
-        peer.create_project(client)
-
-        log(f"{peer.name}: importing {len(tasks)} image items in one request")
-        with measured("import"):
-            imported, secs = _timed(lambda: peer.import_tasks(client, tasks))
+    def import_all(self) -> None:
+        peer, tasks = self.peer, self.tasks
+        self.log(f"{peer.name}: importing {len(tasks)} image items in one request")
+        with self.measured("import"):
+            imported, secs = _timed(lambda: peer.import_tasks(self.client, tasks))
         if imported != len(tasks):
             raise BenchError(f"{peer.name}: imported {imported} of {len(tasks)} items")
-        fig["import_s"] = secs
-        fig["import_items_per_s"] = len(tasks) / secs
+        self.fig["import_s"] = secs
+        self.fig["import_items_per_s"] = len(tasks) / secs
+        self.ids = peer.item_ids(self.client, tasks)
+        if len(self.ids) != len(tasks):
+            raise BenchError(f"{peer.name}: listed {len(self.ids)} ids for {len(tasks)} items")
 
-        ids = peer.item_ids(client, tasks)
-        if len(ids) != len(tasks):
-            raise BenchError(f"{peer.name}: listed {len(ids)} ids for {len(tasks)} items")
-        if warmup:
-            log(f"{peer.name}: warming up ({warmup} saves and page reads, not measured)")
-            warm_up(peer, client, tasks, ids, warmup)
-
-        log(f"{peer.name}: {saves} annotation saves of {BOXES_PER_SAVE} boxes, one at a time")
+    def saves(self, count: int) -> None:
+        peer, tasks, ids = self.peer, self.tasks, self.ids
+        self.log(f"{peer.name}: {count} annotation saves of {BOXES_PER_SAVE} boxes, one at a time")
         durations: list[float] = []
-        deadline = time.monotonic() + phase_timeout_s
-        with measured("saves"):
+        deadline = time.monotonic() + self.phase_timeout_s
+        with self.measured("saves"):
             t_all = time.perf_counter()
-            for n in range(saves):
-                task = tasks[n % len(tasks)]
-                item_id = ids[n % len(tasks)]
-                boxes = make_boxes(task, seed=n)
-                _, secs = _timed(lambda i=item_id, t=task, b=boxes: peer.save(client, i, t, b))
+            for n in range(count):
+                k = n % len(tasks)
+                boxes = make_boxes(tasks[k], seed=n)
+                _, secs = _timed(partial(peer.save, self.client, ids[k], tasks[k], boxes))
                 durations.append(secs)
                 if time.monotonic() > deadline:
-                    result.notes.append(f"saves stopped at the phase timeout after {n + 1}")
+                    self.result.notes.append(f"saves stopped at the phase timeout after {n + 1}")
                     break
             wall = time.perf_counter() - t_all
-        fig["saves"] = summarize(durations, wall).as_dict()
-        fig["saves"]["cpu_ms"] = 1000.0 * fig["cpu_saves_s"] / len(durations)
-        result.raw["save_s"] = durations
+        self.fig["saves"] = summarize(durations, wall).as_dict()
+        self.fig["saves"]["cpu_ms"] = 1000.0 * self.fig["cpu_saves_s"] / len(durations)
+        self.result.raw["save_s"] = durations
 
-        log(f"{peer.name}: walking {pages} pages of {PAGE_SIZE} items")
-        page_durations: list[float] = []
+    def list_pages(self, pages: int) -> None:
+        self.log(f"{self.peer.name}: walking {pages} pages of {PAGE_SIZE} items")
+        durations: list[float] = []
         cursor: str | None = None
         seen = 0
-        with measured("list"):
+        with self.measured("list"):
             t_all = time.perf_counter()
             for _ in range(pages):
-                page, secs = _timed(lambda c=cursor: peer.list_page(client, c))
-                page_durations.append(secs)
+                page, secs = _timed(partial(self.peer.list_page, self.client, cursor))
+                durations.append(secs)
                 seen += page.count
                 cursor = page.cursor
                 if cursor is None:
                     break
             wall = time.perf_counter() - t_all
-        fig["list_page"] = summarize(page_durations, wall).as_dict()
-        fig["list_page"]["cpu_ms"] = 1000.0 * fig["cpu_list_s"] / len(page_durations)
-        fig["list_items_seen"] = seen
-        result.raw["list_page_s"] = page_durations
+        self.fig["list_page"] = summarize(durations, wall).as_dict()
+        self.fig["list_page"]["cpu_ms"] = 1000.0 * self.fig["cpu_list_s"] / len(durations)
+        self.fig["list_items_seen"] = seen
+        self.result.raw["list_page_s"] = durations
 
-        for fmt in ("json", "coco"):
-            log(f"{peer.name}: exporting the project as {fmt}")
-            path, params = peer.export_request(fmt)
+    def export(self, fmt: str) -> None:
+        self.log(f"{self.peer.name}: exporting the project as {fmt}")
+        path, params = self.peer.export_request(fmt)
 
-            def download(path: str = path, params: dict[str, str] = params,
-                         what: str = f"export {fmt}") -> bytes:
-                with client.stream("GET", path, params=params) as response:
-                    if response.status_code >= 400:
-                        response.read()
-                    check(response, what)
-                    return b"".join(response.iter_bytes())
+        def download() -> bytes:
+            with self.client.stream("GET", path, params=params) as response:
+                if response.status_code >= 400:
+                    response.read()
+                check(response, f"export {fmt}")
+                return b"".join(response.iter_bytes())
 
-            with measured(f"export-{fmt}"):
-                body, secs = _timed(download)
-            items, objects = peer.count_exported(fmt, body)
-            fig[f"export_{fmt}_s"] = secs
-            fig[f"export_{fmt}_mb"] = len(body) / 2**20
-            fig[f"export_{fmt}_items"] = items
-            fig[f"export_{fmt}_objects"] = objects
-            if items != len(tasks):
-                result.notes.append(f"the {fmt} export holds {items} of {len(tasks)} items")
-    fig["peak_rss_mb"] = rss.peak_bytes / 2**20
-    return result
+        with self.measured(f"export-{fmt}"):
+            body, secs = _timed(download)
+        # checked after the clock stopped
+        items, objects = self.peer.count_exported(fmt, body)
+        self.fig[f"export_{fmt}_s"] = secs
+        self.fig[f"export_{fmt}_mb"] = len(body) / 2**20
+        self.fig[f"export_{fmt}_items"] = items
+        self.fig[f"export_{fmt}_objects"] = objects
+        if items != len(self.tasks):
+            self.result.notes.append(f"the {fmt} export holds {items} of {len(self.tasks)} items")
+
+
+def run_workload(peer: Peer, tasks: list[ImageTask], saves: int, pages: int,
+                 phase_timeout_s: float, log: Callable[[str], None],
+                 warmup: int = 0, phase: PhaseHook = no_hook) -> PeerResult:
+    """Run every phase against a started peer; the peer's process tree RSS is sampled
+    throughout. `phase(name)` wraps each measured phase (the profiler hooks in there)."""
+    peer.prepare(tasks)
+    idle_rss = wait_rss_settled(peer.root_pid)
+    timeout = httpx.Timeout(phase_timeout_s, connect=10.0)
+    with PeakRss(peer.root_pid) as rss, httpx.Client(
+        base_url=peer.base_url, headers=peer.headers, timeout=timeout
+    ) as client:
+        run = _Run(peer, client, tasks, phase, phase_timeout_s, log)
+        peer.create_project(client)
+        run.import_all()
+        if warmup:
+            log(f"{peer.name}: warming up ({warmup} saves and page reads, not measured)")
+            warm_up(peer, client, tasks, run.ids, warmup)
+        run.saves(saves)
+        run.list_pages(pages)
+        run.export("json")
+        run.export("coco")
+    run.fig["idle_rss_mb"] = idle_rss / 2**20
+    run.fig["peak_rss_mb"] = rss.peak_bytes / 2**20
+    return run.result
