@@ -206,7 +206,7 @@ def save_annotation(
         revision = current + 1
         if found.head_id is None:
             try:
-                with session.begin_nested():
+                with db.begin_nested():
                     head_id = db.execute(
                         _NEW_HEAD,
                         {
