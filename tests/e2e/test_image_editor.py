@@ -8,7 +8,6 @@ import re
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-
 from tests.e2e.conftest import login, project_id, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -197,7 +196,11 @@ def test_conflicting_save_keeps_local_work(page: Page, api: httpx.Client) -> Non
     # someone (the same user in another tab) saves a different version meanwhile
     r = api.put(
         f"/api/items/{iid}/annotation",
-        json={"base_revision": base, "document": {"objects": [], "relations": []}, "status": "draft"},
+        json={
+            "base_revision": base,
+            "document": {"objects": [], "relations": []},
+            "status": "draft",
+        },
     )
     assert r.status_code == 200, r.text
     drag(page, to_screen(page, 300, 100), to_screen(page, 380, 160))

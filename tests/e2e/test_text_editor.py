@@ -10,7 +10,6 @@ import re
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-
 from tests.e2e.conftest import login, project_id, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -32,7 +31,8 @@ _RECTS = """(el, [needle, nth]) => {
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const len = n.data.length;
     if (!startSet && at < pos + len) { r.setStart(n, at - pos); startSet = true; }
-    if (startSet && at + needle.length <= pos + len) { r.setEnd(n, at + needle.length - pos); break; }
+    const end = at + needle.length;
+    if (startSet && end <= pos + len) { r.setEnd(n, end - pos); break; }
     pos += len;
   }
   const rects = Array.from(r.getClientRects()).filter((q) => q.width > 0);
@@ -86,7 +86,9 @@ def label(page: Page, cls: str, needle: str, nth: int = 0) -> None:
     expect(page.get_by_role("radiogroup", name="Class of selection")).to_be_visible()
 
 
-def test_span_after_emoji_is_stored_and_exported_in_code_points(page: Page, api: httpx.Client) -> None:
+def test_span_after_emoji_is_stored_and_exported_in_code_points(
+    page: Page, api: httpx.Client
+) -> None:
     pid = project_id(api, TEXT_PROJECT)
     iid = add_text_item(api, pid, EMOJI, "e2e-emoji")
     login(page)
@@ -109,7 +111,9 @@ def test_span_after_emoji_is_stored_and_exported_in_code_points(page: Page, api:
     expect(page.locator(".span-tag[data-label='Location']")).to_have_count(1)
 
 
-def test_crlf_text_is_shown_exactly_and_offsets_slice_the_stored_text(page: Page, api: httpx.Client) -> None:
+def test_crlf_text_is_shown_exactly_and_offsets_slice_the_stored_text(
+    page: Page, api: httpx.Client
+) -> None:
     pid = project_id(api, TEXT_PROJECT)
     iid = add_text_item(api, pid, CRLF, "e2e-crlf")
     login(page)
@@ -164,7 +168,11 @@ def test_attributes_relations_overlaps_and_document_class(page: Page, api: httpx
     assert by_class["AdverseEvent"]["attributes"] == {"type": "rash", "severity": "mild"}
     assert by_class["Health"]["geometry"] == {"kind": "tag"}
     (rel,) = doc["relations"]
-    assert (rel["name"], rel["source"], rel["target"]) == ("has_dose", by_class["Name"]["id"], by_class["Dose"]["id"])
+    assert (rel["name"], rel["source"], rel["target"]) == (
+        "has_dose",
+        by_class["Name"]["id"],
+        by_class["Dose"]["id"],
+    )
     for o in doc["objects"]:
         g = o["geometry"]
         if g["kind"] == "span":

@@ -9,7 +9,6 @@ import re
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-
 from tests.e2e.conftest import first_item, login, project_id, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -71,7 +70,8 @@ def test_point_cloud_from_above_beside_its_cameras(page: Page, api: httpx.Client
     # the projection drew points: many non-background pixels
     lit = page.get_by_role("img", name="Point cloud, top-down").evaluate(
         """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                  let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] + d[i+1] + d[i+2] > 120) n++;
+                  let n = 0;
+                  for (let i = 0; i < d.length; i += 4) if (d[i] + d[i+1] + d[i+2] > 120) n++;
                   return n; }"""
     )
     assert lit > 10_000
