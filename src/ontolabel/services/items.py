@@ -32,7 +32,7 @@ from ontolabel.services.access import Role, require_item_role, require_project_r
 from ontolabel.services.media import store_media
 from ontolabel.services.projects import ontology_in_session
 from ontolabel.services.workspace import Workspace
-from ontolabel.storage.bulk import insert_ignoring_existing
+from ontolabel.storage.bulk import insert_ignoring_existing, reserve_ids
 from ontolabel.storage.mappers import annotation_to_json, item_content, media_info_to_json
 from ontolabel.storage.tables import (
     AnnotationRevisionRow,
@@ -50,6 +50,10 @@ AnnotationStatus = Literal["draft", "submitted"]
 MAX_PAGE = 500
 PREVIEW_CHARS = 200
 CHUNK = 1000
+
+_items = table_of(ItemRow)
+_heads = table_of(AnnotationRow)
+_media = table_of(ItemMediaRow)
 
 
 class MediaSummary(BaseModel):
@@ -216,23 +220,23 @@ def _insert_chunk(
             seen.add(r.external_id)
         fresh.append(r)
     now = utcnow()
-    new_ids: list[int] = []
+    db = session.connection()
+    new_ids = reserve_ids(session, _items, len(fresh))
     if fresh:
-        new_ids = list(
-            session.scalars(
-                insert(ItemRow).returning(ItemRow.id, sort_by_parameter_order=True),
-                [
-                    {
-                        "project_id": project_id,
-                        "external_id": r.external_id,
-                        "modality": r.modality.value,
-                        "text": r.text,
-                        "meta": r.meta,
-                        "created_at": now,
-                    }
-                    for r in fresh
-                ],
-            )
+        db.execute(
+            insert(_items),
+            [
+                {
+                    "id": item_id,
+                    "project_id": project_id,
+                    "external_id": r.external_id,
+                    "modality": r.modality.value,
+                    "text": r.text,
+                    "meta": r.meta,
+                    "created_at": now,
+                }
+                for item_id, r in zip(new_ids, fresh, strict=True)
+            ],
         )
     blobs = {
         m.sha256: {"sha256": m.sha256, "size": m.size, "mime": m.mime}
@@ -252,7 +256,7 @@ def _insert_chunk(
         for i, m in enumerate(r.media)
     ]
     if media_rows:
-        session.execute(insert(ItemMediaRow), media_rows)
+        db.execute(insert(_media), media_rows)
     _insert_annotations(session, new_ids, fresh, version, now)
 
     # ids in record order; a duplicate external_id within the batch maps to its first copy
@@ -281,23 +285,24 @@ def _insert_annotations(
     ]
     if not heads:
         return
-    annotation_ids = list(
-        session.scalars(
-            insert(AnnotationRow).returning(AnnotationRow.id, sort_by_parameter_order=True),
-            [
-                {
-                    "item_id": item_id,
-                    "user_id": new.user_id,
-                    "current_revision": new.revision,
-                    "status": new.status,
-                    "updated_at": now,
-                }
-                for item_id, new in heads
-            ],
-        )
+    annotation_ids = reserve_ids(session, _heads, len(heads))
+    db = session.connection()
+    db.execute(
+        insert(_heads),
+        [
+            {
+                "id": annotation_id,
+                "item_id": item_id,
+                "user_id": new.user_id,
+                "current_revision": new.revision,
+                "status": new.status,
+                "updated_at": now,
+            }
+            for annotation_id, (item_id, new) in zip(annotation_ids, heads, strict=True)
+        ],
     )
-    session.execute(
-        insert(AnnotationRevisionRow),
+    db.execute(
+        insert(table_of(AnnotationRevisionRow)),
         [
             {
                 "annotation_id": annotation_id,
@@ -378,10 +383,6 @@ def _check_modality(project: Modality, info: MediaInfo, grouped: bool) -> None:
 
 # --- reading --------------------------------------------------------------------------
 
-
-_items = table_of(ItemRow)
-_heads = table_of(AnnotationRow)
-_media = table_of(ItemMediaRow)
 
 _MEDIA_OF_ITEMS = (
     select(_media.c.item_id, cast(_media.c.info, Text))
