@@ -173,6 +173,9 @@ def test_polygon_on_dicom_with_required_attribute(page: Page, api: httpx.Client)
     page.mouse.click(*to_screen(page, *points[0]))  # clicking the first vertex closes it
     expect(page.get_by_role("button", name="Lung o1", exact=True)).to_be_visible()
     expect(page.get_by_text("Required")).to_be_visible()  # laterality is required
+    # autosave waits for it (the server would refuse the document); the work stays local
+    expect(page.get_by_role("status").filter(has_text="Incomplete")).to_be_visible()
+    assert annotation(api, iid)["revision"] == 0
     page.get_by_label("laterality").select_option("left")
     expect(page.get_by_text("Required")).to_have_count(0)
     page.keyboard.press("Control+s")

@@ -5,6 +5,7 @@ const TEXT: Record<SaveState["kind"], string> = {
   loading: "Loading…",
   saved: "Saved",
   unsaved: "Unsaved changes",
+  incomplete: "Incomplete",
   saving: "Saving…",
   conflict: "Conflict",
   invalid: "Not saved: invalid",
@@ -17,7 +18,9 @@ export function SaveIndicator({ state }: { state: SaveState }) {
       ? `Saved at ${state.at.toLocaleTimeString()}`
       : state.kind === "error" || state.kind === "invalid"
         ? state.message
-        : TEXT[state.kind];
+        : state.kind === "incomplete"
+          ? `Not saved yet (kept in this browser) until: ${state.problems.join("; ")}`
+          : TEXT[state.kind];
   return (
     <span className={`save-state save-${state.kind}`} role="status" aria-live="polite" title={title}>
       <span className="dot" aria-hidden="true" />

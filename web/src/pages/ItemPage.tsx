@@ -2,13 +2,14 @@
  * One item in its editor: loads the item, its project and the current ontology, starts the
  * annotation session and hands them to the editor or viewer of the item's modality.
  */
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { api } from "../api/client";
 import type { Item, Project } from "../api/types";
 import { EditorBar } from "../components/EditorBar";
 import { SessionBanners } from "../components/SessionBanners";
-import { parseOntology, type Ontology } from "../domain/ontology";
+import type { AnnotationDoc } from "../domain/annotation";
+import { attributeErrors, findClass, parseOntology, type Ontology } from "../domain/ontology";
 import { nextItemId } from "../state/nextItem";
 import { useAnnotationSession } from "../state/useAnnotationSession";
 import { AudioEditor } from "../tools/audio/AudioEditor";
@@ -66,8 +67,19 @@ export function ItemPage() {
   return <ItemWorkspace key={iid} {...loaded} />;
 }
 
+/** What is still missing or wrong in the document's attributes, for the save indicator. */
+function attributeProblems(ontology: Ontology): (doc: AnnotationDoc) => string[] {
+  return (doc) =>
+    doc.objects.flatMap((o) =>
+      Object.entries(attributeErrors(findClass(ontology, o.class_name)?.attributes ?? [], o.attributes)).map(
+        ([name, message]) => `${o.class_name} ${o.id}: ${name} — ${message}`,
+      ),
+    );
+}
+
 function ItemWorkspace({ item, project, ontology }: Loaded) {
-  const s = useAnnotationSession(item.id);
+  const problems = useMemo(() => attributeProblems(ontology), [ontology]);
+  const s = useAnnotationSession(item.id, problems);
   const navigate = useNavigate();
   const [nextMsg, setNextMsg] = useState<string | null>(null);
   const Editor = EDITORS[item.modality];

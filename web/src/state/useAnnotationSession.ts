@@ -14,6 +14,7 @@ export type SaveState =
   | { kind: "loading" }
   | { kind: "saved"; at: Date | null }
   | { kind: "unsaved" }
+  | { kind: "incomplete"; problems: string[] }
   | { kind: "saving" }
   | { kind: "conflict"; current: AnnotationState | null }
   | { kind: "invalid"; message: string; violations: Violation[] }
@@ -43,7 +44,15 @@ export interface AnnotationSession {
   dismissNotice: () => void;
 }
 
-export function useAnnotationSession(itemId: number): AnnotationSession {
+/**
+ * `problems` lists what the user still has to fill in (required attributes, bad values):
+ * while there are any, autosave waits (the server would refuse the document) and the work
+ * stays in the browser's backup; an explicit save still sends it, to show the server's view.
+ */
+export function useAnnotationSession(
+  itemId: number,
+  problems: (doc: AnnotationDoc) => string[] = () => [],
+): AnnotationSession {
   const [history, setHistory] = useState<History<AnnotationDoc>>(historyOf(EMPTY_DOC));
   const [ready, setReady] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -59,6 +68,8 @@ export function useAnnotationSession(itemId: number): AnnotationSession {
   const statusRef = useRef<AnnotationStatus>("draft");
   const inFlight = useRef<Promise<boolean> | null>(null);
   const blocked = useRef(false); // conflict: no autosave until the user chooses
+  const problemsRef = useRef(problems);
+  problemsRef.current = problems;
   presentRef.current = history.present;
 
   useEffect(() => {
@@ -155,6 +166,11 @@ export function useAnnotationSession(itemId: number): AnnotationSession {
     if (!ready || sameDoc(history.present, savedRef.current)) return;
     writeBackup(itemId, revisionRef.current, history.present);
     if (blocked.current) return;
+    const open = problemsRef.current(history.present);
+    if (open.length > 0) {
+      setSaveState({ kind: "incomplete", problems: open });
+      return;
+    }
     setSaveState((s) => (s.kind === "saving" ? s : { kind: "unsaved" }));
     const t = window.setTimeout(() => void send(statusRef.current), AUTOSAVE_DELAY_MS);
     return () => window.clearTimeout(t);
