@@ -139,6 +139,15 @@ def test_select_move_delete_undo_redo_and_zoom(page: Page, api: httpx.Client) ->
     assert abs((g["x2"] - g["x1"]) - (g0["x2"] - g0["x1"])) < 0.02
     assert abs((g["y2"] - g["y1"]) - (g0["y2"] - g0["y1"])) < 0.02
 
+    # resize with the transformer: the bottom-right handle follows the mouse
+    g0 = g
+    drag(page, to_screen(page, g0["x2"], g0["y2"]), to_screen(page, g0["x2"] + 30, g0["y2"] + 10))
+    page.keyboard.press("Control+s")
+    saved(page)
+    g = annotation(api, iid)["document"]["objects"][0]["geometry"]
+    assert abs(g["x2"] - (g0["x2"] + 30)) < 1.5 and abs(g["y2"] - (g0["y2"] + 10)) < 1.5
+    assert abs(g["x1"] - g0["x1"]) < 0.5 and abs(g["y1"] - g0["y1"]) < 0.5
+
     # zoom about the cursor: the image point under it stays under it
     box, scale0, _ = canvas_geometry(page)
     cursor = to_screen(page, 200, 100)
@@ -187,6 +196,17 @@ def test_polygon_on_dicom_with_required_attribute(page: Page, api: httpx.Client)
     for (x, y), (ex, ey) in zip(ring, points, strict=True):
         assert abs(x - ex) < 1 and abs(y - ey) < 1
     assert obj["attributes"]["laterality"] == "left"
+
+    # vertex edit: with the select tool the selected polygon shows its vertices to drag
+    page.keyboard.press("v")
+    drag(page, to_screen(page, 70, 70), to_screen(page, 90, 100))
+    page.keyboard.press("Control+s")
+    saved(page)
+    ring = annotation(api, iid)["document"]["objects"][0]["geometry"]["parts"][0]["exterior"]
+    assert abs(ring[2][0] - 90) < 1 and abs(ring[2][1] - 100) < 1
+    assert [tuple(p) for p in ring[:2]] == [
+        tuple(p) for p in obj["geometry"]["parts"][0]["exterior"][:2]
+    ]
 
 
 def test_conflicting_save_keeps_local_work(page: Page, api: httpx.Client) -> None:
