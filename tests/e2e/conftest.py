@@ -50,11 +50,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo workspace, built once for all workers."""
+def demo_template(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The demo workspace, built once for all workers of this run."""
     if not STATIC_INDEX.is_file():
         pytest.fail("the UI is not built: run `make web` (cd web && npm ci && npm run build)")
-    root = tmp_path_factory.getbasetemp().parent  # shared by the xdist workers of one run
+    # this run's base folder: under xdist each worker has a child of it
+    base = tmp_path_factory.getbasetemp()
+    root = base if worker_id == "master" else base.parent
     template = root / "e2e-demo"
     done = template / ".built"
     with open(root / "e2e-demo.lock", "w") as lock:
