@@ -30,7 +30,9 @@ async def get_workspace(request: Request) -> Workspace:
 WorkspaceDep = Annotated[Workspace, Depends(get_workspace)]
 
 
-def current_user(
+# async on purpose: the lookup is one indexed read (well under a millisecond), cheaper
+# than the thread-pool hop a sync dependency costs on every request
+async def current_user(
     ws: WorkspaceDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     session: Annotated[str | None, Depends(_cookie)],

@@ -17,6 +17,10 @@ from ontolabel.services.annotations import AnnotationState, AnnotationStatus, Re
 
 router = APIRouter(prefix="/api/items", tags=["annotations"], responses=ERROR_RESPONSES)
 
+# Reading is async and calls the service inline: a few milliseconds of CPU-bound work,
+# less than a thread-pool hop costs on a busy machine. Saving stays in the pool: on SQLite
+# it may wait for the write lock (e.g. behind an import), which must not stall the loop.
+
 
 class SaveRequest(BaseModel):
     base_revision: int = Field(ge=0, description="the revision this edit started from (0: none)")
@@ -25,7 +29,7 @@ class SaveRequest(BaseModel):
 
 
 @router.get("/{item_id}/annotation", response_model=AnnotationState)
-def get_annotation(
+async def get_annotation(
     item_id: int,
     user: CurrentUser,
     ws: WorkspaceDep,
