@@ -10,6 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import TEXT_ONTOLOGY
 
+from ontolabel.services.workspace import Workspace
+
 HEADER = {"format": "ontolabel.jsonl", "version": 1}
 
 
@@ -110,3 +112,23 @@ def test_unknown_format_is_404_with_the_known_ones(client: TestClient, pid: int)
     reply = client.get(f"/api/projects/{pid}/export?format=nope")
     assert reply.status_code == 404
     assert "jsonl" in reply.json()["hint"]
+
+
+def test_an_unreadable_import_is_422_not_500(client: TestClient, pid: int) -> None:
+    reply = client.post(
+        f"/api/projects/{pid}/import?format=jsonl",
+        files={"file": ("x.jsonl", b"\x00\xff not json\n")},
+    )
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["error"] == "FormatError"
+
+
+def test_an_oversized_import_is_413_and_leaves_no_temp_file(
+    client: TestClient, pid: int, workspace: Workspace
+) -> None:
+    workspace.settings.max_upload_bytes = 1000
+    reply = client.post(
+        f"/api/projects/{pid}/import?format=jsonl", files={"file": ("big.jsonl", jsonl(*GOOD * 20))}
+    )
+    assert reply.status_code == 413 and reply.json()["error"] == "TooLarge"
+    assert list(workspace.tmp_dir.iterdir()) == []
