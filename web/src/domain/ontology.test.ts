@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { AnnotationDoc } from "./annotation";
 // the demo ontologies as the server returns them (their YAML files, as JSON)
 import clinical from "./fixtures/clinical_text_ontology.json";
 import medical from "./fixtures/medical_ontology.json";
@@ -8,6 +9,7 @@ import {
   attributeErrors,
   classesFor,
   defaultAttributes,
+  documentProblems,
   findClass,
   parseOntology,
   relationsBetween,
@@ -114,5 +116,18 @@ describe("the demo ontologies", () => {
     expect(nodule.attributes.map((a) => a.name)).toEqual(["diameter_mm", "solid", "laterality", "confidence"]);
     expect(classesFor(o, "image", ["box"]).map((c) => c.name)).toEqual(["Anomaly", "Nodule"]);
     expect(defaultAttributes(nodule)).toEqual({ solid: true, confidence: "medium" });
+  });
+
+  it("lists what a document still lacks before the server would take it", () => {
+    const o = parseOntology(medical);
+    const box = { kind: "box" as const, x1: 1, y1: 1, x2: 9, y2: 9 };
+    const doc: AnnotationDoc = {
+      objects: [
+        { id: "o1", class_name: "Nodule", geometry: box, attributes: { diameter_mm: 120, solid: true } },
+        { id: "o2", class_name: "Anomaly", geometry: box, attributes: {} },
+      ],
+      relations: [],
+    };
+    expect(documentProblems(o, doc)).toEqual(["Nodule o1: diameter_mm — Must be at most 100 mm"]);
   });
 });

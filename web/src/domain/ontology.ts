@@ -4,7 +4,7 @@
  * server returns (GET /api/projects/{pid}/ontology) and tolerates the few spellings a
  * hand-written YAML file uses (nested `children` or flat `parent`, lists or maps).
  */
-import { isQuantity, type AttributeValue } from "./annotation";
+import { isQuantity, type AnnotationDoc, type AttributeValue } from "./annotation";
 
 export type AttributeType = "enum" | "multi_enum" | "bool" | "int" | "float" | "text" | "date";
 
@@ -288,4 +288,13 @@ export function attributeErrors(
     if (e !== null) out[d.name] = e;
   }
   return out;
+}
+
+/** What is still missing or wrong in a document's attributes, one line per problem. */
+export function documentProblems(o: Ontology, doc: AnnotationDoc): string[] {
+  return doc.objects.flatMap((obj) =>
+    Object.entries(attributeErrors(findClass(o, obj.class_name)?.attributes ?? [], obj.attributes)).map(
+      ([name, message]) => `${obj.class_name} ${obj.id}: ${name} — ${message}`,
+    ),
+  );
 }

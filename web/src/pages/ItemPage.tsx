@@ -9,7 +9,7 @@ import type { Item, Project } from "../api/types";
 import { EditorBar } from "../components/EditorBar";
 import { SessionBanners } from "../components/SessionBanners";
 import type { AnnotationDoc } from "../domain/annotation";
-import { attributeErrors, findClass, parseOntology, type Ontology } from "../domain/ontology";
+import { documentProblems, parseOntology, type Ontology } from "../domain/ontology";
 import { nextItemId } from "../state/nextItem";
 import { useAnnotationSession } from "../state/useAnnotationSession";
 import { AudioEditor } from "../tools/audio/AudioEditor";
@@ -67,18 +67,8 @@ export function ItemPage() {
   return <ItemWorkspace key={iid} {...loaded} />;
 }
 
-/** What is still missing or wrong in the document's attributes, for the save indicator. */
-function attributeProblems(ontology: Ontology): (doc: AnnotationDoc) => string[] {
-  return (doc) =>
-    doc.objects.flatMap((o) =>
-      Object.entries(attributeErrors(findClass(ontology, o.class_name)?.attributes ?? [], o.attributes)).map(
-        ([name, message]) => `${o.class_name} ${o.id}: ${name} — ${message}`,
-      ),
-    );
-}
-
 function ItemWorkspace({ item, project, ontology }: Loaded) {
-  const problems = useMemo(() => attributeProblems(ontology), [ontology]);
+  const problems = useMemo(() => (doc: AnnotationDoc) => documentProblems(ontology, doc), [ontology]);
   const s = useAnnotationSession(item.id, problems);
   const navigate = useNavigate();
   const [nextMsg, setNextMsg] = useState<string | null>(null);
