@@ -76,6 +76,12 @@ def test_point_cloud_from_above_beside_its_cameras(page: Page, api: httpx.Client
     )
     assert lit > 10_000
     screenshot(page, "pointcloud-viewer")
+    # the 3D view draws with WebGL, or says plainly that this browser has none
+    page.get_by_role("tab", name="3D").click()
+    view3d = page.get_by_role("img", name="Point cloud, 3D")
+    expect(view3d.locator("canvas").or_(view3d.get_by_text("no WebGL"))).to_be_visible()
+    page.wait_for_timeout(500)
+    screenshot(page, "pointcloud-viewer-3d")
 
 
 def test_next_item_walks_the_queue(page: Page, api: httpx.Client) -> None:

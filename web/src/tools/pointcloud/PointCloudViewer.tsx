@@ -9,6 +9,7 @@ import type { MediaInfo } from "../../api/types";
 import { parsePointCloud, type PointCloud } from "../../domain/npy";
 import { classColor } from "../../domain/ontology";
 import type { EditorProps } from "../editorProps";
+import { PointCloud3D } from "./PointCloud3D";
 import { bounds, fitTopDown, heightColor, project, type TopDownView } from "./topdown";
 
 interface Cuboid {
@@ -26,6 +27,7 @@ export function PointCloudViewer({ item, ontology, s }: EditorProps) {
   const [cloud, setCloud] = useState<PointCloud | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [progress, setProgress] = useState<number | null>(0);
+  const [view, setView] = useState<"top" | "3d">("top");
 
   useEffect(() => {
     if (!cloudMedia) return;
@@ -71,7 +73,19 @@ export function PointCloudViewer({ item, ontology, s }: EditorProps) {
       <div className="pc-main">
         <div className="pc-pane">
           <div className="pane-title">
-            Bird's-eye view {cloud ? <span className="muted">· {cloud.count.toLocaleString()} points · forward ↑ · left ←</span> : null}
+            <div className="segmented" role="tablist" aria-label="Point cloud view">
+              <button type="button" role="tab" aria-selected={view === "top"} onClick={() => setView("top")}>
+                Bird's-eye
+              </button>
+              <button type="button" role="tab" aria-selected={view === "3d"} onClick={() => setView("3d")}>
+                3D
+              </button>
+            </div>
+            {cloud ? (
+              <span className="muted">
+                {cloud.count.toLocaleString()} points{view === "top" ? " · forward ↑ · left ←" : " · drag to orbit, wheel to zoom"}
+              </span>
+            ) : null}
           </div>
           {error && <div className="banner banner-error" role="alert">Cannot read the point cloud: {error}</div>}
           {!cloud && !error && (
@@ -79,7 +93,8 @@ export function PointCloudViewer({ item, ontology, s }: EditorProps) {
               <span className="spinner" /> Loading point cloud… {progress ? `${Math.round(progress * 100)}%` : ""}
             </div>
           )}
-          {cloud && (
+          {cloud && view === "3d" && <PointCloud3D cloud={cloud} />}
+          {cloud && view === "top" && (
             <TopDownCanvas cloud={cloud} cuboids={cuboids.map((o) => ({ g: o.geometry as unknown as Cuboid, color: classColor(ontology, o.class_name) }))} />
           )}
         </div>
