@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from ontolabel.server.app import create_app
@@ -29,6 +30,11 @@ PASSWORD = "correct horse battery"
 
 # argon2's minimum cost: tests check behaviour, not hashing strength
 TEST_SETTINGS = dict(argon2_memory_kib=64, argon2_time_cost=1)
+
+# CI machines have 2 cores shared by two test workers and a browser: a per-example deadline
+# would turn a busy moment into a failure that says nothing about the code.
+settings.register_profile("ontolabel", deadline=None, print_blob=True)
+settings.load_profile("ontolabel")
 
 
 @pytest.fixture(scope="session")

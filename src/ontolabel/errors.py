@@ -115,6 +115,14 @@ class MediaError(OntolabelError):
     """A media file is corrupt, unsupported or too large."""
 
 
+class TooLarge(MediaError):
+    """A file is larger than the configured limit.
+
+    A MediaError, so every caller that handles media problems handles this one; the
+    server tells it apart to answer 413 instead of 415.
+    """
+
+
 class NotFound(OntolabelError):
     """The thing asked for does not exist (or the caller may not know it exists)."""
 

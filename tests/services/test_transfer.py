@@ -94,7 +94,6 @@ def test_jsonl_export_import_export_is_byte_identical(
     assert json.loads(first.splitlines()[2])["text"] == CRLF
 
 
-@pytest.mark.xfail(strict=True, reason="needs NewAnnotation.revision in services.items (asked for)")
 def test_revision_numbers_survive_the_round_trip(
     workspace: Workspace, owner: UserInfo, text_project: int, tmp_path: Path
 ) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ontolabel.errors import MediaError, NotFound
-from ontolabel.storage.blobs import BlobStore, TooLarge
+from ontolabel.errors import MediaError, NotFound, TooLarge
+from ontolabel.storage.blobs import BlobStore
 
 DATA = b"ontolabel blob store test bytes\n" * 1000
 SHA = hashlib.sha256(DATA).hexdigest()

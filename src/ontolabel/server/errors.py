@@ -24,9 +24,9 @@ from ontolabel.errors import (
     MediaError,
     NotFound,
     OntolabelError,
+    TooLarge,
     Violation,
 )
-from ontolabel.storage.blobs import TooLarge
 
 # the first matching class wins, so subclasses come before their bases
 STATUS_BY_ERROR: list[tuple[type[OntolabelError], int]] = [

@@ -6,9 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ontolabel.errors import Location
+from ontolabel.errors import Location, TooLarge
 from ontolabel.server.errors import body_of
-from ontolabel.storage.blobs import TooLarge
 
 # multipart framing and form fields around the files themselves
 _FRAMING_SLACK = 1024 * 1024

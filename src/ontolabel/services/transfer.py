@@ -348,7 +348,9 @@ class _Preparer:
                 for v in self.ontology.validate(ann.document, content):
                     at = _in_file(where, v.location.path, ann.origins)
                     problems.append(Violation(v.message, self._at(record, at)))
-            found.append(NewAnnotation(ann.document, user_id, ann.status, ann.source))
+            found.append(
+                NewAnnotation(ann.document, user_id, ann.status, ann.source, ann.revision)
+            )
         return found
 
     def find_existing(

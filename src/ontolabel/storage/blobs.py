@@ -12,18 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ontolabel.errors import Location, MediaError, NotFound
+from ontolabel.errors import Location, NotFound, TooLarge
 
 CHUNK = 1 << 20
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-class TooLarge(MediaError):
-    """A file is larger than the configured limit.
-
-    Subclasses MediaError so every caller that handles media problems handles this one;
-    the server tells it apart to answer 413 instead of 415.
-    """
 
 
 @dataclass(frozen=True)

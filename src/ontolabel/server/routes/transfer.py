@@ -15,7 +15,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from ontolabel.core.modality import GeometryKind, Modality
-from ontolabel.errors import Location
+from ontolabel.errors import Location, TooLarge
 from ontolabel.formats.registry import all_formats, get_format
 from ontolabel.server.auth import CurrentUser, WorkspaceDep
 from ontolabel.server.errors import ERROR_RESPONSES, ErrorBody, ViolationBody
@@ -23,7 +23,6 @@ from ontolabel.services import projects, transfer
 from ontolabel.services.access import Role
 from ontolabel.services.transfer import ImportReport
 from ontolabel.services.workspace import Workspace
-from ontolabel.storage.blobs import TooLarge
 
 router = APIRouter(prefix="/api", tags=["transfer"], responses=ERROR_RESPONSES)
 
