@@ -50,6 +50,9 @@ def test_audio_waveform_and_a_dragged_interval(page: Page, api: httpx.Client) ->
     expect(page.get_by_role("button", name=re.compile(r"^Sentiment o\d+$"))).to_be_visible()
     page.get_by_role("textbox", name="Speaker").fill("B")
     page.get_by_label("polarity").select_option("negative")
+    # a label on the whole recording, with its own (required) attribute
+    page.get_by_role("group", name="Recording classes").get_by_label("CallOutcome").check()
+    page.get_by_label("outcome", exact=True).select_option("resolved")
     page.keyboard.press("Control+s")
     expect(page.get_by_role("status").filter(has_text=re.compile(r"^Saved$"))).to_be_visible()
     screenshot(page, "audio-editor")
@@ -59,6 +62,10 @@ def test_audio_waveform_and_a_dragged_interval(page: Page, api: httpx.Client) ->
     # a fifth of a 30 s call, starting at about 30 % of it (seconds from the file start)
     assert g["kind"] == "interval" and g["speaker"] == "B"
     assert obj["attributes"] == {"polarity": "negative"}
+    (outcome,) = [o for o in objects if o["class_name"] == "CallOutcome"]
+    assert outcome["geometry"] == {"kind": "tag"} and outcome["attributes"] == {
+        "outcome": "resolved"
+    }
     assert 7 < g["start"] < 11 and 13 < g["end"] < 17
 
 

@@ -9,6 +9,7 @@ import WaveSurfer from "wavesurfer.js";
 import RegionsPlugin from "wavesurfer.js/dist/plugins/regions.esm.js";
 import { api, mediaUrl } from "../../api/client";
 import { ClassPicker } from "../../components/ClassPicker";
+import { DocumentTags } from "../../components/DocumentTags";
 import { ObjectInspector } from "../../components/ObjectInspector";
 import { ObjectList } from "../../components/ObjectList";
 import { addObject, findObject, nextId, removeObject, setAttribute, updateObject, type AnnotationObject } from "../../domain/annotation";
@@ -50,6 +51,7 @@ export function AudioEditor({ item, ontology, s }: EditorProps) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [activeClass, setActiveClass] = useState<string | null>(null);
   const classes = useMemo(() => classesFor(ontology, "audio", ["interval"]), [ontology]);
+  const tagClasses = useMemo(() => classesFor(ontology, "audio", ["tag"]), [ontology]);
   const current = activeClass && classes.some((c) => c.name === activeClass) ? activeClass : (classes[0]?.name ?? null);
   const colorOf = useCallback((n: string) => classColor(ontology, n), [ontology]);
   const doc = s.doc;
@@ -145,7 +147,7 @@ export function AudioEditor({ item, ontology, s }: EditorProps) {
         start: g.start,
         end: g.end,
         color: `${color}${o.id === selectedId ? "55" : "2a"}`,
-        content: o.class_name,
+        content: g.speaker ? `${o.class_name} · ${g.speaker}` : o.class_name,
         // only the selected interval moves: a drag anywhere else draws a new one, also
         // over existing intervals (a sentiment inside a speaker turn)
         drag: o.id === selectedId,
@@ -179,6 +181,7 @@ export function AudioEditor({ item, ontology, s }: EditorProps) {
         {!ready && !error && <div className="overlay-inline"><span className="spinner" /> Loading audio…</div>}
         {error && <div className="banner banner-error" role="alert">Cannot play this audio: {error}</div>}
         <div ref={waveRef} className="waveform" aria-label="Waveform" data-testid="waveform" />
+        <DocumentTags classes={tagClasses} doc={doc} edit={s.edit} selectedId={selectedId} onSelect={setSelectedId} label="Recording" />
       </div>
       <aside className="sidebar" aria-label="Labels">
         <ClassPicker

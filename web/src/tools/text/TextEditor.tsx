@@ -8,6 +8,7 @@
  */
 import { useCallback, useMemo, useRef, useState } from "react";
 import { ClassPicker } from "../../components/ClassPicker";
+import { DocumentTags } from "../../components/DocumentTags";
 import { ObjectInspector, violationsFor } from "../../components/ObjectInspector";
 import { ObjectList } from "../../components/ObjectList";
 import {
@@ -63,7 +64,6 @@ export function TextEditor({ item, ontology, s }: EditorProps) {
   const colorOf = useCallback((n: string) => classColor(ontology, n), [ontology]);
 
   const spans = useMemo(() => doc.objects.filter((o) => isSpan(o.geometry)), [doc]);
-  const tags = useMemo(() => new Set(doc.objects.filter((o) => o.geometry.kind === "tag").map((o) => o.class_name)), [doc]);
   const refs = useMemo(
     () => spans.map((o) => ({ id: o.id, start: (o.geometry as Span).start, end: (o.geometry as Span).end })),
     [spans],
@@ -133,12 +133,6 @@ export function TextEditor({ item, ontology, s }: EditorProps) {
     if (selectedId === id) setSelectedId(null);
   };
 
-  const toggleTag = (name: string) => {
-    const existing = doc.objects.find((o) => o.geometry.kind === "tag" && o.class_name === name);
-    if (existing) s.edit(removeObject(doc, existing.id));
-    else s.edit(addObject(doc, { id: nextId(doc), class_name: name, geometry: { kind: "tag" }, attributes: {} }));
-  };
-
   const onPickClass = (name: string) => {
     setActiveClass(name);
     if (selected && isSpan(selected.geometry)) {
@@ -162,17 +156,7 @@ export function TextEditor({ item, ontology, s }: EditorProps) {
   return (
     <div className="editor text-editor">
       <div className="text-main">
-        {tagClasses.length > 0 && (
-          <div className="doc-tags" role="group" aria-label="Document classes">
-            <span className="muted">Document:</span>
-            {tagClasses.map((c) => (
-              <label key={c.name} className={`chip${tags.has(c.name) ? " on" : ""}`} style={{ borderColor: c.color }}>
-                <input type="checkbox" checked={tags.has(c.name)} onChange={() => toggleTag(c.name)} />
-                {c.name}
-              </label>
-            ))}
-          </div>
-        )}
+        <DocumentTags classes={tagClasses} doc={doc} edit={s.edit} selectedId={selectedId} onSelect={setSelectedId} />
         {linkFrom && (
           <div className="banner banner-info" role="status">
             Relation from “{(byId.get(linkFrom)?.geometry as Span | undefined)?.text}”: click the target span (Esc to cancel).
