@@ -44,12 +44,16 @@ def test_the_openapi_document_has_every_spine_endpoint_typed() -> None:
     found = {(m, p) for p, ops in doc["paths"].items() for m in ops}
     assert found >= SPINE
     schemas = doc["components"]["schemas"]
-    assert {"AnnotationState", "ItemPage", "ProjectSummary", "ErrorBody", "ConflictBody"} <= set(
-        schemas
-    )
+    assert {
+        "AnnotationState",
+        "ItemPage",
+        "ProjectSummary",
+        "ErrorBody",
+        "SaveConflictBody",
+    } <= set(schemas)
     save = doc["paths"]["/api/items/{item_id}/annotation"]["put"]
     assert save["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].endswith(
-        "ConflictBody"
+        "SaveConflictBody"
     )
     add = doc["paths"]["/api/projects/{project_id}/items"]["post"]["requestBody"]["content"]
     assert {"application/json", "multipart/form-data"} <= set(add)

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from ontolabel import __version__
+from ontolabel.server.components import install_components
 from ontolabel.server.errors import install_error_handlers
 from ontolabel.server.routes import annotations as annotation_routes
 from ontolabel.server.routes import auth, items, media, projects, transfer
@@ -34,6 +35,7 @@ def create_app(workspace: Workspace, *, static_dir: Path = STATIC_DIR) -> FastAP
     )
     app.state.workspace = workspace
     install_error_handlers(app)
+    install_components(app)
     app.add_middleware(UploadLimit, max_bytes=workspace.settings.max_upload_bytes)
     for module in (auth, projects, items, annotation_routes, media, transfer):
         app.include_router(module.router)

@@ -2,7 +2,8 @@
 
 Every error body has the same shape: ``{"error", "message", "violations"?, "hint"?,
 file/line/item/path?}``; a 409 on an annotation adds ``current`` (what is stored now) and
-``yours`` (the refused document, so nothing the client sent is lost).
+``yours`` (the refused request, so nothing the client sent is lost; its body model lives
+beside the save route).
 """
 
 from __future__ import annotations
@@ -59,11 +60,6 @@ class ErrorBody(BaseModel):
     line: int | None = None
     item: str | None = None
     path: str | None = None
-
-
-class ConflictBody(ErrorBody):
-    current: dict[str, Any] | None = None
-    yours: dict[str, Any] | None = None
 
 
 # documented on every route, so the generated client knows the error shape

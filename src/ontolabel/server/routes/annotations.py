@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from ontolabel.core.annotation import Annotation
 from ontolabel.errors import Conflict
 from ontolabel.server.auth import CurrentUser, WorkspaceDep
-from ontolabel.server.errors import ERROR_RESPONSES, ConflictBody, StaleSave
+from ontolabel.server.errors import ERROR_RESPONSES, ErrorBody, StaleSave
 from ontolabel.server.responses import ModelResponse
 from ontolabel.services import annotations as service
 from ontolabel.services.annotations import AnnotationState, AnnotationStatus, RevisionInfo
@@ -26,6 +26,13 @@ class SaveRequest(BaseModel):
     base_revision: int = Field(ge=0, description="the revision this edit started from (0: none)")
     document: Annotation
     status: AnnotationStatus = "draft"
+
+
+class SaveConflictBody(ErrorBody):
+    """The 409 answer to a stale save: nothing the client sent is lost."""
+
+    current: AnnotationState = Field(description="what is stored now")
+    yours: SaveRequest = Field(description="the refused request, whole")
 
 
 @router.get("/{item_id}/annotation", response_model=AnnotationState)
@@ -44,7 +51,7 @@ async def get_annotation(
 @router.put(
     "/{item_id}/annotation",
     response_model=AnnotationState,
-    responses={409: {"model": ConflictBody, "description": "stale base_revision"}},
+    responses={409: {"model": SaveConflictBody, "description": "stale base_revision"}},
 )
 def save_annotation(
     item_id: int, body: SaveRequest, user: CurrentUser, ws: WorkspaceDep

@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 from ontolabel.errors import InvalidError, Location, Violation
 from ontolabel.media import needs_display_rendition
 from ontolabel.server.auth import CurrentUser, WorkspaceDep
+from ontolabel.server.components import schema_ref
 from ontolabel.server.errors import ERROR_RESPONSES, ErrorBody
 from ontolabel.server.responses import ModelResponse
 from ontolabel.services import items, media
@@ -45,7 +46,7 @@ _ADD_ITEMS_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/NewTextItemRequest"}},
+            "application/json": {"schema": schema_ref(NewTextItemRequest)},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from ontolabel.core.modality import Modality
+from ontolabel.core.ontology.document import OntologyDocument
 from ontolabel.errors import NotFound
 from ontolabel.server.auth import CurrentUser, WorkspaceDep
+from ontolabel.server.components import ShapedLike
 from ontolabel.server.errors import ERROR_RESPONSES, ErrorBody
 from ontolabel.services import projects, users
 from ontolabel.services.access import Role
@@ -17,22 +19,27 @@ from ontolabel.services.projects import MemberInfo, ProjectInfo, ProjectSummary
 
 router = APIRouter(prefix="/api/projects", tags=["projects"], responses=ERROR_RESPONSES)
 
+# Kept as the raw document: the ontology loader checks it and names the file and path of
+# every problem, which a 422 from request parsing would not. The document still shows its
+# shape, so clients get typed classes, attributes and relations.
+OntologyJson = Annotated[dict[str, Any], ShapedLike(OntologyDocument)]
+
 
 class NewProjectRequest(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
     modality: Modality
-    ontology: dict[str, Any] = Field(description="the ontology document (as in its YAML/JSON file)")
+    ontology: OntologyJson = Field(description="the ontology document (as in its YAML/JSON file)")
     guideline: str = ""
 
 
 class OntologyRequest(BaseModel):
-    document: dict[str, Any]
+    document: OntologyJson
 
 
 class OntologyBody(BaseModel):
     version: int
-    document: dict[str, Any]
+    document: OntologyJson
     json_schema: dict[str, Any] = Field(description="JSON Schema of an annotation under it")
 
 
