@@ -1,87 +1,35 @@
 /**
- * Shapes of the REST API (docs/spine.md) as the UI uses them. The generated schema
- * (src/api/schema.d.ts, `npm run gen:api`) is the authority; these names are what the rest
- * of the UI imports, so a server change shows up as a type error in one place.
+ * The API's shapes under the names the UI uses. Every wire shape comes from the generated
+ * schema (src/api/schema.d.ts: `npm run gen:api` over openapi.json, which the server
+ * writes), so a server change shows up as a type error here and where the field is used.
+ * The only shapes defined here are the UI's views of a reply: an item with its content
+ * flattened and one displayable URL per media file, and annotation states carrying the
+ * editors' immutable document type.
  */
 import type { AnnotationDoc } from "../domain/annotation";
+import type { components } from "./schema";
 
-export type Modality = "text" | "image" | "audio" | "video" | "pointcloud";
-export type Role = "owner" | "annotator" | "reviewer" | "viewer";
-export type AnnotationStatus = "draft" | "submitted";
+/** Every schema of the OpenAPI document, as the server sends and reads it. */
+export type Wire = components["schemas"];
 
-export interface User {
-  id: number;
-  username: string;
-  is_admin: boolean;
-}
+export type Modality = Wire["Modality"];
+export type Role = Wire["Role"];
+export type AnnotationStatus = Wire["AnnotationState"]["status"];
+export type User = Wire["UserInfo"];
+export type Project = Wire["ProjectInfo"];
+export type ProjectSummary = Wire["ProjectSummary"];
+export type OntologyVersion = Wire["OntologyBody"];
+export type MediaSummary = Wire["MediaSummary"];
+export type ItemSummary = Wire["ItemSummary"];
+export type ItemPage = Wire["ItemPage"];
+export type Violation = Wire["ViolationBody"];
+export type Waveform = Wire["Waveform"];
+export type ErrorBody = Wire["ErrorBody"];
 
-export interface Project {
-  id: number;
-  name: string;
-  description: string;
-  modality: Modality;
-  guideline: string;
-  ontology_version: number;
-  role: Role;
-}
+/** A media file of an item, with the URL the browser shows it from (DICOM as PNG). */
+export type MediaInfo = Wire["MediaInfo"] & { display_url: string };
 
-export interface ProjectSummary extends Project {
-  item_count: number;
-  submitted_count: number;
-}
-
-export interface OntologyVersion {
-  version: number;
-  document: unknown;
-}
-
-export interface MediaInfo {
-  modality: Modality;
-  mime: string;
-  sha256: string;
-  size: number;
-  name: string;
-  width?: number | null;
-  height?: number | null;
-  duration?: number | null;
-  frame_rate?: string | null;
-  frame_count?: number | null;
-  sample_rate?: number | null;
-  channels?: number | null;
-  point_count?: number | null;
-  extra?: Record<string, unknown>;
-  /** where to fetch the bytes, when the server says so */
-  url?: string | null;
-  display_url?: string | null;
-}
-
-export interface MediaSummary {
-  sha256: string;
-  name: string;
-  mime: string;
-  modality: Modality;
-  width: number | null;
-  height: number | null;
-  duration: number | null;
-}
-
-export interface ItemSummary {
-  id: number;
-  external_id: string | null;
-  modality: Modality;
-  media: MediaSummary[];
-  /** the start of a text item */
-  preview: string | null;
-  /** the caller's status on this item */
-  status: "new" | AnnotationStatus;
-  revision: number;
-}
-
-export interface ItemPage {
-  items: ItemSummary[];
-  next_after: number | null;
-}
-
+/** An item as the editors use it (from `ItemBody`: content flattened, URLs per media). */
 export interface Item {
   id: number;
   project_id: number;
@@ -92,30 +40,8 @@ export interface Item {
   meta: Record<string, unknown>;
 }
 
-export interface AnnotationState {
-  revision: number;
-  status: AnnotationStatus;
-  document: AnnotationDoc;
-  updated_at: string | null;
-}
+/** `AnnotationState` with the editors' document type. */
+export type AnnotationState = Omit<Wire["AnnotationState"], "document"> & { document: AnnotationDoc };
 
-export interface SaveRequest {
-  base_revision: number;
-  document: AnnotationDoc;
-  status: AnnotationStatus;
-}
-
-export interface Violation {
-  path?: string | null;
-  message: string;
-  file?: string | null;
-  line?: number | null;
-  item?: string | null;
-}
-
-export interface Waveform {
-  buckets: number;
-  duration: number | null;
-  /** (min, max) in [-1, 1] per bucket */
-  peaks: [number, number][];
-}
+/** `SaveRequest` with the editors' document type. */
+export type SaveRequest = Omit<Wire["SaveRequest"], "document"> & { document: AnnotationDoc };
