@@ -16,7 +16,7 @@ from tests.conftest import IMAGE_ONTOLOGY, PASSWORD, TEXT_ONTOLOGY
 from ontolabel.core.annotation import Annotation, AnnotationObject
 from ontolabel.core.geometry import Box, Span
 from ontolabel.errors import Forbidden, FormatError
-from ontolabel.services import annotations, items, projects, transfer, users
+from ontolabel.services import annotations, exporter, items, projects, transfer, users
 from ontolabel.services.users import UserInfo
 from ontolabel.services.workspace import Workspace
 
@@ -365,7 +365,7 @@ def test_only_owners_import_and_only_members_export(
 def test_export_pages_through_the_items_in_order(
     workspace: Workspace, owner: UserInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(transfer, "EXPORT_PAGE", 2)
+    monkeypatch.setattr(exporter, "EXPORT_PAGE", 2)
     pid = new_project(workspace, owner, "News", "text", TEXT_ONTOLOGY)
     for i in range(5):
         items.add_text_item(workspace, pid, text=f"t{i}", user_id=owner.id, external_id=f"e{i}")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, TypeAdapter
-from sqlalchemy import Select, Text, and_, bindparam, cast, func, insert, or_, select
+from sqlalchemy import Select, Text, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from ontolabel.core.annotation import Annotation, AnnotationSource
@@ -32,7 +32,7 @@ from ontolabel.services.access import Role, require_item_role, require_project_r
 from ontolabel.services.media import store_media
 from ontolabel.services.projects import ontology_in_session
 from ontolabel.services.workspace import Workspace
-from ontolabel.storage.bulk import insert_ignoring_existing, reserve_ids
+from ontolabel.storage.bulk import BulkInsert, reserve_ids
 from ontolabel.storage.mappers import annotation_to_json, item_content, media_info_to_json
 from ontolabel.storage.tables import (
     AnnotationRevisionRow,
@@ -54,6 +54,8 @@ CHUNK = 1000
 _items = table_of(ItemRow)
 _heads = table_of(AnnotationRow)
 _media = table_of(ItemMediaRow)
+_blobs = table_of(BlobRow)
+_revisions = table_of(AnnotationRevisionRow)
 
 
 class MediaSummary(BaseModel):
@@ -198,19 +200,20 @@ def _check_chunk(
                 )
 
 
+_EXISTING = select(_items.c.external_id, _items.c.id).where(
+    _items.c.project_id == bindparam("project_id"),
+    _items.c.external_id.in_(bindparam("wanted", expanding=True)),
+)
+
+
 def _insert_chunk(
     session: Session, project_id: int, chunk: list[NewItem], version: int, result: BulkResult
 ) -> None:
+    db = session.connection()
     wanted = [r.external_id for r in chunk if r.external_id is not None]
     existing: dict[str | None, int] = {}
     if wanted:
-        existing = dict(
-            session.execute(
-                select(ItemRow.external_id, ItemRow.id).where(
-                    ItemRow.project_id == project_id, ItemRow.external_id.in_(wanted)
-                )
-            ).all()
-        )
+        existing = dict(db.execute(_EXISTING, {"project_id": project_id, "wanted": wanted}).all())
     fresh: list[NewItem] = []
     seen: set[str] = set()
     for r in chunk:
@@ -220,43 +223,41 @@ def _insert_chunk(
             seen.add(r.external_id)
         fresh.append(r)
     now = utcnow()
-    db = session.connection()
     new_ids = reserve_ids(session, _items, len(fresh))
     if fresh:
-        db.execute(
-            insert(_items),
-            [
-                {
-                    "id": item_id,
-                    "project_id": project_id,
-                    "external_id": r.external_id,
-                    "modality": r.modality.value,
-                    "text": r.text,
-                    "meta": r.meta,
-                    "created_at": now,
-                }
-                for item_id, r in zip(new_ids, fresh, strict=True)
-            ],
+        rows = BulkInsert(
+            db,
+            _items,
+            ("id", "project_id", "external_id", "modality", "text", "meta", "created_at"),
         )
-    blobs = {
-        m.sha256: {"sha256": m.sha256, "size": m.size, "mime": m.mime}
-        for r in fresh
-        for m in r.media
-    }
-    insert_ignoring_existing(session, table_of(BlobRow), list(blobs.values()), ["sha256"])
-    media_rows = [
-        {
-            "item_id": item_id,
-            "position": i,
-            "sha256": m.sha256,
-            "name": m.name,
-            "info": media_info_to_json(m),
-        }
-        for item_id, r in zip(new_ids, fresh, strict=True)
-        for i, m in enumerate(r.media)
-    ]
-    if media_rows:
-        db.execute(insert(_media), media_rows)
+        meta, created = rows.encoder("meta"), rows.encoder("created_at")(now)
+        rows.run(
+            [
+                (
+                    item_id,
+                    project_id,
+                    r.external_id,
+                    r.modality.value,
+                    r.text,
+                    meta(r.meta),
+                    created,
+                )
+                for item_id, r in zip(new_ids, fresh, strict=True)
+            ]
+        )
+    blobs = {m.sha256: (m.sha256, m.size, m.mime) for r in fresh for m in r.media}
+    BulkInsert(db, _blobs, ("sha256", "size", "mime"), skip_conflicts_on=("sha256",)).run(
+        list(blobs.values())
+    )
+    media = BulkInsert(db, _media, ("item_id", "position", "sha256", "name", "info"))
+    info = media.encoder("info")
+    media.run(
+        [
+            (item_id, i, m.sha256, m.name, info(media_info_to_json(m)))
+            for item_id, r in zip(new_ids, fresh, strict=True)
+            for i, m in enumerate(r.media)
+        ]
+    )
     _insert_annotations(session, new_ids, fresh, version, now)
 
     # ids in record order; a duplicate external_id within the batch maps to its first copy
@@ -287,35 +288,45 @@ def _insert_annotations(
         return
     annotation_ids = reserve_ids(session, _heads, len(heads))
     db = session.connection()
-    db.execute(
-        insert(_heads),
-        [
-            {
-                "id": annotation_id,
-                "item_id": item_id,
-                "user_id": new.user_id,
-                "current_revision": new.revision,
-                "status": new.status,
-                "updated_at": now,
-            }
-            for annotation_id, (item_id, new) in zip(annotation_ids, heads, strict=True)
-        ],
+    head_rows = BulkInsert(
+        db, _heads, ("id", "item_id", "user_id", "current_revision", "status", "updated_at")
     )
-    db.execute(
-        insert(table_of(AnnotationRevisionRow)),
+    updated = head_rows.encoder("updated_at")(now)
+    head_rows.run(
         [
-            {
-                "annotation_id": annotation_id,
-                "revision": new.revision,
-                "document": annotation_to_json(new.document),
-                "author_id": new.user_id,
-                "created_at": now,
-                "ontology_version": version,
-                "source": new.source,
-                "status": new.status,
-            }
+            (annotation_id, item_id, new.user_id, new.revision, new.status, updated)
+            for annotation_id, (item_id, new) in zip(annotation_ids, heads, strict=True)
+        ]
+    )
+    revisions = BulkInsert(
+        db,
+        _revisions,
+        (
+            "annotation_id",
+            "revision",
+            "document",
+            "author_id",
+            "created_at",
+            "ontology_version",
+            "source",
+            "status",
+        ),
+    )
+    document, created = revisions.encoder("document"), revisions.encoder("created_at")(now)
+    revisions.run(
+        [
+            (
+                annotation_id,
+                new.revision,
+                document(annotation_to_json(new.document)),
+                new.user_id,
+                created,
+                version,
+                new.source,
+                new.status,
+            )
             for annotation_id, (_, new) in zip(annotation_ids, heads, strict=True)
-        ],
+        ]
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,13 +23,23 @@ from ontolabel.formats.base import (
     MediaRef,
     WriteStats,
 )
-from ontolabel.formats.jsonl.lines import FORMAT_TAG, VERSION, HeaderLine, ItemLine, MediaLine
+from ontolabel.formats.jsonl.lines import (
+    FORMAT_TAG,
+    SHA256_PATTERN,
+    VERSION,
+    AnnotationLine,
+    HeaderLine,
+    ItemLine,
+    MediaLine,
+    ProbedItemLine,
+)
 from ontolabel.formats.registry import register
 from ontolabel.formats.selection import SelectionOptions
 from ontolabel.formats.violations import violations_from
 
 # detection reads this much of the file's head: enough for a header with a large ontology
 HEAD_BYTES = 1 << 20
+_SHA256 = re.compile(SHA256_PATTERN)
 
 
 class JsonlOptions(SelectionOptions):
@@ -83,14 +94,15 @@ class JsonlFormat(Format[JsonlOptions]):
     def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
         seen: dict[str, int] = {}
         first = True
+        places = _Places(path)
         with path.open("rb") as f:
             for lineno, raw in enumerate(f, start=1):
                 if not raw.strip():
                     continue
-                at = Location(file=path.name, line=lineno)
                 is_first, first = first, False
-                record = None if is_first else self._fast_record(raw, at, path)
+                record = None if is_first else _fast_record(raw, lineno, places)
                 if record is None:
+                    at = Location(file=places.file, line=lineno)
                     try:
                         obj = json.loads(raw)
                     except UnicodeDecodeError:
@@ -106,7 +118,7 @@ class JsonlFormat(Format[JsonlOptions]):
                     if "format" in obj:
                         self._check_header(obj, at, is_first)
                         continue
-                    record = self._record(obj, at, path, policy)
+                    record = self._record(obj, at, places, policy)
                     if record is None:
                         continue
                 if record.external_id is not None:
@@ -114,7 +126,7 @@ class JsonlFormat(Format[JsonlOptions]):
                         first_line = seen[record.external_id]
                         policy.report(
                             f"external_id {record.external_id!r} repeats line {first_line}",
-                            Location(file=at.file, line=lineno, item=record.external_id),
+                            Location(file=places.file, line=lineno, item=record.external_id),
                         )
                         continue
                     seen[record.external_id] = lineno
@@ -135,18 +147,8 @@ class JsonlFormat(Format[JsonlOptions]):
                 hint="upgrade ontolabel",
             )
 
-    def _fast_record(self, raw: bytes, at: Location, path: Path) -> ImportRecord | None:
-        """A good line parsed straight from its bytes by pydantic's JSON parser (the common
-        case, about twice as fast); None sends the line down the path that explains errors."""
-        try:
-            line = ItemLine.model_validate_json(raw)
-        except ValidationError:
-            return None
-        where = Location(file=at.file, line=at.line, item=line.external_id)
-        return _import_record(line, where, path)
-
     def _record(
-        self, obj: dict[str, Any], at: Location, path: Path, policy: ErrorPolicy
+        self, obj: dict[str, Any], at: Location, places: _Places, policy: ErrorPolicy
     ) -> ImportRecord | None:
         item = obj.get("external_id") if isinstance(obj.get("external_id"), str) else None
         at = Location(file=at.file, line=at.line, item=item)
@@ -155,7 +157,7 @@ class JsonlFormat(Format[JsonlOptions]):
         except ValidationError as exc:
             policy.extend(violations_from(exc, at))
             return None
-        return _import_record(line, at, path)
+        return _import_record(line, at, places)
 
     # -- export ----------------------------------------------------------------------------
 
@@ -202,35 +204,84 @@ class JsonlFormat(Format[JsonlOptions]):
         return stats
 
 
-def _import_record(line: ItemLine, at: Location, path: Path) -> ImportRecord:
+class _Places:
+    """Where the files a JSONL file names may be, worked out once per file."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = path.name
+        self.base = path.parent
+        # an export folder may keep its media content-addressed beside the JSONL file
+        self.media = self.base / "media"
+
+
+def _fast_record(raw: bytes, lineno: int, places: _Places) -> ImportRecord | None:
+    """A good line parsed straight from its bytes by pydantic's JSON parser (the common
+    case, several times faster); None sends the line down the path that explains errors."""
+    try:
+        line = ProbedItemLine.model_validate_json(raw)
+    except ValidationError:
+        try:
+            other = ItemLine.model_validate_json(raw)
+        except ValidationError:
+            return None
+        return _import_record(
+            other, Location(file=places.file, line=lineno, item=other.external_id), places
+        )
+    if not all(_SHA256.match(m.sha256) for m in line.media):
+        return None  # the other path says which entry is wrong
+    return ImportRecord(
+        location=Location(file=places.file, line=lineno, item=line.external_id),
+        modality=line.modality,
+        external_id=line.external_id,
+        media=[
+            MediaRef(
+                name=m.name,
+                sha256=m.sha256,
+                info=m,
+                candidates=(places.media / m.sha256, places.base / m.name),
+                width=m.width,
+                height=m.height,
+            )
+            for m in line.media
+        ],
+        text=line.text,
+        meta=line.meta,
+        annotations=_annotation_records(line.annotations),
+    )
+
+
+def _import_record(line: ItemLine, at: Location, places: _Places) -> ImportRecord:
     return ImportRecord(
         location=at,
         modality=line.modality,
         external_id=line.external_id,
-        media=[_media_ref(m, path.parent) for m in line.media],
+        media=[_media_ref(m, places) for m in line.media],
         text=line.text,
         meta=line.meta,
-        annotations=[
-            AnnotationRecord(
-                document=a.document,
-                user=a.user,
-                status=a.status,
-                revision=a.revision,
-                source=a.source,
-            )
-            for a in line.annotations
-        ],
+        annotations=_annotation_records(line.annotations),
     )
 
 
-def _media_ref(line: MediaLine, base: Path) -> MediaRef:
+def _annotation_records(lines: list[AnnotationLine]) -> list[AnnotationRecord]:
+    return [
+        AnnotationRecord(
+            document=a.document,
+            user=a.user,
+            status=a.status,
+            revision=a.revision,
+            source=a.source,
+        )
+        for a in lines
+    ]
+
+
+def _media_ref(line: MediaLine, places: _Places) -> MediaRef:
     candidates: list[Path] = []
     if line.path:
-        candidates.append(base / line.path)
+        candidates.append(places.base / line.path)
     if line.sha256:
-        # an export folder may keep its media content-addressed beside the JSONL file
-        candidates.append(base / "media" / line.sha256)
-    candidates.append(base / line.name)
+        candidates.append(places.media / line.sha256)
+    candidates.append(places.base / line.name)
     info = line.info()
     return MediaRef(
         name=line.name,

@@ -23,6 +23,7 @@ from ontolabel.core.modality import Modality
 
 FORMAT_TAG = "ontolabel.jsonl"
 VERSION = 1
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
 class HeaderLine(BaseModel):
@@ -40,7 +41,7 @@ class MediaLine(BaseModel):
 
     name: str
     path: str | None = None
-    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    sha256: str | None = Field(default=None, pattern=SHA256_PATTERN)
 
     @model_validator(mode="after")
     def _probed_fields_form_a_media_info(self) -> MediaLine:
@@ -69,6 +70,8 @@ class AnnotationLine(BaseModel):
 
 
 class ItemLine(BaseModel):
+    """An item line in any allowed shape (media as references or as full ``MediaInfo``)."""
+
     model_config = ConfigDict(extra="forbid")
 
     external_id: str | None = None
@@ -76,4 +79,19 @@ class ItemLine(BaseModel):
     text: str | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
     media: list[MediaLine] = Field(default_factory=list)
+    annotations: list[AnnotationLine] = Field(default_factory=list)
+
+
+class ProbedItemLine(BaseModel):
+    """An item line whose media entries are all full ``MediaInfo`` (as ontolabel exports
+    them): parsed in one pass, each entry validated once. Lines in other shapes fail here
+    and are read as ``ItemLine``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: str | None = None
+    modality: Modality
+    text: str | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+    media: list[MediaInfo] = Field(default_factory=list)
     annotations: list[AnnotationLine] = Field(default_factory=list)

@@ -1,0 +1,279 @@
+"""Import records -> new items or updates of stored ones, with every problem reported.
+
+``RecordPreparer`` checks each record read from an import file against the project: its
+modality, its media (in the blob store, or a file beside the import file), its annotators
+and the project's ontology.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ontolabel.core.item import ItemContent, MediaInfo
+from ontolabel.core.modality import Modality
+from ontolabel.core.ontology import Ontology
+from ontolabel.errors import Location, MediaError, Violation
+from ontolabel.formats import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
+from ontolabel.services import users
+from ontolabel.services.items import NewAnnotation, NewItem
+from ontolabel.services.media import store_media
+from ontolabel.services.workspace import Workspace
+from ontolabel.storage.mappers import item_content
+from ontolabel.storage.tables import ItemMediaRow, ItemRow
+
+
+@dataclass(frozen=True)
+class PendingUpdate:
+    """Imported work for an item the project already has: saved as a new revision."""
+
+    item_id: int
+    annotation: NewAnnotation
+    location: Location
+
+
+class RecordPreparer:
+    """Turns import records into ``NewItem``s, reporting what is wrong with each."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        modality: Modality,
+        ontology: Ontology,
+        user_id: int,
+        policy: ErrorPolicy,
+        media_root: Path | None,
+    ):
+        self.ws = ws
+        self.modality = modality
+        self.ontology = ontology
+        self.user_id = user_id
+        self.policy = policy
+        self.media_root = media_root
+        self.user_ids: dict[str, int | None] = {}
+        # one probe per file, even when many records name it
+        self.stored: dict[Path, MediaInfo | str] = {}
+
+    def _at(self, record: ImportRecord, path: str | None) -> Location:
+        loc = record.location
+        return Location(
+            file=loc.file, line=loc.line, item=loc.item or record.external_id, path=path
+        )
+
+    def prepare(self, record: ImportRecord) -> NewItem | None:
+        """A new item for ``record``, or None when something is wrong (reported)."""
+        problems: list[Violation] = []
+        if record.modality != self.modality:
+            problems.append(
+                Violation(
+                    f"a {record.modality.value} item cannot join a {self.modality.value} project",
+                    self._at(record, "modality"),
+                )
+            )
+        media: list[MediaInfo] = []
+        for index, ref in enumerate(record.media):
+            found = self._media(ref)
+            if isinstance(found, str):
+                problems.append(Violation(found, self._at(record, f"media[{index}]")))
+            else:
+                media.append(found)
+        new = self._annotations(record, record.content(media), problems)
+        if problems:
+            self.policy.extend(problems)
+            return None
+        return NewItem(
+            record.modality,
+            external_id=record.external_id,
+            text=record.text,
+            meta=record.meta,
+            media=media,
+            annotations=new,
+            location=record.location,
+        )
+
+    def prepare_update(
+        self, record: ImportRecord, item_id: int, content: ItemContent
+    ) -> list[PendingUpdate]:
+        """The annotations of ``record`` for the stored item it names, checked against the
+        stored content (its media as displayed); nothing when something is wrong (reported)."""
+        problems: list[Violation] = []
+        for index, (ref, stored) in enumerate(zip(record.media, content.media, strict=False)):
+            if ref.sha256 is not None and ref.sha256 != stored.sha256:
+                problems.append(
+                    Violation(
+                        f"the project's item {record.external_id!r} has other media "
+                        f"(sha256 {stored.sha256[:12]}…)",
+                        self._at(record, f"media[{index}]"),
+                    )
+                )
+            elif (ref.width, ref.height) not in ((None, None), (stored.width, stored.height)):
+                problems.append(
+                    Violation(_size_mismatch(ref, stored), self._at(record, f"media[{index}]"))
+                )
+        new = self._annotations(record, content, problems)
+        if problems:
+            self.policy.extend(problems)
+            return []
+        return [PendingUpdate(item_id, a, self._at(record, None)) for a in new]
+
+    def _annotations(
+        self, record: ImportRecord, content: ItemContent, problems: list[Violation]
+    ) -> list[NewAnnotation]:
+        found: list[NewAnnotation] = []
+        seen_users: set[int] = set()
+        for index, ann in enumerate(record.annotations):
+            where = f"annotations[{index}]"
+            user_id = self._user(ann)
+            if user_id is None:
+                problems.append(
+                    Violation(
+                        f"no user named {ann.user!r} in this workspace",
+                        self._at(record, f"{where}.user"),
+                    )
+                )
+                continue
+            if user_id in seen_users:
+                problems.append(
+                    Violation(
+                        f"a second annotation by {ann.user or 'the importer'!r} (one per user)",
+                        self._at(record, f"{where}.user"),
+                    )
+                )
+                continue
+            seen_users.add(user_id)
+            if not problems:  # validating against unresolved media would only add noise
+                for v in self.ontology.validate(ann.document, content):
+                    at = _in_file(where, v.location.path, ann.origins)
+                    problems.append(Violation(v.message, self._at(record, at)))
+            found.append(NewAnnotation(ann.document, user_id, ann.status, ann.source, ann.revision))
+        return found
+
+    def find_existing(
+        self, project_id: int, records: Sequence[ImportRecord]
+    ) -> dict[int, tuple[int, ItemContent] | None]:
+        """The stored items that records name, keyed by ``id(record)``: by external id, else
+        (a record with one unidentified file, as COCO's) by the name of the item's file; None
+        for a record whose name fits several items (reported). Two queries per chunk."""
+        by_external = {r.external_id: r for r in records if r.external_id is not None}
+        matched: dict[int, int] = {}
+        with self.ws.read_session() as session:
+            if by_external:
+                for item_id, external_id in session.execute(
+                    select(ItemRow.id, ItemRow.external_id).where(
+                        ItemRow.project_id == project_id, ItemRow.external_id.in_(by_external)
+                    )
+                ):
+                    matched[id(by_external[str(external_id)])] = item_id
+            by_name: dict[str, list[ImportRecord]] = {}
+            for r in records:
+                if id(r) not in matched and len(r.media) == 1 and r.media[0].sha256 is None:
+                    by_name.setdefault(r.media[0].name, []).append(r)
+            if by_name:
+                named: dict[str, list[int]] = {}
+                for item_id, name in session.execute(
+                    select(ItemMediaRow.item_id, ItemMediaRow.name)
+                    .join(ItemRow, ItemRow.id == ItemMediaRow.item_id)
+                    .where(
+                        ItemRow.project_id == project_id,
+                        ItemMediaRow.position == 0,
+                        ItemMediaRow.name.in_(by_name),
+                    )
+                ):
+                    named.setdefault(name, []).append(item_id)
+                for name, ids in named.items():
+                    for r in by_name[name]:
+                        if len(ids) == 1:
+                            matched[id(r)] = ids[0]
+                        else:  # a new item would be a third copy: ask for ids instead
+                            self.policy.report(
+                                f"{len(ids)} items of the project have a file named {name!r}",
+                                self._at(r, "media[0]"),
+                            )
+                            matched[id(r)] = 0
+            contents = _contents(session, [i for i in matched.values() if i > 0])
+        return {k: (i, contents[i]) if i > 0 else None for k, i in matched.items()}
+
+    def _user(self, ann: AnnotationRecord) -> int | None:
+        if ann.user is None:
+            return self.user_id
+        if ann.user not in self.user_ids:
+            found = users.get_user_by_name(self.ws, ann.user)
+            self.user_ids[ann.user] = found.id if found else None
+        return self.user_ids[ann.user]
+
+    def _media(self, ref: MediaRef) -> MediaInfo | str:
+        """The stored media ``ref`` names, or why it cannot be had."""
+        if ref.sha256 is not None and ref.info is not None and self.ws.blobs.exists(ref.sha256):
+            return ref.info  # exactly these bytes are here already: keep the file's own info
+        candidate = next(self._candidates(ref), None)
+        if candidate is None:
+            if ref.sha256 is not None:
+                return f"media {ref.name!r} (sha256 {ref.sha256[:12]}…) is not in this workspace"
+            return f"media file {ref.name!r} not found beside the import file"
+        info = self._store(candidate, ref.name)
+        if isinstance(info, str):
+            return info
+        if (
+            ref.sha256 is not None
+            and info.sha256 != ref.sha256
+            and "source_orientation" not in info.extra
+        ):
+            return f"the file {ref.name!r} does not have the sha256 the import file gives"
+        if ref.info is not None and info.sha256 == ref.sha256:
+            info = ref.info
+        if (ref.width, ref.height) not in ((None, None), (info.width, info.height)):
+            return _size_mismatch(ref, info)
+        return info
+
+    def _candidates(self, ref: MediaRef) -> Iterator[Path]:
+        if self.media_root is None:
+            return
+        for candidate in ref.candidates:
+            resolved = candidate.resolve()
+            # never outside the import's folder tree: a file must not pull in arbitrary files
+            if resolved.is_relative_to(self.media_root) and resolved.is_file():
+                yield resolved
+
+    def _store(self, path: Path, name: str) -> MediaInfo | str:
+        if path not in self.stored:
+            try:
+                self.stored[path] = store_media(self.ws, path, name)
+            except MediaError as exc:
+                self.stored[path] = f"media file {name!r}: {exc.message}"
+        return self.stored[path]
+
+
+_OBJECT_PATH = re.compile(r"^objects\[(\d+)\](.*)$")
+
+
+def _in_file(where: str, inner: str | None, origins: Sequence[str]) -> str:
+    """Where in the import file a problem at ``inner`` (a path in the annotation document)
+    is: under the object's own place in the file when the format tells it."""
+    if not inner:
+        return where
+    found = _OBJECT_PATH.match(inner)
+    if found and int(found[1]) < len(origins):
+        return origins[int(found[1])] + found[2]
+    return f"{where}.{inner}"
+
+
+def _size_mismatch(ref: MediaRef, info: MediaInfo) -> str:
+    return (
+        f"the file says {ref.name!r} is {ref.width}x{ref.height}, but the image is "
+        f"{info.width}x{info.height} (as displayed, EXIF orientation applied)"
+    )
+
+
+def _contents(session: Session, item_ids: list[int]) -> dict[int, ItemContent]:
+    if not item_ids:
+        return {}
+    rows = session.scalars(select(ItemRow).where(ItemRow.id.in_(item_ids))).all()
+    media: dict[int, list[ItemMediaRow]] = {}
+    for m in session.scalars(select(ItemMediaRow).where(ItemMediaRow.item_id.in_(item_ids))):
+        media.setdefault(m.item_id, []).append(m)
+    return {r.id: item_content(r, media.get(r.id, [])) for r in rows}

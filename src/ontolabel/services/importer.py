@@ -1,0 +1,192 @@
+"""Importing a file in a registered format into a project.
+
+Import reads the file once, as a stream: each record is checked (modality, media, users,
+the project's ontology) and the good ones go to ``items.add_items_bulk``, which writes them
+in one transaction. With ``errors="fail"`` any bad record aborts that transaction at the end
+of the file, so every problem is reported and nothing is written; with ``errors="collect"``
+bad records are reported and skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from ontolabel.errors import FormatError, Location, OntolabelError, Violation
+from ontolabel.formats import ErrorPolicy, ImportRecord, detect_format, get_format
+from ontolabel.formats.base import ErrorMode
+from ontolabel.services import annotations as annotating
+from ontolabel.services import items, projects
+from ontolabel.services.access import Role
+from ontolabel.services.import_records import PendingUpdate, RecordPreparer
+from ontolabel.services.items import NewItem
+from ontolabel.services.progress import Progress
+from ontolabel.services.workspace import Workspace
+
+# records looked up together for items the project already has
+LOOKUP_CHUNK = 500
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0  # items created
+    skipped: int = 0  # bad records left out (collect mode)
+    existing: int = 0  # records naming an item the project already has (by id or file name)
+    updated: int = 0  # of those, items whose annotations the import changed (new revisions)
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Violation]:
+        """The violations, under the name the REST API uses."""
+        return self.violations
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "skipped": self.skipped,
+            "existing": self.existing,
+            "updated": self.updated,
+            "errors": [v.to_dict() for v in self.violations],
+        }
+
+
+class _Refused(Exception):
+    """Raised at the end of a fail-mode import stream so the bulk insert rolls back."""
+
+
+def import_file(
+    ws: Workspace,
+    project_id: int,
+    path: Path,
+    fmt: str | None = "auto",
+    *,
+    user_id: int,
+    errors: ErrorMode = "fail",
+    progress: Progress | None = None,
+    display_name: str | None = None,
+) -> ImportReport:
+    """Import ``path`` into the project; ``fmt`` "auto" (or None) detects the format.
+
+    Media files are taken from the workspace's blob store (by sha256) or, for files on the
+    server's disk (the CLI), looked up beside the import file; never for uploads spooled
+    into the workspace, which must not reach other files. ``display_name`` names the file
+    in errors (an upload's original name rather than its spool file).
+    """
+    path = Path(path)
+    projects.check_role(ws, project_id, user_id=user_id, minimum=Role.OWNER)
+    project = projects.get_project(ws, project_id, user_id=user_id)
+    _, ontology = projects.current_ontology(ws, project_id)
+    fmt_obj = detect_format(path) if fmt in (None, "auto") else get_format(str(fmt))
+    if not fmt_obj.can_read:
+        raise FormatError(f"format {fmt_obj.name!r} cannot be imported")
+    shown = display_name or path.name
+    policy = ErrorPolicy(errors)
+    upload = path.resolve().is_relative_to(ws.tmp_dir.resolve())
+    preparer = RecordPreparer(
+        ws,
+        project.modality,
+        ontology,
+        user_id,
+        policy,
+        media_root=None if upload else path.resolve().parent.parent,
+    )
+    report = ImportReport()
+    updates: list[PendingUpdate] = []
+
+    def stream() -> Iterator[NewItem]:
+        done = 0
+        for chunk in _chunks(fmt_obj.read(path, policy), LOOKUP_CHUNK):
+            existing = preparer.find_existing(project_id, chunk)
+            for record in chunk:
+                done += 1
+                if progress is not None:
+                    progress(done, None)
+                if id(record) in existing:
+                    match = existing[id(record)]
+                    if match is not None:
+                        updates.extend(preparer.prepare_update(record, *match))
+                        report.existing += 1
+                    continue
+                new = preparer.prepare(record)
+                # in fail mode, once anything is wrong nothing will be written: only check on
+                if new is not None and not (errors == "fail" and policy.violations):
+                    yield new
+        if policy.failed:
+            raise _Refused
+
+    try:
+        result = items.add_items_bulk(ws, project_id, stream(), user_id=user_id, validate=False)
+    except _Refused:
+        result = None
+    except OntolabelError as exc:
+        raise _renamed(exc, path.name, shown) from None
+    if result is None:
+        violations = [_rename(v, path.name, shown) for v in policy.violations]
+        n = len(violations)
+        raise FormatError(
+            f"{n} problem{'s' if n != 1 else ''}, nothing was imported",
+            violations,
+            location=Location(file=shown),
+            hint="fix the file, or import with errors=collect to skip the bad records",
+        )
+    report.updated = _apply(ws, updates, policy)
+    violations = [_rename(v, path.name, shown) for v in policy.violations]
+    report.imported = result.created
+    report.existing += result.skipped
+    report.skipped = _records_with_problems(violations)
+    report.violations = violations
+    return report
+
+
+def _chunks(records: Iterator[ImportRecord], size: int) -> Iterator[list[ImportRecord]]:
+    while chunk := list(islice(records, size)):
+        yield chunk
+
+
+def _apply(ws: Workspace, updates: list[PendingUpdate], policy: ErrorPolicy) -> int:
+    """Save each update whose document or status differs from what is stored; a save that
+    fails (the annotator is no member, a concurrent edit) is reported, the others go on."""
+    changed: set[int] = set()
+    for update in updates:
+        new = update.annotation
+        try:
+            state = annotating.get_annotation(ws, update.item_id, user_id=new.user_id)
+            if state.document == new.document and state.status == new.status:
+                continue  # importing the same work again changes nothing
+            annotating.save_annotation(
+                ws,
+                update.item_id,
+                new.document,
+                user_id=new.user_id,
+                base_revision=state.revision,
+                status=new.status,
+                source=new.source,
+            )
+        except OntolabelError as exc:
+            policy.report(f"not saved: {exc.message}", update.location)
+            continue
+        changed.add(update.item_id)
+    return len(changed)
+
+
+def _records_with_problems(violations: Sequence[Violation]) -> int:
+    return len({(v.location.line, v.location.item) for v in violations})
+
+
+def _rename(v: Violation, spooled: str, shown: str) -> Violation:
+    if v.location.file != spooled or spooled == shown:
+        return v
+    loc = v.location
+    return Violation(v.message, Location(file=shown, line=loc.line, item=loc.item, path=loc.path))
+
+
+def _renamed(exc: OntolabelError, spooled: str, shown: str) -> OntolabelError:
+    if exc.location.file == spooled:
+        loc = exc.location
+        exc.location = Location(file=shown, line=loc.line, item=loc.item, path=loc.path)
+    if isinstance(exc, FormatError):
+        exc.violations = [_rename(v, spooled, shown) for v in exc.violations]
+    return exc
