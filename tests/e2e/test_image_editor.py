@@ -182,9 +182,16 @@ def test_polygon_on_dicom_with_required_attribute(page: Page, api: httpx.Client)
     page.mouse.click(*to_screen(page, *points[0]))  # clicking the first vertex closes it
     expect(page.get_by_role("button", name="Lung o1", exact=True)).to_be_visible()
     expect(page.get_by_text("Required")).to_be_visible()  # laterality is required
-    # autosave waits for it (the server would refuse the document); the work stays local
-    expect(page.get_by_role("status").filter(has_text="Incomplete")).to_be_visible()
-    assert annotation(api, iid)["revision"] == 0
+    # a draft may be incomplete: autosave sends it, and the indicator still says what is open
+    expect(page.get_by_role("status").filter(has_text="Incomplete (draft saved)")).to_be_visible()
+    draft = annotation(api, iid)
+    assert draft["status"] == "draft" and draft["revision"] >= 1
+    assert "laterality" not in draft["document"]["objects"][0]["attributes"]
+    # submitting it is refused, naming the field
+    page.get_by_role("button", name="Submit", exact=True).click()
+    refusal = page.get_by_role("alert").filter(has_text="The server refused this annotation")
+    expect(refusal).to_contain_text("objects[0].attributes.laterality")
+    assert annotation(api, iid)["status"] == "draft"
     page.get_by_label("laterality").select_option("left")
     expect(page.get_by_text("Required")).to_have_count(0)
     page.keyboard.press("Control+s")

@@ -175,3 +175,78 @@ def test_saves_on_an_item_of_many_keep_items_apart(
     ).item_ids[0]
     annotations.save_annotation(workspace, other, Annotation(), user_id=owner.id, base_revision=0)
     assert annotations.get_annotation(workspace, item_id, user_id=owner.id).revision == 0
+
+
+CLINICAL: dict[str, Any] = {
+    "name": "Clinic",
+    "classes": [
+        {
+            "name": "Person",
+            "geometry": {"text": ["span"]},
+            "attributes": [
+                {
+                    "name": "Role",
+                    "type": "enum",
+                    "options": ["patient", "doctor"],
+                    "required": True,
+                },
+                {"name": "Age", "type": "int", "min": 0, "max": 120},
+            ],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def clinical_item(workspace: Workspace, owner: UserInfo) -> int:
+    pid = projects.create_project(
+        workspace, name="Clinic", modality="text", ontology=CLINICAL, user_id=owner.id
+    ).id
+    return items.add_text_item(workspace, pid, text=TEXT, user_id=owner.id).id
+
+
+def test_a_draft_may_miss_required_attributes_but_a_submission_may_not(
+    workspace: Workspace, owner: UserInfo, clinical_item: int
+) -> None:
+    half = Annotation(objects=[span("a", "Person", 11, 14)])  # Role not chosen yet
+    draft = annotations.save_annotation(
+        workspace, clinical_item, half, user_id=owner.id, base_revision=0
+    )
+    assert (draft.revision, draft.status, draft.document) == (1, "draft", half)
+    with pytest.raises(AnnotationInvalid) as err:
+        annotations.save_annotation(
+            workspace, clinical_item, half, user_id=owner.id, base_revision=1, status="submitted"
+        )
+    assert [(v.location.path, v.message) for v in err.value.violations] == [
+        ("objects[0].attributes.Role", "required attribute 'Role' of class 'Person' is missing")
+    ]
+    assert err.value.location.item == str(clinical_item)
+    # refused: the draft is still the current revision
+    assert annotations.get_annotation(workspace, clinical_item, user_id=owner.id) == draft
+    done = half.model_copy(
+        update={"objects": [half.objects[0].model_copy(update={"attributes": {"Role": "doctor"}})]}
+    )
+    submitted = annotations.save_annotation(
+        workspace, clinical_item, done, user_id=owner.id, base_revision=1, status="submitted"
+    )
+    assert (submitted.revision, submitted.status) == (2, "submitted")
+
+
+def test_a_draft_is_refused_for_anything_wrong_in_it(
+    workspace: Workspace, owner: UserInfo, clinical_item: int
+) -> None:
+    wrong = Annotation(
+        objects=[
+            span("a", "Person", 11, 14).model_copy(update={"attributes": {"Age": 300}}),
+            span("k", "Place", 18, 22),
+        ]
+    )
+    with pytest.raises(AnnotationInvalid) as err:
+        annotations.save_annotation(
+            workspace, clinical_item, wrong, user_id=owner.id, base_revision=0
+        )
+    # the range and the unknown class, but not the missing Role: a draft may wait for that
+    assert sorted(v.location.path or "" for v in err.value.violations) == [
+        "objects[0].attributes.Age",
+        "objects[1].class_name",
+    ]

@@ -179,7 +179,9 @@ def save_annotation(
 
     Raises Conflict (``current`` = the AnnotationState now stored) if ``base_revision`` is
     not the current revision, and AnnotationInvalid listing every violation of the
-    project's current ontology. One transaction of four statements.
+    project's current ontology. A draft may lack required attributes (they are checked
+    when ``status`` is ``submitted``); anything wrong in it is refused all the same.
+    One transaction of four statements.
     """
     with ws.session() as session:
         db = session.connection()
@@ -201,7 +203,8 @@ def save_annotation(
             text=found.text,
             meta=dict(found.meta or {}),
         )
-        _validate(item_id, ontology, document, content)
+        # a draft is work in progress: required attributes may wait until submission
+        _validate(item_id, ontology, document, content, complete=status == "submitted")
         now = utcnow()
         revision = current + 1
         if found.head_id is None:
@@ -258,8 +261,10 @@ def save_annotation(
         )
 
 
-def _validate(item_id: int, ontology: Ontology, document: Annotation, content: ItemContent) -> None:
-    violations = ontology.validate(document, content)
+def _validate(
+    item_id: int, ontology: Ontology, document: Annotation, content: ItemContent, *, complete: bool
+) -> None:
+    violations = ontology.validate(document, content, complete=complete)
     if violations:
         n = len(violations)
         raise AnnotationInvalid(

@@ -1285,6 +1285,7 @@ export interface components {
             document: components["schemas"]["Annotation"];
             /**
              * Status
+             * @description draft: work in progress, required attributes may still be empty; submitted: the whole ontology must hold
              * @default draft
              * @enum {string}
              */

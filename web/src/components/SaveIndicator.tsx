@@ -1,4 +1,7 @@
-/** The save state, always visible: saved / unsaved / saving / conflict / invalid / error. */
+/**
+ * The save state, always visible: saved / unsaved / incomplete (a draft with required
+ * values missing, saved or not yet) / saving / conflict / invalid / error.
+ */
 import type { SaveState } from "../state/useAnnotationSession";
 
 const TEXT: Record<SaveState["kind"], string> = {
@@ -19,12 +22,15 @@ export function SaveIndicator({ state }: { state: SaveState }) {
       : state.kind === "error" || state.kind === "invalid"
         ? state.message
         : state.kind === "incomplete"
-          ? `Not saved yet (kept in this browser) until: ${state.problems.join("; ")}`
+          ? state.saved
+            ? `Saved as a draft; to fill in before submitting: ${state.problems.join("; ")}`
+            : `Not saved yet (kept in this browser); open: ${state.problems.join("; ")}`
           : TEXT[state.kind];
+  const label = state.kind === "incomplete" && state.saved ? "Incomplete (draft saved)" : TEXT[state.kind];
   return (
     <span className={`save-state save-${state.kind}`} role="status" aria-live="polite" title={title}>
       <span className="dot" aria-hidden="true" />
-      {TEXT[state.kind]}
+      {label}
     </span>
   );
 }

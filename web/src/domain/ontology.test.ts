@@ -10,6 +10,7 @@ import {
   classesFor,
   defaultAttributes,
   documentProblems,
+  documentProblemsByKind,
   findClass,
   parseOntology,
   relationsBetween,
@@ -129,5 +130,27 @@ describe("the demo ontologies", () => {
       relations: [],
     };
     expect(documentProblems(o, doc)).toEqual(["Nodule o1: diameter_mm — Must be at most 100 mm"]);
+  });
+
+  it("tells what a draft may keep (required values not given) from what is wrong", () => {
+    const o = parseOntology(medical);
+    const ring: [number, number][] = [[0, 0], [9, 0], [9, 9]];
+    const lung = { kind: "polygon" as const, parts: [{ exterior: ring, holes: [] }] };
+    const box = { kind: "box" as const, x1: 1, y1: 1, x2: 9, y2: 9 };
+    const doc: AnnotationDoc = {
+      objects: [
+        { id: "o1", class_name: "Lung", geometry: lung, attributes: {} },
+        { id: "o2", class_name: "Nodule", geometry: box, attributes: { diameter_mm: -3 } },
+      ],
+      relations: [],
+    };
+    expect(documentProblemsByKind(o, doc)).toEqual({
+      missing: ["Lung o1: laterality — Required"],
+      wrong: ["Nodule o2: diameter_mm — Must be at least 1 mm"],
+    });
+    expect(documentProblems(o, doc)).toEqual([
+      "Lung o1: laterality — Required",
+      "Nodule o2: diameter_mm — Must be at least 1 mm",
+    ]);
   });
 });

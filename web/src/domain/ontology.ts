@@ -228,11 +228,14 @@ export function relationsBetween(o: Ontology, source: string, target: string): R
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The message of a required attribute left empty: the one problem a draft may keep. */
+export const REQUIRED = "Required";
+
 /** The message to show under an attribute field, or null when the value is acceptable. */
 export function attributeError(def: AttributeDef, value: AttributeValue | undefined): string | null {
   const empty =
     value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0);
-  if (empty) return def.required ? "Required" : null;
+  if (empty) return def.required ? REQUIRED : null;
   switch (def.type) {
     case "enum":
       return typeof value === "string" && def.values.includes(value) ? null : `Choose one of: ${def.values.join(", ")}`;
@@ -292,9 +295,27 @@ export function attributeErrors(
 
 /** What is still missing or wrong in a document's attributes, one line per problem. */
 export function documentProblems(o: Ontology, doc: AnnotationDoc): string[] {
-  return doc.objects.flatMap((obj) =>
-    Object.entries(attributeErrors(findClass(o, obj.class_name)?.attributes ?? [], obj.attributes)).map(
-      ([name, message]) => `${obj.class_name} ${obj.id}: ${name} — ${message}`,
-    ),
-  );
+  const { missing, wrong } = documentProblemsByKind(o, doc);
+  return [...missing, ...wrong];
+}
+
+/**
+ * A document's attribute problems in two kinds: `missing` required values, which a draft
+ * may keep (the server asks for them on submission), and `wrong` values, which the server
+ * refuses in a draft too.
+ */
+export interface DocumentProblems {
+  missing: string[];
+  wrong: string[];
+}
+
+export function documentProblemsByKind(o: Ontology, doc: AnnotationDoc): DocumentProblems {
+  const found: DocumentProblems = { missing: [], wrong: [] };
+  for (const obj of doc.objects) {
+    const errors = attributeErrors(findClass(o, obj.class_name)?.attributes ?? [], obj.attributes);
+    for (const [name, message] of Object.entries(errors)) {
+      (message === REQUIRED ? found.missing : found.wrong).push(`${obj.class_name} ${obj.id}: ${name} — ${message}`);
+    }
+  }
+  return found;
 }

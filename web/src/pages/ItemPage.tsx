@@ -9,7 +9,7 @@ import type { Item, Project } from "../api/types";
 import { EditorBar } from "../components/EditorBar";
 import { SessionBanners } from "../components/SessionBanners";
 import type { AnnotationDoc } from "../domain/annotation";
-import { documentProblems, parseOntology, type Ontology } from "../domain/ontology";
+import { documentProblemsByKind, parseOntology, type Ontology } from "../domain/ontology";
 import { nextItemId } from "../state/nextItem";
 import { useAnnotationSession } from "../state/useAnnotationSession";
 import { AudioEditor } from "../tools/audio/AudioEditor";
@@ -68,7 +68,7 @@ export function ItemPage() {
 }
 
 function ItemWorkspace({ item, project, ontology }: Loaded) {
-  const problems = useMemo(() => (doc: AnnotationDoc) => documentProblems(ontology, doc), [ontology]);
+  const problems = useMemo(() => (doc: AnnotationDoc) => documentProblemsByKind(ontology, doc), [ontology]);
   const s = useAnnotationSession(item.id, problems);
   const navigate = useNavigate();
   const [nextMsg, setNextMsg] = useState<string | null>(null);

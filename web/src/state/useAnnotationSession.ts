@@ -8,13 +8,15 @@ import { ApiError, api, conflictCurrent } from "../api/client";
 import type { AnnotationState, AnnotationStatus, Violation } from "../api/types";
 import { EMPTY_DOC, type AnnotationDoc } from "../domain/annotation";
 import { canRedo, canUndo, historyOf, push, redo, replace, undo, type History } from "../domain/history";
+import type { DocumentProblems } from "../domain/ontology";
 import { clearBackup, readBackup, sameDoc, writeBackup } from "./draftBackup";
 
 export type SaveState =
   | { kind: "loading" }
   | { kind: "saved"; at: Date | null }
   | { kind: "unsaved" }
-  | { kind: "incomplete"; problems: string[] }
+  /** open problems; `saved`: the server has it as a draft (only required values are missing) */
+  | { kind: "incomplete"; problems: string[]; saved: boolean }
   | { kind: "saving" }
   | { kind: "conflict"; current: AnnotationState | null }
   | { kind: "invalid"; message: string; violations: Violation[] }
@@ -44,14 +46,19 @@ export interface AnnotationSession {
   dismissNotice: () => void;
 }
 
+const NO_PROBLEMS = (): DocumentProblems => ({ missing: [], wrong: [] });
+
 /**
- * `problems` lists what the user still has to fill in (required attributes, bad values):
- * while there are any, autosave waits (the server would refuse the document) and the work
- * stays in the browser's backup; an explicit save still sends it, to show the server's view.
+ * `problems` tells what the user still has to fill in (`missing` required attributes) and
+ * what is wrong (bad values). A draft may be incomplete: autosave sends it with required
+ * values missing (the server checks them on submission) and the indicator stays on
+ * "Incomplete". While a value is wrong autosave waits (the server would refuse even a
+ * draft) and the work stays in the browser's backup; an explicit save still sends it, to
+ * show the server's view.
  */
 export function useAnnotationSession(
   itemId: number,
-  problems: (doc: AnnotationDoc) => string[] = () => [],
+  problems: (doc: AnnotationDoc) => DocumentProblems = NO_PROBLEMS,
 ): AnnotationSession {
   const [history, setHistory] = useState<History<AnnotationDoc>>(historyOf(EMPTY_DOC));
   const [ready, setReady] = useState(false);
@@ -71,6 +78,12 @@ export function useAnnotationSession(
   const problemsRef = useRef(problems);
   problemsRef.current = problems;
   presentRef.current = history.present;
+
+  /** The state once the server has `doc`: saved, or a saved draft that is incomplete. */
+  const settled = useCallback((doc: AnnotationDoc, at: Date | null): SaveState => {
+    const { missing } = problemsRef.current(doc);
+    return missing.length > 0 ? { kind: "incomplete", problems: missing, saved: true } : { kind: "saved", at };
+  }, []);
 
   useEffect(() => {
     let cancelled = false;
@@ -100,7 +113,7 @@ export function useAnnotationSession(
           }
         } else {
           clearBackup(itemId);
-          setSaveState({ kind: "saved", at: null });
+          setSaveState(settled(a.document, null));
         }
         setHistory(h);
         setReady(true);
@@ -111,7 +124,7 @@ export function useAnnotationSession(
     return () => {
       cancelled = true;
     };
-  }, [itemId]);
+  }, [itemId, settled]);
 
   const send = useCallback(
     async (wanted: AnnotationStatus, base?: number): Promise<boolean> => {
@@ -134,7 +147,7 @@ export function useAnnotationSession(
           setStatus(statusRef.current);
           if (sameDoc(presentRef.current, document)) {
             clearBackup(itemId);
-            setSaveState({ kind: "saved", at: new Date() });
+            setSaveState(settled(document, new Date()));
           } else {
             setSaveState({ kind: "unsaved" });
           }
@@ -158,20 +171,25 @@ export function useAnnotationSession(
         inFlight.current = null;
       }
     },
-    [itemId],
+    [itemId, settled],
   );
 
   // autosave: a quiet period after the last change, unless a conflict waits for the user
+  // or a value is wrong; a draft with required values still missing is sent all the same
   useEffect(() => {
     if (!ready || sameDoc(history.present, savedRef.current)) return;
     writeBackup(itemId, revisionRef.current, history.present);
     if (blocked.current) return;
-    const open = problemsRef.current(history.present);
-    if (open.length > 0) {
-      setSaveState({ kind: "incomplete", problems: open });
+    const { missing, wrong } = problemsRef.current(history.present);
+    // a submitted annotation stays complete: edits to it wait until nothing is missing
+    // (sending them as a draft would quietly take the item back out of "submitted")
+    if (wrong.length > 0 || (missing.length > 0 && statusRef.current === "submitted")) {
+      setSaveState({ kind: "incomplete", problems: [...wrong, ...missing], saved: false });
       return;
     }
-    setSaveState((s) => (s.kind === "saving" ? s : { kind: "unsaved" }));
+    const waiting: SaveState =
+      missing.length > 0 ? { kind: "incomplete", problems: missing, saved: false } : { kind: "unsaved" };
+    setSaveState((s) => (s.kind === "saving" ? s : waiting));
     const t = window.setTimeout(() => void send(statusRef.current), AUTOSAVE_DELAY_MS);
     return () => window.clearTimeout(t);
   }, [history.present, ready, itemId, send]);

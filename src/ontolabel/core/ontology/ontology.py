@@ -14,15 +14,24 @@ from ontolabel.errors import AnnotationInvalid, Location, Violation
 
 
 class Ontology(OntologyDocument):
-    def validate(self, annotation: Annotation, content: ItemContent) -> list[Violation]:  # type: ignore[override]
-        """Every violation of this ontology by `annotation` on `content` (empty: valid)."""
-        return validate_annotation(self, annotation, content)
+    def validate(  # type: ignore[override]
+        self, annotation: Annotation, content: ItemContent, *, complete: bool = True
+    ) -> list[Violation]:
+        """Every violation of this ontology by `annotation` on `content` (empty: valid).
+        With `complete=False` (a draft) missing required attributes are not violations;
+        everything else (unknown classes, wrong types, ranges, spans) still is."""
+        return validate_annotation(self, annotation, content, complete=complete)
 
     def check(
-        self, annotation: Annotation, content: ItemContent, *, item: str | None = None
+        self,
+        annotation: Annotation,
+        content: ItemContent,
+        *,
+        item: str | None = None,
+        complete: bool = True,
     ) -> None:
         """Raise AnnotationInvalid with every violation, each located at `item` if given."""
-        violations = self.validate(annotation, content)
+        violations = self.validate(annotation, content, complete=complete)
         if violations:
             if item is not None:
                 violations = [

@@ -2,6 +2,10 @@
 
 Every problem is reported, each at an exact path into the annotation document
 (`objects[2].attributes.Dose.value`), so an editor can point at the field to fix.
+
+Completeness is a separate question from correctness: a draft may still lack required
+attributes (work in progress is saved as it is), but nothing in it may be wrong. With
+``complete=False`` every check runs except "required attribute is missing".
 """
 
 from __future__ import annotations
@@ -25,13 +29,19 @@ def _v(path: str, message: str) -> Violation:
 
 
 def check_attributes(
-    specs: list[AttributeSpec], values: dict[str, AttributeValue], path: str, owner: str
+    specs: list[AttributeSpec],
+    values: dict[str, AttributeValue],
+    path: str,
+    owner: str,
+    *,
+    complete: bool = True,
 ) -> list[Violation]:
-    """Missing required, unknown and wrongly typed or out-of-range attribute values."""
+    """Unknown and wrongly typed or out-of-range attribute values, and (when `complete`)
+    missing required ones."""
     found: list[Violation] = []
     by_name = {spec.name: spec for spec in specs}
     for spec in specs:
-        if spec.required and values.get(spec.name) is None:
+        if complete and spec.required and values.get(spec.name) is None:
             message = f"required attribute {spec.name!r} of {owner} is missing"
             found.append(_v(join_path(path, key(spec.name)), message))
     for name, value in values.items():
@@ -49,10 +59,17 @@ def check_attributes(
 class _Checker:
     """One validation run: walks the annotation once and collects every violation."""
 
-    def __init__(self, ontology: OntologyDocument, annotation: Annotation, content: ItemContent):
+    def __init__(
+        self,
+        ontology: OntologyDocument,
+        annotation: Annotation,
+        content: ItemContent,
+        complete: bool,
+    ):
         self.ontology = ontology
         self.annotation = annotation
         self.content = content
+        self.complete = complete
         self.found: list[Violation] = []
         # the first object of each id, as relations resolve their endpoints
         self.by_id: dict[str, AnnotationObject] = {}
@@ -109,7 +126,13 @@ class _Checker:
             specs = self.ontology.resolved_attributes(obj.class_name)
             owner = f"class {obj.class_name!r}"
             self.found.extend(
-                check_attributes(specs, obj.attributes, join_path(path, "attributes"), owner)
+                check_attributes(
+                    specs,
+                    obj.attributes,
+                    join_path(path, "attributes"),
+                    owner,
+                    complete=self.complete,
+                )
             )
         if obj.score is not None and not (math.isfinite(obj.score) and 0 <= obj.score <= 1):
             self.add(join_path(path, "score"), f"score {obj.score!r} is not in [0, 1]")
@@ -206,7 +229,11 @@ class _Checker:
                 owner = f"relation {relation.name!r}"
                 self.found.extend(
                     check_attributes(
-                        spec.attributes, relation.attributes, join_path(path, "attributes"), owner
+                        spec.attributes,
+                        relation.attributes,
+                        join_path(path, "attributes"),
+                        owner,
+                        complete=self.complete,
                     )
                 )
 
@@ -221,7 +248,12 @@ class _Checker:
 
 
 def validate_annotation(
-    ontology: OntologyDocument, annotation: Annotation, content: ItemContent
+    ontology: OntologyDocument,
+    annotation: Annotation,
+    content: ItemContent,
+    *,
+    complete: bool = True,
 ) -> list[Violation]:
-    """Every way `annotation` breaks `ontology` or does not fit `content` (empty: valid)."""
-    return _Checker(ontology, annotation, content).run()
+    """Every way `annotation` breaks `ontology` or does not fit `content` (empty: valid).
+    `complete=False` (a draft) leaves out only missing required attributes."""
+    return _Checker(ontology, annotation, content, complete).run()

@@ -25,7 +25,11 @@ router = APIRouter(prefix="/api/items", tags=["annotations"], responses=ERROR_RE
 class SaveRequest(BaseModel):
     base_revision: int = Field(ge=0, description="the revision this edit started from (0: none)")
     document: Annotation
-    status: AnnotationStatus = "draft"
+    status: AnnotationStatus = Field(
+        default="draft",
+        description="draft: work in progress, required attributes may still be empty; "
+        "submitted: the whole ontology must hold",
+    )
 
 
 class SaveConflictBody(ErrorBody):
