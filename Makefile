@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STATIC := src/ontolabel/server/static
 
-.PHONY: run test install web chromium test-pg lint demo clean
+.PHONY: run test install web chromium test-pg lint demo clean openapi
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -54,6 +54,11 @@ lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+# After changing the API: regenerate the OpenAPI document and the UI's typed client.
+openapi: install web/node_modules/.installed
+	$(BIN)/python -m ontolabel.server.openapi > web/openapi.json
+	cd web && npm run gen:api
 
 clean:
 	rm -rf $(VENV) web/node_modules $(STATIC)
