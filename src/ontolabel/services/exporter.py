@@ -6,30 +6,48 @@ streams them through the format's writer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any, BinaryIO
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, BinaryIO, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 
-from ontolabel.core.item import ItemContent, MediaInfo
+from ontolabel.core.annotation import AnnotationSource
+from ontolabel.core.item import ItemContent
 from ontolabel.core.modality import Modality
 from ontolabel.errors import FormatError
 from ontolabel.formats import AnnotationRecord, ExportRecord, Format, WriteStats, get_format
+from ontolabel.formats.base import AnnotationStatus
+from ontolabel.formats.jsonl import JsonAnnotation, JsonItem, JsonlFormat, JsonlOptions
 from ontolabel.services import projects
 from ontolabel.services.access import Role
 from ontolabel.services.progress import Progress
 from ontolabel.services.workspace import Workspace
-from ontolabel.storage.mappers import annotation_from_json, media_info_from_json
+from ontolabel.storage.mappers import (
+    annotations_as_json,
+    annotations_from_json,
+    media_infos_as_json,
+    media_infos_from_json,
+)
 from ontolabel.storage.tables import (
     AnnotationRevisionRow,
     AnnotationRow,
     ItemMediaRow,
     ItemRow,
     UserRow,
+    table_of,
 )
 
 EXPORT_PAGE = 500
+
+_items = table_of(ItemRow)
+_media = table_of(ItemMediaRow)
+_heads = table_of(AnnotationRow)
+_revisions = table_of(AnnotationRevisionRow)
+_users = table_of(UserRow)
+_Record = TypeVar("_Record")
+_Value = TypeVar("_Value")
 
 
 def export_project(
@@ -51,92 +69,164 @@ def export_project(
         raise FormatError(f"format {fmt_obj.name!r} cannot be exported")
     parsed = fmt_obj.parse_options(options)
     _, ontology = projects.current_ontology(ws, project_id)
-    return fmt_obj.write(_records(ws, project_id, progress), out, ontology=ontology, options=parsed)
+    if isinstance(fmt_obj, JsonlFormat) and isinstance(parsed, JsonlOptions):
+        # canonical JSONL is the stored JSON itself: no core objects in between
+        items = _each(ws, project_id, progress, _json_items)
+        return fmt_obj.write_json_items(items, out, ontology=ontology, options=parsed)
+    records = _each(ws, project_id, progress, _export_records)
+    return fmt_obj.write(records, out, ontology=ontology, options=parsed)
 
 
-def _records(ws: Workspace, project_id: int, progress: Progress | None) -> Iterator[ExportRecord]:
+@dataclass
+class _Page:
+    """One keyset page of items as stored: rows (id, external_id, modality, text, meta);
+    the media info of all of them in item and position order, with the item each belongs
+    to; each annotator's current revision (username, status, revision, source, document),
+    oldest work first, with its item."""
+
+    rows: list[Any]
+    media_items: list[int]
+    media: list[dict[str, Any]]
+    work_items: list[int]
+    work: list[tuple[str, AnnotationStatus, int, AnnotationSource, Any]]
+
+
+def _grouped(item_ids: list[int], values: list[_Value]) -> dict[int, list[_Value]]:
+    """``values`` (one per id of ``item_ids``) as lists by item, in order."""
+    by_item: dict[int, list[_Value]] = {}
+    for item_id, value in zip(item_ids, values, strict=True):
+        if item_id in by_item:
+            by_item[item_id].append(value)
+        else:
+            by_item[item_id] = [value]
+    return by_item
+
+
+_ITEMS = (
+    select(_items.c.id, _items.c.external_id, _items.c.modality, _items.c.text, _items.c.meta)
+    .where(_items.c.project_id == bindparam("project_id"), _items.c.id > bindparam("after"))
+    .order_by(_items.c.id)
+    .limit(bindparam("limit"))
+)
+_MEDIA = (
+    select(_media.c.item_id, _media.c.info)
+    .where(_media.c.item_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_media.c.item_id, _media.c.position)
+)
+_CURRENT = (
+    select(
+        _heads.c.item_id,
+        _users.c.username,
+        _heads.c.status,
+        _heads.c.current_revision,
+        _revisions.c.source,
+        _revisions.c.document,
+    )
+    .join(_users, _users.c.id == _heads.c.user_id)
+    .join(
+        _revisions,
+        and_(
+            _revisions.c.annotation_id == _heads.c.id,
+            _revisions.c.revision == _heads.c.current_revision,
+        ),
+    )
+    .where(_heads.c.item_id.in_(bindparam("ids", expanding=True)))
+    # oldest work first: "the latest" is last, and an import keeps this order
+    .order_by(_heads.c.item_id, _heads.c.updated_at, _heads.c.id)
+)
+
+
+def _read_page(ws: Workspace, project_id: int, after: int) -> _Page | None:
+    # plain column rows, not ORM objects: an export reads every row once and never writes
     with ws.read_session() as session:
-        total = session.scalar(
-            select(func.count()).select_from(ItemRow).where(ItemRow.project_id == project_id)
-        )
-    done = 0
-    after = 0
-    while True:
-        page = _page(ws, project_id, after)
-        if not page:
-            return
-        for record in page:
-            yield record
-            done += 1
-            if progress is not None:
-                progress(done, total)
-        after = page[-1].item_id
-
-
-def _page(ws: Workspace, project_id: int, after: int) -> list[ExportRecord]:
-    """One keyset page of items with their media and each annotator's current revision."""
-    with ws.read_session() as session:
-        # plain column rows, not ORM objects: an export reads every row once and never
-        # writes, so identity tracking would only cost time
-        rows = session.execute(
-            select(ItemRow.id, ItemRow.external_id, ItemRow.modality, ItemRow.text, ItemRow.meta)
-            .where(ItemRow.project_id == project_id, ItemRow.id > after)
-            .order_by(ItemRow.id)
-            .limit(EXPORT_PAGE)
-        ).all()
+        db = session.connection()
+        params = {"project_id": project_id, "after": after, "limit": EXPORT_PAGE}
+        rows = list(db.execute(_ITEMS, params).all())
         if not rows:
-            return []
+            return None
         ids = [r.id for r in rows]
-        media: dict[int, list[MediaInfo]] = {}
-        for item_id, info in session.execute(
-            select(ItemMediaRow.item_id, ItemMediaRow.info)
-            .where(ItemMediaRow.item_id.in_(ids))
-            .order_by(ItemMediaRow.item_id, ItemMediaRow.position)
-        ):
-            media.setdefault(item_id, []).append(media_info_from_json(info))
-        annotations: dict[int, list[AnnotationRecord]] = {}
-        current = session.execute(
-            select(
-                AnnotationRow.item_id,
-                UserRow.username,
-                AnnotationRow.status,
-                AnnotationRow.current_revision,
-                AnnotationRevisionRow.document,
-                AnnotationRevisionRow.source,
-            )
-            .join(UserRow, UserRow.id == AnnotationRow.user_id)
-            .join(
-                AnnotationRevisionRow,
-                and_(
-                    AnnotationRevisionRow.annotation_id == AnnotationRow.id,
-                    AnnotationRevisionRow.revision == AnnotationRow.current_revision,
-                ),
-            )
-            .where(AnnotationRow.item_id.in_(ids))
-            # oldest work first: "the latest" is last, and an import keeps this order
-            .order_by(AnnotationRow.item_id, AnnotationRow.updated_at, AnnotationRow.id)
-        )
-        for item_id, username, status, revision, document, source in current:
-            annotations.setdefault(item_id, []).append(
+        page = _Page(rows, [], [], [], [])
+        for item_id, info in db.execute(_MEDIA, {"ids": ids}):
+            page.media_items.append(item_id)
+            page.media.append(info)
+        for item_id, *current in db.execute(_CURRENT, {"ids": ids}):
+            page.work_items.append(item_id)
+            page.work.append(tuple(current))
+        return page
+
+
+def _export_records(page: _Page) -> list[ExportRecord]:
+    """The page as core objects, for any format's writer."""
+    media = _grouped(page.media_items, media_infos_from_json(page.media))
+    documents = annotations_from_json([w[4] for w in page.work])
+    work = _grouped(page.work_items, list(zip(page.work, documents, strict=True)))
+    return [
+        ExportRecord(
+            item_id=r.id,
+            external_id=r.external_id,
+            content=ItemContent(
+                modality=Modality(r.modality),
+                media=media.get(r.id, []),
+                text=r.text,
+                meta=dict(r.meta or {}),
+            ),
+            annotations=[
                 AnnotationRecord(
-                    document=annotation_from_json(document),
+                    document=document,
                     user=username,
                     status=status,
                     revision=revision,
                     source=source,
                 )
-            )
-        return [
-            ExportRecord(
-                item_id=r.id,
-                external_id=r.external_id,
-                content=ItemContent(
-                    modality=Modality(r.modality),
-                    media=media.get(r.id, []),
-                    text=r.text,
-                    meta=dict(r.meta or {}),
-                ),
-                annotations=annotations.get(r.id, []),
-            )
-            for r in rows
-        ]
+                for (username, status, revision, source, _), document in work.get(r.id, ())
+            ],
+        )
+        for r in page.rows
+    ]
+
+
+def _json_items(page: _Page) -> list[JsonItem]:
+    """The page in JSON form for canonical JSONL: the stored JSON goes through pydantic's
+    core once per page (normalised exactly as the models dump it), no model per item."""
+    media = _grouped(page.media_items, media_infos_as_json(page.media))
+    documents = annotations_as_json([w[4] for w in page.work])
+    work = _grouped(
+        page.work_items,
+        [
+            JsonAnnotation(user=u, status=st, revision=rev, source=src, document=doc)
+            for (u, st, rev, src, _), doc in zip(page.work, documents, strict=True)
+        ],
+    )
+    return [
+        JsonItem(
+            external_id=r.external_id,
+            modality=Modality(r.modality).value,
+            text=r.text,
+            meta=dict(r.meta or {}),
+            media=media.get(r.id, []),
+            annotations=work.get(r.id, []),
+        )
+        for r in page.rows
+    ]
+
+
+def _each(
+    ws: Workspace,
+    project_id: int,
+    progress: Progress | None,
+    build: Callable[[_Page], list[_Record]],
+) -> Iterator[_Record]:
+    """Every item of the project, page by page, as ``build`` makes them."""
+    with ws.read_session() as session:
+        total = session.scalar(
+            select(func.count()).select_from(_items).where(_items.c.project_id == project_id)
+        )
+    done = 0
+    after = 0
+    while (page := _read_page(ws, project_id, after)) is not None:
+        for record in build(page):
+            yield record
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        after = page.rows[-1].id

@@ -82,7 +82,10 @@ class RecordPreparer:
                 problems.append(Violation(found, self._at(record, f"media[{index}]")))
             else:
                 media.append(found)
-        new = self._annotations(record, record.content(media), problems)
+        # the content is only needed to validate annotations: most imported items have none
+        new = (
+            self._annotations(record, record.content(media), problems) if record.annotations else []
+        )
         if problems:
             self.policy.extend(problems)
             return None

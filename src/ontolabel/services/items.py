@@ -231,6 +231,7 @@ def _insert_chunk(
             ("id", "project_id", "external_id", "modality", "text", "meta", "created_at"),
         )
         meta, created = rows.encoder("meta"), rows.encoder("created_at")(now)
+        no_meta = meta({})  # most items have none: encode that once
         rows.run(
             [
                 (
@@ -239,7 +240,7 @@ def _insert_chunk(
                     r.external_id,
                     r.modality.value,
                     r.text,
-                    meta(r.meta),
+                    meta(r.meta) if r.meta else no_meta,
                     created,
                 )
                 for item_id, r in zip(new_ids, fresh, strict=True)

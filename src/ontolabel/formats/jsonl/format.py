@@ -23,6 +23,7 @@ from ontolabel.formats.base import (
     MediaRef,
     WriteStats,
 )
+from ontolabel.formats.jsonl.json_items import JsonAnnotation, JsonItem, json_item
 from ontolabel.formats.jsonl.lines import (
     FORMAT_TAG,
     SHA256_PATTERN,
@@ -169,39 +170,66 @@ class JsonlFormat(Format[JsonlOptions]):
         ontology: Ontology,
         options: JsonlOptions,
     ) -> WriteStats:
-        stats = WriteStats()
+        chosen = (json_item(r, options.select(r.annotations)) for r in records)
+        return _write_lines(chosen, out, ontology, None)
+
+    def write_json_items(
+        self,
+        items: Iterable[JsonItem],
+        out: BinaryIO,
+        *,
+        ontology: Ontology,
+        options: JsonlOptions,
+    ) -> WriteStats:
+        """The file ``write`` gives for the same items, from items already in JSON form."""
+        return _write_lines(items, out, ontology, options)
+
+
+def _chosen(options: JsonlOptions, annotation: JsonAnnotation) -> bool:
+    # SelectionOptions.select's rule, for an annotation in JSON form
+    return (options.status == "any" or annotation.status == "submitted") and (
+        options.annotator is None or annotation.user == options.annotator
+    )
+
+
+def _write_lines(
+    items: Iterable[JsonItem], out: BinaryIO, ontology: Ontology, choose: JsonlOptions | None
+) -> WriteStats:
+    """The file; with ``choose``, only the annotations those options select."""
+    stats = WriteStats()
+    out.write(
+        dumps_line(
+            {"format": FORMAT_TAG, "version": VERSION, "ontology": ontology_document(ontology)}
+        )
+    )
+    for item in items:
+        annotations = item.annotations
+        if choose is not None:
+            annotations = [a for a in annotations if _chosen(choose, a)]
         out.write(
             dumps_line(
-                {"format": FORMAT_TAG, "version": VERSION, "ontology": ontology_document(ontology)}
+                {
+                    "external_id": item.external_id,
+                    "modality": item.modality,
+                    "text": item.text,
+                    "meta": item.meta,
+                    "media": item.media,
+                    "annotations": [
+                        {
+                            "user": a.user,
+                            "status": a.status,
+                            "revision": a.revision,
+                            "source": a.source,
+                            "document": a.document,
+                        }
+                        for a in annotations
+                    ],
+                }
             )
         )
-        for record in records:
-            annotations = options.select(record.annotations)
-            content = record.content
-            out.write(
-                dumps_line(
-                    {
-                        "external_id": record.external_id,
-                        "modality": content.modality.value,
-                        "text": content.text,
-                        "meta": content.meta,
-                        "media": [m.model_dump(mode="json") for m in content.media],
-                        "annotations": [
-                            {
-                                "user": a.user,
-                                "status": a.status,
-                                "revision": a.revision,
-                                "source": a.source,
-                                "document": a.document.model_dump(mode="json"),
-                            }
-                            for a in annotations
-                        ],
-                    }
-                )
-            )
-            stats.items += 1
-            stats.objects += sum(len(a.document.objects) for a in annotations)
-        return stats
+        stats.items += 1
+        stats.objects += sum(len(a.document["objects"]) for a in annotations)
+    return stats
 
 
 class _Places:
