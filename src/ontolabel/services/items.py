@@ -4,6 +4,7 @@ status, one item's content, and the caller's next item."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 from sqlalchemy import Select, Text, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -76,10 +77,6 @@ class ItemSummary(BaseModel):
     preview: str | None  # start of the text, for text items
     status: ItemStatus  # the caller's
     revision: int  # the caller's current revision, 0 when none
-
-
-# extra MediaInfo fields (size, frame_rate, ...) are left out of list entries
-_SUMMARIES = TypeAdapter(list[ItemSummary])
 
 
 class ItemPage(BaseModel):
@@ -396,18 +393,16 @@ def _check_modality(project: Modality, info: MediaInfo, grouped: bool) -> None:
 # --- reading --------------------------------------------------------------------------
 
 
-_MEDIA_OF_ITEMS = (
-    select(_media.c.item_id, cast(_media.c.info, Text))
-    .where(_media.c.item_id.in_(bindparam("ids", expanding=True)))
-    .order_by(_media.c.item_id, _media.c.position)
-)
-
-
 @lru_cache(maxsize=16)
 def _listing(status: ItemStatus | Literal["unsubmitted"] | None) -> Select[Any]:
     """The item list's statement for one status filter, built once; parameters
-    project_id, user_id, after (0 for the first page) and limit."""
-    query = (
+    project_id, user_id, after (0 for the first page) and limit.
+
+    One query answers a page: the page of items (with the caller's annotation head) joined
+    to their media, one row per media file (or one with a null info for an item without
+    media), in item and position order. The media info comes as its stored JSON text.
+    """
+    page = (
         select(
             _items.c.id,
             _items.c.external_id,
@@ -427,46 +422,85 @@ def _listing(status: ItemStatus | Literal["unsubmitted"] | None) -> Select[Any]:
         .limit(bindparam("limit"))
     )
     if status == "new":
-        query = query.where(_heads.c.id.is_(None))
+        page = page.where(_heads.c.id.is_(None))
     elif status == "unsubmitted":
-        query = query.where(or_(_heads.c.id.is_(None), _heads.c.status != "submitted"))
+        page = page.where(or_(_heads.c.id.is_(None), _heads.c.status != "submitted"))
     elif status is not None:
-        query = query.where(_heads.c.status == status)
-    return query
+        page = page.where(_heads.c.status == status)
+    listed = page.subquery("listed")
+    return (
+        select(listed, cast(_media.c.info, Text).label("info"))
+        .select_from(listed.outerjoin(_media, _media.c.item_id == listed.c.id))
+        .order_by(listed.c.id, _media.c.position)
+    )
 
 
-def _summaries(session: Session, rows: Sequence[Any]) -> list[ItemSummary]:
-    """List entries for ``rows`` of ``_listing``, with one query for all their media.
-
-    The page is assembled as one JSON text and validated in a single call: media info is
-    read as stored JSON text (never decoded in Python) and pydantic's core parses it all,
-    which keeps a 100-item page to a few milliseconds.
-    """
-    ids = [r[0] for r in rows]
-    media: dict[int, list[str]] = {i: [] for i in ids}
-    if ids:
-        for item_id, info in session.connection().execute(_MEDIA_OF_ITEMS, {"ids": ids}):
-            media[item_id].append(info)
-    dumps = json.dumps
-    entries = [
-        f'{{"id":{item_id},"external_id":{dumps(external_id)},"modality":{dumps(modality)},'
-        f'"preview":{dumps(preview)},"status":"{status or "new"}","revision":{revision or 0},'
-        f'"media":[{",".join(media[item_id])}]}}'
-        for item_id, external_id, modality, preview, status, revision in rows
-    ]
-    return _SUMMARIES.validate_json("[" + ",".join(entries) + "]")
-
-
-def _page(
+def _entries(
     session: Session,
     status: ItemStatus | Literal["unsubmitted"] | None,
     project_id: int,
     user_id: int,
     after: int | None,
     limit: int,
-) -> list[Any]:
+) -> list[dict[str, Any]]:
+    """Up to ``limit`` list entries after item ``after``, in ``ItemSummary``'s JSON form
+    (its keys in its order), built from one query's plain rows without any model."""
     params = {"project_id": project_id, "user_id": user_id, "after": after or 0, "limit": limit}
-    return list(session.connection().execute(_listing(status), params).all())
+    rows = session.connection().execute(_listing(status), params).all()
+    # every media info of the page decoded in one call
+    infos = iter(json.loads("[" + ",".join(r[6] for r in rows if r[6] is not None) + "]"))
+    entries: list[dict[str, Any]] = []
+    media: list[dict[str, Any]] = []
+    last = None
+    for item_id, external_id, modality, preview, head_status, revision, info in rows:
+        if item_id != last:
+            last, media = item_id, []
+            entries.append(
+                {
+                    "id": item_id,
+                    "external_id": external_id,
+                    "modality": modality,
+                    "media": media,
+                    "preview": preview,
+                    "status": head_status or "new",
+                    "revision": revision or 0,
+                }
+            )
+        if info is not None:
+            media.append(_media_summary(next(infos)))
+    return entries
+
+
+def _media_summary(info: dict[str, Any]) -> dict[str, Any]:
+    """``MediaSummary``'s JSON form of a stored ``MediaInfo`` (its other fields left out)."""
+    duration = info.get("duration")
+    return {
+        "sha256": info["sha256"],
+        "name": info["name"],
+        "mime": info["mime"],
+        "modality": info["modality"],
+        "width": info.get("width"),
+        "height": info.get("height"),
+        # JSON has no infinity: the model writes null, and so does this
+        "duration": duration if duration is None or math.isfinite(duration) else None,
+    }
+
+
+def _page_of(
+    ws: Workspace,
+    project_id: int,
+    user_id: int,
+    after: int | None,
+    limit: int,
+    status: ItemStatus | None,
+) -> dict[str, Any]:
+    limit = max(1, min(limit, MAX_PAGE))
+    with ws.read_session() as session:
+        require_project_role(session, project_id, user_id, Role.VIEWER)
+        entries = _entries(session, status, project_id, user_id, after, limit + 1)
+    more = len(entries) > limit
+    entries = entries[:limit]
+    return {"items": entries, "next_after": entries[-1]["id"] if more and entries else None}
 
 
 def list_items(
@@ -480,15 +514,22 @@ def list_items(
 ) -> ItemPage:
     """One page of the project's items in id order, after item ``after`` (keyset paging:
     each page costs the same however deep it is)."""
-    limit = max(1, min(limit, MAX_PAGE))
-    with ws.read_session() as session:
-        require_project_role(session, project_id, user_id, Role.VIEWER)
-        rows = _page(session, status, project_id, user_id, after, limit + 1)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return ItemPage(
-            items=_summaries(session, rows), next_after=rows[-1].id if more and rows else None
-        )
+    return ItemPage.model_validate(_page_of(ws, project_id, user_id, after, limit, status))
+
+
+def list_items_json(
+    ws: Workspace,
+    project_id: int,
+    *,
+    user_id: int,
+    after: int | None = None,
+    limit: int = 100,
+    status: ItemStatus | None = None,
+) -> bytes:
+    """``list_items`` as the JSON of its ``ItemPage``, serialised straight from the rows
+    (the REST API's hot read: no model is built)."""
+    page = _page_of(ws, project_id, user_id, after, limit, status)
+    return json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def next_item(
@@ -498,17 +539,17 @@ def next_item(
     every item is submitted."""
     with ws.read_session() as session:
         require_project_role(session, project_id, user_id, Role.ANNOTATOR)
-        rows = _page(session, "unsubmitted", project_id, user_id, after, 1)
-        if not rows:
-            raise NotFound("no item left to label in this project", hint="every item is submitted")
-        return _summaries(session, rows)[0]
+        entries = _entries(session, "unsubmitted", project_id, user_id, after, 1)
+    if not entries:
+        raise NotFound("no item left to label in this project", hint="every item is submitted")
+    return ItemSummary.model_validate(entries[0])
 
 
 def get_item_summary(ws: Workspace, item_id: int, *, user_id: int) -> ItemSummary:
     with ws.read_session() as session:
         item, _ = require_item_role(session, item_id, user_id, Role.VIEWER)
-        rows = _page(session, None, item.project_id, user_id, item_id - 1, 1)
-        return _summaries(session, rows)[0]
+        entries = _entries(session, None, item.project_id, user_id, item_id - 1, 1)
+    return ItemSummary.model_validate(entries[0])
 
 
 def get_item(ws: Workspace, item_id: int, *, user_id: int) -> ItemView:
