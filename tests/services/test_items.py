@@ -237,8 +237,7 @@ def test_the_json_page_is_the_page_model_as_json(
             workspace, image_project, user_id=owner.id, after=after, limit=limit
         )
         assert json.loads(body) == page.model_dump(mode="json")
-        # byte for byte too, but for how Python and pydantic spell a tiny float
-        assert body == page.model_dump_json().encode().replace(b"0.00001", b"1e-05")
+        assert body == page.model_dump_json().encode()
     page = items.list_items(workspace, image_project, user_id=owner.id)
     assert [len(i.media) for i in page.items] == [1, 2, 0]
     assert [(m.name, m.width, m.duration) for m in page.items[1].media] == [

@@ -15,8 +15,12 @@ from tests.conftest import IMAGE_ONTOLOGY, PASSWORD, TEXT_ONTOLOGY
 
 from ontolabel.core.annotation import Annotation, AnnotationObject
 from ontolabel.core.geometry import Box, Span
+from ontolabel.core.item import MediaInfo
+from ontolabel.core.modality import Modality
 from ontolabel.errors import Forbidden, FormatError
+from ontolabel.formats import get_format
 from ontolabel.services import annotations, exporter, items, projects, transfer, users
+from ontolabel.services.items import NewAnnotation, NewItem
 from ontolabel.services.users import UserInfo
 from ontolabel.services.workspace import Workspace
 
@@ -491,3 +495,56 @@ def test_ontology_problems_in_a_coco_file_point_at_the_coco_annotation(
     found = {(v.location.item, (v.location.path or "").split(".")[0]) for v in err.value.violations}
     assert found == {("a.jpg", "annotations[0]"), ("b.jpg", "annotations[3]")}
     assert all(v.location.file == "instances_val.json" for v in err.value.violations)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"status": "submitted"},
+        {"annotator": "bea"},
+        {"status": "submitted", "annotator": "olga"},
+    ],
+)
+def test_jsonl_from_stored_json_is_what_the_writer_makes_of_core_records(
+    workspace: Workspace, owner: UserInfo, text_project: int, options: dict[str, Any]
+) -> None:
+    """Canonical JSONL is exported from the stored JSON without core objects per item: it
+    must be byte for byte the file the format writes from the same items as core records."""
+    pid = new_project(workspace, owner, "Streets", "image", IMAGE_ONTOLOGY)
+    sha = workspace.blobs.put_bytes(b"pixels")
+    info = MediaInfo(
+        modality=Modality.IMAGE,
+        mime="image/png",
+        sha256=sha,
+        size=6,
+        name="Straße.png",
+        width=64,
+        height=48,
+        extra={"camera": {"fx": 1.5e-05, "k": [0.1, None]}},
+    )
+    box = AnnotationObject(
+        id="b",
+        class_name="Car",
+        geometry=Box(x1=1.5, y1=2, x2=30, y2=40),
+        attributes={"occluded": True},
+    )
+    records = [
+        NewItem(
+            Modality.IMAGE,
+            external_id="a",
+            media=[info],
+            meta={"ß": [1, 2.5]},
+            annotations=[NewAnnotation(Annotation(objects=[box]), owner.id, "draft")],
+        ),
+        NewItem(Modality.IMAGE, media=[info, info.model_copy(update={"name": "b.png"})]),
+    ]
+    items.add_items_bulk(workspace, pid, records, user_id=owner.id)
+    fmt = get_format("jsonl")
+    parsed = fmt.parse_options(options)
+    for project in (text_project, pid):
+        _, ontology = projects.current_ontology(workspace, project)
+        core = list(exporter._each(workspace, project, None, exporter._export_records))
+        by_writer = io.BytesIO()
+        fmt.write(core, by_writer, ontology=ontology, options=parsed)
+        assert export(workspace, project, "jsonl", **options) == by_writer.getvalue()

