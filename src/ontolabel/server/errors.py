@@ -136,7 +136,37 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# The largest integer a database id or an integer column can hold.
+MAX_INTEGER = 2**63 - 1
+
+
+async def _number_out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    """An integer too large for the database (an id of 30 digits, say) reaches the driver
+    as OverflowError; it is the caller's input, so it is a 422 and not a 500."""
+    assert isinstance(exc, OverflowError)
+    error = InvalidError(
+        f"a number in the request is out of range: integers are at most {MAX_INTEGER}",
+        location=Location(path=request.url.path),
+    )
+    body = error.to_dict()
+    body["error"] = "InvalidRequest"
+    return JSONResponse(body, status_code=422)
+
+
+async def _nested_too_deeply(request: Request, exc: Exception) -> JSONResponse:
+    """JSON nested past the parser's recursion limit (e.g. a million '[')."""
+    assert isinstance(exc, RecursionError)
+    error = InvalidError(
+        "the input is nested too deeply to read", location=Location(path=request.url.path)
+    )
+    body = error.to_dict()
+    body["error"] = "InvalidRequest"
+    return JSONResponse(body, status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OntolabelError, _ontolabel_error)
+    app.add_exception_handler(OverflowError, _number_out_of_range)
+    app.add_exception_handler(RecursionError, _nested_too_deeply)
     app.add_exception_handler(RequestValidationError, _request_invalid)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -24,6 +24,9 @@ def install_ui(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:
         index = root / "index.html"
         if not index.is_file():
             raise NotFound("the UI is not built", hint="run `make web` (or `make run`)")
+        if "\x00" in path:
+            # no file name holds a NUL; resolve() would raise on it
+            return FileResponse(index, headers={"Cache-Control": "no-cache"})
         wanted = (root / path).resolve()
         # resolve() then the containment check refuses ../ escapes and symlinks out
         if path and wanted.is_relative_to(root) and wanted.is_file():

@@ -55,6 +55,8 @@ def _load(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_bytes())
     except UnicodeDecodeError as exc:
         raise FormatError("not UTF-8 text", location=at) from exc
+    except RecursionError as exc:
+        raise FormatError("the JSON is nested too deeply to be a COCO file", location=at) from exc
     except json.JSONDecodeError as exc:
         raise FormatError(
             f"not valid JSON: {exc.msg} (column {exc.colno})",
