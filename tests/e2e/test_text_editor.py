@@ -181,3 +181,23 @@ def test_attributes_relations_overlaps_and_document_class(page: Page, api: httpx
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_text("Submitted", exact=True)).to_be_visible()
     assert api.get(f"/api/items/{iid}/annotation").json()["status"] == "submitted"
+
+
+def test_a_link_the_ontology_forbids_is_refused_in_the_editor(
+    page: Page, api: httpx.Client
+) -> None:
+    pid = project_id(api, TEXT_PROJECT)
+    iid = add_text_item(api, pid, "Claire Richards lives in Goulburn.", "e2e-no-relation")
+    login(page)
+    page.goto(f"/items/{iid}")
+    label(page, "Location", "Goulburn")
+    label(page, "Person", "Claire Richards")
+    page.get_by_role("button", name=re.compile(r"^Location o\d$")).click()
+    page.keyboard.press("r")
+    page.locator(".span-tag[data-label='Person']").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "No relation of the ontology goes from Location to Person"
+    )
+    page.keyboard.press("Control+s")
+    saved(page)
+    assert api.get(f"/api/items/{iid}/annotation").json()["document"]["relations"] == []

@@ -56,6 +56,8 @@ export function TextEditor({ item, ontology, s }: EditorProps) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [linkFrom, setLinkFrom] = useState<string | null>(null);
   const [activeClass, setActiveClass] = useState<string | null>(null);
+  // why the last attempted link was not made (no relation of the ontology fits the pair)
+  const [linkRefusal, setLinkRefusal] = useState<string | null>(null);
 
   const spanClasses = useMemo(() => classesFor(ontology, "text", ["span"]), [ontology]);
   const tagClasses = useMemo(() => classesFor(ontology, "text", ["tag"]), [ontology]);
@@ -82,8 +84,13 @@ export function TextEditor({ item, ontology, s }: EditorProps) {
     setLinkFrom(null);
     if (!src || !dst || src.id === dst.id) return;
     const options = relationsBetween(ontology, src.class_name, dst.class_name);
-    const name = options[0]?.name ?? ontology.relations[0]?.name;
-    if (!name) return;
+    const name = options[0]?.name;
+    if (!name) {
+      // offering a relation the ontology forbids would only get the draft refused on save
+      setLinkRefusal(`No relation of the ontology goes from ${src.class_name} to ${dst.class_name}.`);
+      return;
+    }
+    setLinkRefusal(null);
     s.edit(addRelation(doc, { id: nextId(doc, "r"), name, source: src.id, target: dst.id, attributes: {} }));
   };
 
@@ -157,6 +164,14 @@ export function TextEditor({ item, ontology, s }: EditorProps) {
     <div className="editor text-editor">
       <div className="text-main">
         <DocumentTags classes={tagClasses} doc={doc} edit={s.edit} selectedId={selectedId} onSelect={setSelectedId} />
+        {linkRefusal && !linkFrom && (
+          <div className="banner banner-warn" role="alert">
+            {linkRefusal}{" "}
+            <button type="button" onClick={() => setLinkRefusal(null)}>
+              Dismiss
+            </button>
+          </div>
+        )}
         {linkFrom && (
           <div className="banner banner-info" role="status">
             Relation from “{(byId.get(linkFrom)?.geometry as Span | undefined)?.text}”: click the target span (Esc to cancel).
