@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import Text, and_, bindparam, cast, func, select
 
 from ontolabel.core.annotation import AnnotationSource
 from ontolabel.core.item import ItemContent
@@ -86,7 +86,7 @@ class _Page:
 
     rows: list[Any]
     media_items: list[int]
-    media: list[dict[str, Any]]
+    media: list[str]  # stored JSON text
     work_items: list[int]
     work: list[tuple[str, AnnotationStatus, int, AnnotationSource, Any]]
 
@@ -108,9 +108,16 @@ _ITEMS = (
     .order_by(_items.c.id)
     .limit(bindparam("limit"))
 )
+# The page's items are exactly the project's items with ids in (after, last]: a range
+# and the project, rather than a list of 500 ids to bind, picks their media and work.
 _MEDIA = (
-    select(_media.c.item_id, _media.c.info)
-    .where(_media.c.item_id.in_(bindparam("ids", expanding=True)))
+    select(_media.c.item_id, cast(_media.c.info, Text))
+    .join(_items, _items.c.id == _media.c.item_id)
+    .where(
+        _items.c.project_id == bindparam("project_id"),
+        _media.c.item_id > bindparam("after"),
+        _media.c.item_id <= bindparam("last"),
+    )
     .order_by(_media.c.item_id, _media.c.position)
 )
 _CURRENT = (
@@ -130,7 +137,12 @@ _CURRENT = (
             _revisions.c.revision == _heads.c.current_revision,
         ),
     )
-    .where(_heads.c.item_id.in_(bindparam("ids", expanding=True)))
+    .join(_items, _items.c.id == _heads.c.item_id)
+    .where(
+        _items.c.project_id == bindparam("project_id"),
+        _heads.c.item_id > bindparam("after"),
+        _heads.c.item_id <= bindparam("last"),
+    )
     # oldest work first: "the latest" is last, and an import keeps this order
     .order_by(_heads.c.item_id, _heads.c.updated_at, _heads.c.id)
 )
@@ -144,12 +156,12 @@ def _read_page(ws: Workspace, project_id: int, after: int) -> _Page | None:
         rows = list(db.execute(_ITEMS, params).all())
         if not rows:
             return None
-        ids = [r.id for r in rows]
+        params["last"] = rows[-1].id
         page = _Page(rows, [], [], [], [])
-        for item_id, info in db.execute(_MEDIA, {"ids": ids}):
+        for item_id, info in db.execute(_MEDIA, params):
             page.media_items.append(item_id)
             page.media.append(info)
-        for item_id, *current in db.execute(_CURRENT, {"ids": ids}):
+        for item_id, *current in db.execute(_CURRENT, params):
             page.work_items.append(item_id)
             page.work.append(tuple(current))
         return page
