@@ -356,3 +356,26 @@ def test_unreadable_and_unparsable_files_say_so(tmp_path: Path) -> None:
 def test_constructing_an_inconsistent_ontology_directly_is_refused_too() -> None:
     with pytest.raises(OntologyError, match="parent cycle"):
         Ontology.model_validate(base(classes=[{**CLASS, "parent": "X"}]))
+
+
+def test_a_malformed_class_still_reports_its_unknown_parent() -> None:
+    with pytest.raises(OntologyError) as err:
+        parse_ontology(
+            {
+                "name": "bad",
+                "classes": [
+                    {
+                        "name": "Drug",
+                        "parent": "Nope",
+                        "geometry": {"image": ["circle"]},
+                        "attributes": [{"name": "Dose", "type": "flaot"}],
+                    }
+                ],
+            }
+        )
+    found = {(v.location.path, v.message.split(";")[0]) for v in err.value.violations}
+    assert found == {
+        ("classes[0].geometry.image[0]", "unknown value 'circle'"),
+        ("classes[0].attributes[0].type", "unknown value 'flaot'"),
+        ("classes[0].parent", "unknown parent class 'Nope' of 'Drug'"),
+    }

@@ -146,6 +146,29 @@ def _problems(document: dict[str, Any]) -> list[Violation]:
         if isinstance(c, dict) and isinstance(c.get("name"), str)
     )
     found.extend(check_document(classes, relations, entity_types, declared, attributes=False))
+    found.extend(_unknown_parents_of_malformed(raw_classes, {i for i, _ in classes}, declared))
+    return found
+
+
+def _unknown_parents_of_malformed(
+    raw_classes: Any, parsed: set[int], declared: frozenset[str]
+) -> list[Violation]:
+    """A class that failed to parse is left out of the consistency checks, but a parent
+    it names that no class declares is still its own problem: report it too."""
+    if not isinstance(raw_classes, list):
+        return []
+    found: list[Violation] = []
+    for i, raw in enumerate(raw_classes):
+        if i in parsed or not isinstance(raw, dict):
+            continue
+        parent, name = raw.get("parent"), raw.get("name")
+        if isinstance(parent, str) and parent not in declared:
+            found.append(
+                Violation(
+                    f"unknown parent class {parent!r} of {name!r}",
+                    Location(path=join_path("classes", i, "parent")),
+                )
+            )
     return found
 
 
