@@ -36,7 +36,12 @@ def decide_role(found: bool, role: str | None, is_admin: bool, minimum: Role, wh
     # administrators act as owners everywhere (they set up projects and members)
     effective = Role.OWNER if is_admin else (Role(role) if role else None)
     if effective is None:
-        raise Forbidden(f"you are not a member of this {what}'s project")
+        raise Forbidden(
+            "you are not a member of this project"
+            if what == "project"
+            else f"you are not a member of this {what}'s project",
+            hint="a project owner or an administrator can add you",
+        )
     if not effective.at_least(minimum):
         raise Forbidden(f"this needs the {minimum.value} role or higher; you are {effective.value}")
     return effective
