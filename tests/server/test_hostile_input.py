@@ -33,7 +33,7 @@ def test_an_id_too_large_for_the_database_is_refused_not_a_crash(
     assert reply.status_code == 422, reply.text
     body = reply.json()
     assert body["error"] == "InvalidRequest"
-    assert str(2**63 - 1) in body["message"]
+    assert "out of range" in body["message"]
 
 
 def test_a_saved_annotation_on_a_huge_item_id_is_refused(client: TestClient) -> None:

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ontolabel.errors import (
@@ -136,16 +137,15 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-# The largest integer a database id or an integer column can hold.
-MAX_INTEGER = 2**63 - 1
-
-
 async def _number_out_of_range(request: Request, exc: Exception) -> JSONResponse:
-    """An integer too large for the database (an id of 30 digits, say) reaches the driver
-    as OverflowError; it is the caller's input, so it is a 422 and not a 500."""
-    assert isinstance(exc, OverflowError)
+    """A number too large for the database's column (an id of 30 digits, say) reaches the
+    driver as OverflowError (SQLite) or a DataError (PostgreSQL: integer out of range).
+    Every value that reaches a query passed the request's validation, so this is the
+    caller's input: a 422, not a 500."""
+    assert isinstance(exc, (OverflowError, DataError))
     error = InvalidError(
-        f"a number in the request is out of range: integers are at most {MAX_INTEGER}",
+        "a number in the request is out of range for the database "
+        "(ids are at most 2147483647)",
         location=Location(path=request.url.path),
     )
     body = error.to_dict()
@@ -167,6 +167,7 @@ async def _nested_too_deeply(request: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OntolabelError, _ontolabel_error)
     app.add_exception_handler(OverflowError, _number_out_of_range)
+    app.add_exception_handler(DataError, _number_out_of_range)
     app.add_exception_handler(RecursionError, _nested_too_deeply)
     app.add_exception_handler(RequestValidationError, _request_invalid)
     app.add_exception_handler(StarletteHTTPException, _http_error)
