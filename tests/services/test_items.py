@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import wave
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
@@ -16,7 +18,8 @@ from ontolabel.core.annotation import Annotation, AnnotationObject
 from ontolabel.core.geometry import Span
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import Modality
-from ontolabel.errors import AnnotationInvalid, Forbidden, MediaError, NotFound
+from ontolabel.errors import AnnotationInvalid, Forbidden, InvalidError, MediaError, NotFound
+from ontolabel.media.pointcloud import pcd_binary_bytes
 from ontolabel.services import annotations, items, media, projects
 from ontolabel.services.items import NewAnnotation, NewItem
 from ontolabel.services.users import UserInfo
@@ -300,3 +303,91 @@ def test_media_from_a_path(
     )
     assert (item.media[0].width, item.media[0].height) == (10, 20)
     assert source.exists()  # the caller's file is copied, never moved
+
+
+def wav() -> bytes:
+    """A quarter second of 8 kHz mono tone."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(8000)
+        writer.writeframes(b"\x00\x10" * 2000)
+    return out.getvalue()
+
+
+def test_a_text_item_cannot_join_an_image_project(
+    workspace: Workspace, owner: UserInfo, image_project: int
+) -> None:
+    with pytest.raises(InvalidError) as err:
+        items.add_text_item(workspace, image_project, text="hello", user_id=owner.id)
+    assert err.value.message == "a text item cannot join an image project"
+    assert items.list_items(workspace, image_project, user_id=owner.id).items == []
+
+
+def test_bulk_records_of_another_modality_are_refused_whoever_adds_them(
+    workspace: Workspace, owner: UserInfo, image_project: int
+) -> None:
+    with pytest.raises(AnnotationInvalid) as err:
+        items.add_items_bulk(
+            workspace,
+            image_project,
+            [NewItem(Modality.TEXT, external_id="t", text="hello")],
+            user_id=owner.id,
+        )
+    assert [(v.message, v.location.item) for v in err.value.violations] == [
+        ("a text item cannot join an image project", "t")
+    ]
+
+
+def test_a_grouped_item_needs_its_first_media_of_the_projects_modality(
+    workspace: Workspace, owner: UserInfo, image_project: int
+) -> None:
+    with pytest.raises(MediaError) as err:
+        items.add_media_items(
+            workspace,
+            image_project,
+            [("tone.wav", io.BytesIO(wav()))],
+            user_id=owner.id,
+            as_one_item=True,
+        )
+    assert err.value.message == "tone.wav is audio, but this is an image project"
+    with pytest.raises(MediaError):  # a companion first, the image second: not an image item
+        items.add_media_items(
+            workspace,
+            image_project,
+            [("tone.wav", io.BytesIO(wav())), ("a.png", io.BytesIO(png(4, 4)))],
+            user_id=owner.id,
+            as_one_item=True,
+        )
+    assert items.list_items(workspace, image_project, user_id=owner.id).items == []
+
+
+def test_a_point_cloud_item_groups_its_cloud_with_camera_images(
+    workspace: Workspace, owner: UserInfo
+) -> None:
+    ontology = {
+        "name": "Lidar",
+        "classes": [{"name": "Car", "geometry": {"pointcloud": ["cuboid"]}}],
+    }
+    pid = projects.create_project(
+        workspace, name="Lidar", modality="pointcloud", ontology=ontology, user_id=owner.id
+    ).id
+    cloud = pcd_binary_bytes(np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 3.0]]))
+    (item,) = items.add_media_items(
+        workspace,
+        pid,
+        [("scan.pcd", io.BytesIO(cloud)), ("left.png", io.BytesIO(png(8, 6)))],
+        user_id=owner.id,
+        as_one_item=True,
+    )
+    assert item.modality is Modality.POINTCLOUD
+    assert [(m.name, m.modality) for m in item.media] == [
+        ("scan.pcd", Modality.POINTCLOUD),
+        ("left.png", Modality.IMAGE),
+    ]
+    with pytest.raises(MediaError) as err:  # the camera image alone is no point-cloud item
+        items.add_media_items(
+            workspace, pid, [("left.png", io.BytesIO(png(8, 6)))], user_id=owner.id
+        )
+    assert err.value.message == "left.png is image, but this is a pointcloud project"

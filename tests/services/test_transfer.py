@@ -548,3 +548,29 @@ def test_jsonl_from_stored_json_is_what_the_writer_makes_of_core_records(
         by_writer = io.BytesIO()
         fmt.write(core, by_writer, ontology=ontology, options=parsed)
         assert export(workspace, project, "jsonl", **options) == by_writer.getvalue()
+
+
+@pytest.mark.parametrize("body", [b"", bytes(range(256)) * 4], ids=["empty", "binary"])
+def test_an_undetectable_upload_is_named_by_its_uploaded_name_never_its_spool_file(
+    workspace: Workspace, owner: UserInfo, body: bytes
+) -> None:
+    pid = new_project(workspace, owner, "News", "text", TEXT_ONTOLOGY)
+    spool = workspace.tmp_dir / "tmp_5xv66um.jsonl"
+    spool.write_bytes(body)
+    with pytest.raises(FormatError) as err:
+        transfer.import_file(workspace, pid, spool, user_id=owner.id, display_name="notes.jsonl")
+    said = json.dumps(err.value.to_dict())
+    assert err.value.message == "cannot tell the format of notes.jsonl"
+    assert err.value.location.file == "notes.jsonl"
+    assert {v.location.file for v in err.value.violations} == {"notes.jsonl"}
+    assert "tmp_5xv66um" not in said and str(workspace.tmp_dir) not in said
+
+
+def test_a_record_of_another_modality_is_refused_in_plain_words(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    pid = new_project(workspace, owner, "Street", "image", IMAGE_ONTOLOGY)
+    path = tmp_path / "in.jsonl"
+    path.write_text(lines(text_line("x", "hi")))
+    report = transfer.import_file(workspace, pid, path, user_id=owner.id, errors="collect")
+    assert [v.message for v in report.violations] == ["a text item cannot join an image project"]

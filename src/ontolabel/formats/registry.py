@@ -82,19 +82,26 @@ def detect_all(path: Path) -> list[tuple[Format[Any], Detection]]:
             try:
                 verdicts.append((fmt, fmt.detect(path)))
             except OSError as exc:
-                verdicts.append((fmt, Detection(0.0, f"cannot read the file: {exc}")))
+                # strerror, not str(exc): that one quotes the path
+                reason = exc.strerror or type(exc).__name__
+                verdicts.append((fmt, Detection(0.0, f"cannot read the file: {reason}")))
     verdicts.sort(key=lambda fv: (-fv[1].confidence, fv[0].name))
     return verdicts
 
 
-def detect_format(path: Path) -> Format[Any]:
-    """The format that reads ``path`` best, or a ``FormatError`` saying why each one refused."""
+def detect_format(path: Path, name: str | None = None) -> Format[Any]:
+    """The format that reads ``path`` best, or a ``FormatError`` saying why each one refused.
+
+    ``name`` is what the error calls the file (an upload's own name: the server's spool
+    path must not reach the client); the path itself when not given.
+    """
     verdicts = detect_all(path)
     if verdicts and verdicts[0][1].confidence >= MIN_CONFIDENCE:
         return verdicts[0][0]
+    shown = str(path) if name is None else name
     raise FormatError(
-        f"cannot tell the format of {path.name}",
-        [Violation(f"{fmt.name}: {d.reason}", Location(file=str(path))) for fmt, d in verdicts],
-        location=Location(file=str(path)),
+        f"cannot tell the format of {path.name if name is None else name}",
+        [Violation(f"{fmt.name}: {d.reason}", Location(file=shown)) for fmt, d in verdicts],
+        location=Location(file=shown),
         hint="name the format explicitly",
     )

@@ -21,7 +21,7 @@ from ontolabel.core.ontology import Ontology
 from ontolabel.errors import Location, MediaError, Violation
 from ontolabel.formats import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
 from ontolabel.services import users
-from ontolabel.services.items import NewAnnotation, NewItem
+from ontolabel.services.items import NewAnnotation, NewItem, modality_mismatch
 from ontolabel.services.media import store_media
 from ontolabel.services.workspace import Workspace
 from ontolabel.storage.mappers import item_content
@@ -71,8 +71,7 @@ class RecordPreparer:
         if record.modality != self.modality:
             problems.append(
                 Violation(
-                    f"a {record.modality.value} item cannot join a {self.modality.value} project",
-                    self._at(record, "modality"),
+                    modality_mismatch(record.modality, self.modality), self._at(record, "modality")
                 )
             )
         media: list[MediaInfo] = []
@@ -81,6 +80,14 @@ class RecordPreparer:
             if isinstance(found, str):
                 problems.append(Violation(found, self._at(record, f"media[{index}]")))
             else:
+                if index == 0 and found.modality is not self.modality and not problems:
+                    # the first file is what the item is; companions may differ
+                    problems.append(
+                        Violation(
+                            f"{found.name} is {found.modality.value}, not {self.modality.value}",
+                            self._at(record, "media[0]"),
+                        )
+                    )
                 media.append(found)
         # the content is only needed to validate annotations: most imported items have none
         new = (

@@ -79,10 +79,10 @@ def import_file(
     projects.check_role(ws, project_id, user_id=user_id, minimum=Role.OWNER)
     project = projects.get_project(ws, project_id, user_id=user_id)
     _, ontology = projects.current_ontology(ws, project_id)
-    fmt_obj = detect_format(path) if fmt in (None, "auto") else get_format(str(fmt))
+    shown = display_name or path.name
+    fmt_obj = detect_format(path, shown) if fmt in (None, "auto") else get_format(str(fmt))
     if not fmt_obj.can_read:
         raise FormatError(f"format {fmt_obj.name!r} cannot be imported")
-    shown = display_name or path.name
     policy = ErrorPolicy(errors)
     upload = path.resolve().is_relative_to(ws.tmp_dir.resolve())
     preparer = RecordPreparer(

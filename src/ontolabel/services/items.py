@@ -149,10 +149,11 @@ def add_items_bulk(
     result = BulkResult(item_ids=[], created=0, skipped=0)
     with ws.session() as session:
         require_project_role(session, project_id, user_id, Role.OWNER)
+        modality = Modality(session.get_one(ProjectRow, project_id).modality)
         version, ontology = ontology_in_session(session, ws, project_id)
         violations: list[Violation] = []
         for chunk in _chunks(records, CHUNK):
-            _check_chunk(chunk, ontology if validate else None, violations)
+            _check_chunk(chunk, modality, ontology if validate else None, violations)
             if not violations:
                 _insert_chunk(session, project_id, chunk, version, result)
         if violations:
@@ -169,10 +170,19 @@ def _chunks(records: Iterable[NewItem], size: int) -> Iterator[list[NewItem]]:
 
 
 def _check_chunk(
-    chunk: Sequence[NewItem], ontology: Ontology | None, violations: list[Violation]
+    chunk: Sequence[NewItem],
+    project: Modality,
+    ontology: Ontology | None,
+    violations: list[Violation],
 ) -> None:
     for record in chunk:
         where = record.location or Location(item=record.external_id)
+        if record.modality is not project:
+            # the project's views and exports handle its own modality only: a stray item
+            # would be shown by none and left out of exports without a word
+            violations.append(Violation(modality_mismatch(record.modality, project), where))
+        elif record.media and record.media[0].modality is not project:
+            violations.append(Violation(_primary_mismatch(record.media[0], project), where))
         if record.modality is Modality.TEXT and record.text is None:
             violations.append(Violation("a text item needs its text", where))
         for new in record.annotations:
@@ -340,6 +350,15 @@ def add_text_item(
 ) -> ItemSummary:
     """Add one text item (a no-op returning the existing one if ``external_id`` is taken).
     The text is stored exactly as given: offsets of spans refer to it."""
+    with ws.read_session() as session:
+        require_project_role(session, project_id, user_id, Role.OWNER)
+        project = Modality(session.get_one(ProjectRow, project_id).modality)
+    if project is not Modality.TEXT:
+        raise InvalidError(
+            modality_mismatch(Modality.TEXT, project),
+            location=Location(item=external_id),
+            hint="add files of the project's modality instead",
+        )
     record = NewItem(Modality.TEXT, external_id=external_id, text=text, meta=meta or {})
     result = add_items_bulk(ws, project_id, [record], user_id=user_id)
     return get_item_summary(ws, result.item_ids[0], user_id=user_id)
@@ -361,8 +380,11 @@ def add_media_items(
         require_project_role(session, project_id, user_id, Role.OWNER)
         modality = Modality(session.get_one(ProjectRow, project_id).modality)
     infos = [store_media(ws, source, name) for name, source in files]
-    for info in infos:
-        _check_modality(modality, info, as_one_item)
+    # a grouped item may carry companions (camera images beside a point cloud), but its
+    # first file is what the item is; otherwise every file is an item of its own
+    for info in infos[:1] if as_one_item else infos:
+        if info.modality is not modality:
+            raise MediaError(_primary_mismatch(info, modality), location=Location(file=info.name))
     if as_one_item:
         ext = external_ids[0] if external_ids else None
         records = [NewItem(modality, external_id=ext, meta=meta or {}, media=infos)]
@@ -380,15 +402,19 @@ def add_media_items(
     return [get_item_summary(ws, i, user_id=user_id) for i in result.item_ids]
 
 
-def _check_modality(project: Modality, info: MediaInfo, grouped: bool) -> None:
-    # a grouped item may carry companions (camera images beside a point cloud)
-    if info.modality is project or grouped:
-        return
-    # video projects label frames; an image project cannot take audio, and so on
-    raise MediaError(
-        f"{info.name} is {info.modality.value}, but this is a {project.value} project",
-        location=Location(file=info.name),
-    )
+def modality_mismatch(item: Modality, project: Modality) -> str:
+    """Why an item of one modality cannot be added to a project of another."""
+    return f"{_a(item)} item cannot join {_a(project)} project"
+
+
+def _primary_mismatch(info: MediaInfo, project: Modality) -> str:
+    return f"{info.name} is {info.modality.value}, but this is {_a(project)} project"
+
+
+def _a(modality: Modality) -> str:
+    """The modality's name with its article: "an image", "a text"."""
+    article = "an" if modality.value[0] in "aeiou" else "a"
+    return f"{article} {modality.value}"
 
 
 # --- reading --------------------------------------------------------------------------
