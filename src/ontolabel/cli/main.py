@@ -57,11 +57,23 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
     database_url: DatabaseUrl = None,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Log one line per request (off by default: an autosaving editor sends a "
+            "request every few seconds per annotator, and the line costs more CPU than "
+            "answering a small request). Errors are logged either way.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the web app and the REST API (OpenAPI at /docs)."""
     with opened(data_dir, database_url) as ws:
         console.print(f"ontolabel on [bold]http://{host}:{port}[/] (data in {ws.data_dir})")
-        uvicorn.run(create_app(ws), host=host, port=port, log_level="info")
+        # One process on purpose: SQLite has one writer, and the workspace's caches (parsed
+        # ontologies, credentials) are per process; uvloop and httptools come with
+        # uvicorn[standard] and are picked automatically.
+        uvicorn.run(create_app(ws), host=host, port=port, log_level="info", access_log=access_log)
 
 
 @app.command()

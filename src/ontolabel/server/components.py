@@ -62,14 +62,26 @@ def component_schemas(models: list[type[BaseModel]]) -> dict[str, dict[str, Any]
     for model in models:
         schema = model.model_json_schema(ref_template=REF_TEMPLATE, mode="validation")
         for name, sub in [*schema.pop("$defs", {}).items(), (model.__name__, schema)]:
-            _merge(found, name, sub)
+            _merge(found, name, _without_nulls(sub))
     return found
 
 
+def _without_nulls(value: Any) -> Any:
+    """`value` without null-valued keys (``"default": null``): FastAPI encodes its whole
+    document with ``exclude_none``, so a model it lists too must compare equal."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
 def _merge(into: dict[str, dict[str, Any]], name: str, schema: dict[str, Any]) -> None:
-    if name in into and into[name] != schema:
-        # two different shapes under one name would make the generated client lie
-        raise ValueError(f"component schema {name!r} is defined twice, differently")
+    if name in into:
+        if into[name] != schema:
+            # two different shapes under one name would make the generated client lie
+            raise ValueError(f"component schema {name!r} is defined twice, differently")
+        return  # the same schema: keep the one already written (and its key order)
     into[name] = schema
 
 

@@ -8,10 +8,12 @@ with Conflict carrying the current state, so the client can merge instead of los
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +25,7 @@ from ontolabel.errors import AnnotationInvalid, AuthError, Conflict, Location
 from ontolabel.services.access import Role, decide_role, require_item_role
 from ontolabel.services.projects import cached_ontology
 from ontolabel.services.workspace import Workspace
+from ontolabel.storage.database import WRITE_OPTION
 from ontolabel.storage.mappers import annotation_from_json, annotation_to_json, media_info_from_json
 from ontolabel.storage.tables import (
     AnnotationRevisionRow,
@@ -112,8 +115,8 @@ def get_annotation(
 
 # The save path runs once per autosave, so its statements are built once, here, on the
 # tables (not the ORM classes): per call only parameters are bound. One query gathers all
-# a save needs to decide: the item, the caller's role, their head revision and the
-# project's current ontology version.
+# a save needs to decide: the item and its media (one row per media file, in order), the
+# caller's role, their head revision and the project's current ontology version.
 _items = table_of(ItemRow)
 _members = table_of(ProjectMemberRow)
 _users = table_of(UserRow)
@@ -136,6 +139,7 @@ _SAVE_CONTEXT = (
         .where(_versions.c.project_id == _items.c.project_id)
         .scalar_subquery()
         .label("ontology_version"),
+        _media.c.info.label("media_info"),
     )
     .select_from(
         _users.outerjoin(_items, _items.c.id == bindparam("item_id"))
@@ -144,14 +148,20 @@ _SAVE_CONTEXT = (
             and_(_members.c.project_id == _items.c.project_id, _members.c.user_id == _users.c.id),
         )
         .outerjoin(_heads, and_(_heads.c.item_id == _items.c.id, _heads.c.user_id == _users.c.id))
+        .outerjoin(_media, _media.c.item_id == _items.c.id)
     )
     .where(_users.c.id == bindparam("user_id"))
-)
-_MEDIA_INFO = (
-    select(_media.c.info)
-    .where(_media.c.item_id == bindparam("item_id"))
     .order_by(_media.c.position)
 )
+# The first save of an item creates its head row. Two first saves racing (two tabs) both
+# see no head; the loser's insert must become a 409, not an error that breaks the
+# transaction. "ON CONFLICT DO NOTHING" answers no row for the loser without a savepoint
+# (two statements fewer on every first save). On SQLite the race cannot happen (the save
+# holds the write lock from its first read), but the statement is the same.
+_NEW_HEAD_ON_CONFLICT = {
+    "sqlite": sqlite_insert(_heads).on_conflict_do_nothing().returning(_heads.c.id),
+    "postgresql": postgresql_insert(_heads).on_conflict_do_nothing().returning(_heads.c.id),
+}
 _NEW_HEAD = insert(_heads).returning(_heads.c.id)
 _ADVANCE_HEAD = (
     update(_heads)
@@ -163,6 +173,19 @@ _ADVANCE_HEAD = (
     )
 )
 _NEW_REVISION = insert(_revisions)
+
+
+def _create_head(db: Connection, values: dict[str, Any]) -> int | None:
+    """Insert the head row; None when another request created it first."""
+    statement = _NEW_HEAD_ON_CONFLICT.get(db.dialect.name)
+    if statement is not None:
+        created: int | None = db.execute(statement, values).scalar_one_or_none()
+        return created
+    try:
+        with db.begin_nested():
+            return int(db.execute(_NEW_HEAD, values).scalar_one())
+    except IntegrityError:
+        return None
 
 
 def save_annotation(
@@ -181,25 +204,26 @@ def save_annotation(
     not the current revision, and AnnotationInvalid listing every violation of the
     project's current ontology. A draft may lack required attributes (they are checked
     when ``status`` is ``submitted``); anything wrong in it is refused all the same.
-    One transaction of four statements.
+    One transaction of three statements.
     """
-    with ws.session() as session:
-        db = session.connection()
-        found = db.execute(_SAVE_CONTEXT, {"item_id": item_id, "user_id": user_id}).one_or_none()
-        if found is None:
+    # a bare connection, not an ORM session: this path only runs prebuilt statements,
+    # and the write lock is taken up front (BEGIN IMMEDIATE on SQLite) as ws.session() does
+    with ws.engine.connect() as db, db.execution_options(**{WRITE_OPTION: True}).begin():
+        rows = db.execute(_SAVE_CONTEXT, {"item_id": item_id, "user_id": user_id}).all()
+        if not rows:
             raise AuthError("unknown user")
+        found = rows[0]
         decide_role(
             found.project_id is not None, found.role, found.is_admin, Role.ANNOTATOR, "item"
         )
         current = found.current_revision or 0
         if base_revision != current:
-            raise _conflict(session, item_id, user_id, base_revision)
+            raise _conflict(db, item_id, user_id, base_revision)
         version = int(found.ontology_version)
-        ontology = cached_ontology(session, ws, found.project_id, version)
-        infos = db.execute(_MEDIA_INFO, {"item_id": item_id}).scalars().all()
+        ontology = _ontology(db, ws, found.project_id, version)
         content = ItemContent(
             modality=Modality(found.modality),
-            media=[media_info_from_json(i) for i in infos],
+            media=[media_info_from_json(r.media_info) for r in rows if r.media_info is not None],
             text=found.text,
             meta=dict(found.meta or {}),
         )
@@ -208,21 +232,19 @@ def save_annotation(
         now = utcnow()
         revision = current + 1
         if found.head_id is None:
-            try:
-                with db.begin_nested():
-                    head_id = db.execute(
-                        _NEW_HEAD,
-                        {
-                            "item_id": item_id,
-                            "user_id": user_id,
-                            "current_revision": revision,
-                            "status": status,
-                            "updated_at": now,
-                        },
-                    ).scalar_one()
-            except IntegrityError:
-                # another request created this annotation first (PostgreSQL race)
-                raise _conflict(session, item_id, user_id, base_revision) from None
+            created = _create_head(
+                db,
+                {
+                    "item_id": item_id,
+                    "user_id": user_id,
+                    "current_revision": revision,
+                    "status": status,
+                    "updated_at": now,
+                },
+            )
+            if created is None:
+                raise _conflict(db, item_id, user_id, base_revision)
+            head_id = created
         else:
             head_id = found.head_id
             moved = db.execute(
@@ -236,7 +258,7 @@ def save_annotation(
                 },
             )
             if moved.rowcount != 1:
-                raise _conflict(session, item_id, user_id, base_revision)
+                raise _conflict(db, item_id, user_id, base_revision)
         db.execute(
             _NEW_REVISION,
             {
@@ -274,8 +296,18 @@ def _validate(
         )
 
 
-def _conflict(session: Session, item_id: int, user_id: int, base: int) -> Conflict:
-    current = _state(session, item_id, user_id)
+def _ontology(db: Connection, ws: Workspace, project_id: int, version: int) -> Ontology:
+    # the cache hit without an ORM session (its set-up costs more than the lookup)
+    cached = ws.ontology_cache.get((project_id, version))
+    if isinstance(cached, Ontology):
+        return cached
+    with Session(bind=db) as session:
+        return cached_ontology(session, ws, project_id, version)
+
+
+def _conflict(db: Connection, item_id: int, user_id: int, base: int) -> Conflict:
+    with Session(bind=db) as session:
+        current = _state(session, item_id, user_id)
     return Conflict(
         f"the annotation is at revision {current.revision}, not {base}: it was saved elsewhere",
         current=current,

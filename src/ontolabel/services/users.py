@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import secrets
+import time
 from datetime import datetime, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel
-from sqlalchemy import Select, bindparam, delete, select, update
+from sqlalchemy import Engine, Select, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ontolabel.errors import AlreadyExists, AuthError, InvalidError, Location, NotFound
@@ -105,6 +108,7 @@ def set_password(ws: Workspace, user_id: int, password: str) -> None:
             raise NotFound(f"no user {user_id}")
         # a new password ends every open browser session of that user
         session.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
+    _remembered(ws).forget_all()
 
 
 def authenticate(ws: Workspace, username: str, password: str) -> UserInfo:
@@ -169,6 +173,57 @@ def revoke_token(ws: Workspace, user_id: int, token_id: int) -> None:
         )
         if done.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFound(f"no token {token_id}")
+    _remembered(ws).forget_all()
+
+
+# --- credentials seen valid a moment ago ---------------------------------------------
+
+
+class _Remembered:
+    """Credentials found valid, by digest, for a moment.
+
+    Every request authenticates, and a script or the editor's autosave sends several a
+    second: a lookup (a pooled connection, a transaction, a join) costs more than the
+    request's own work. Revoking a token, logging out and changing a password forget
+    everything at once, in this process. A generation counter keeps a lookup that read
+    the database before such a change from remembering what it found after it. A change
+    made by another process (none does one today) is seen within REMEMBER_FOR seconds.
+    """
+
+    REMEMBER_FOR = 2.0
+    AT_MOST = 4096
+
+    def __init__(self) -> None:
+        self.known: dict[str, tuple[UserInfo, float]] = {}
+        self.generation = 0
+
+    def get(self, digest: str) -> UserInfo | None:
+        found = self.known.get(digest)
+        if found is None or found[1] < time.monotonic():
+            return None
+        return found[0]
+
+    def put(self, digest: str, user: UserInfo, generation: int, until: float) -> None:
+        if generation != self.generation:
+            return  # credentials changed while this lookup ran: it may be stale
+        if len(self.known) >= self.AT_MOST:
+            self.known.clear()
+        self.known[digest] = (user, min(until, time.monotonic() + self.REMEMBER_FOR))
+
+    def forget_all(self) -> None:
+        self.generation += 1
+        self.known.clear()
+
+
+# per database (the engine): a workspace object is not hashable, its engine is
+_REMEMBERED: WeakKeyDictionary[Engine, _Remembered] = WeakKeyDictionary()
+
+
+def _remembered(ws: Workspace) -> _Remembered:
+    found = _REMEMBERED.get(ws.engine)
+    if found is None:
+        found = _REMEMBERED.setdefault(ws.engine, _Remembered())
+    return found
 
 
 # built once: every request authenticates with one of these
@@ -188,9 +243,9 @@ _BY_SESSION = (
 )
 
 
-def _lookup(ws: Workspace, query: Select[Any], secret: str) -> Any:
+def _lookup(ws: Workspace, query: Select[Any], digest: str) -> Any:
     with ws.engine.connect() as connection:
-        return connection.execute(query, {"digest": _digest(secret)}).one_or_none()
+        return connection.execute(query, {"digest": digest}).one_or_none()
 
 
 def _user(row: Any) -> UserInfo:
@@ -200,7 +255,13 @@ def _user(row: Any) -> UserInfo:
 
 
 def user_for_token(ws: Workspace, token: str) -> UserInfo:
-    found = _lookup(ws, _BY_TOKEN, token)
+    digest = _digest(token)
+    remembered = _remembered(ws)
+    known = remembered.get(digest)
+    if known is not None:
+        return known
+    generation = remembered.generation
+    found = _lookup(ws, _BY_TOKEN, digest)
     if found is None:
         raise AuthError("invalid API token", hint="create one with `ontolabel user token`")
     now = utcnow()
@@ -209,7 +270,9 @@ def user_for_token(ws: Workspace, token: str) -> UserInfo:
             session.execute(
                 update(ApiTokenRow).where(ApiTokenRow.id == found.token_id).values(last_used_at=now)
             )
-    return _user(found)
+    user = _user(found)
+    remembered.put(digest, user, generation, until=math.inf)
+    return user
 
 
 # --- browser sessions -----------------------------------------------------------------
@@ -234,12 +297,24 @@ def start_session(ws: Workspace, user_id: int) -> str:
 
 
 def user_for_session(ws: Workspace, secret: str) -> UserInfo:
-    found = _lookup(ws, _BY_SESSION, secret)
-    if found is None or found.expires_at < utcnow():
+    digest = _digest(secret)
+    remembered = _remembered(ws)
+    known = remembered.get(digest)
+    if known is not None:
+        return known
+    generation = remembered.generation
+    found = _lookup(ws, _BY_SESSION, digest)
+    now = utcnow()
+    if found is None or found.expires_at < now:
         raise AuthError("not logged in, or the session has expired")
-    return _user(found)
+    user = _user(found)
+    # never past the session's own end
+    left = (found.expires_at - now).total_seconds()
+    remembered.put(digest, user, generation, until=time.monotonic() + left)
+    return user
 
 
 def end_session(ws: Workspace, secret: str) -> None:
     with ws.session() as session:
         session.execute(delete(SessionRow).where(SessionRow.id_hash == _digest(secret)))
+    _remembered(ws).forget_all()

@@ -20,6 +20,24 @@ from ontolabel.core.ontology.spec import (
 from ontolabel.errors import Location, NotFound, OntologyError
 
 
+class _Memo:
+    """Answers of the hierarchy queries, per class. The document is frozen, so they never
+    change, and validation asks them for every object of every save. A cache, not state:
+    two documents are equal whatever each has been asked so far."""
+
+    __slots__ = ("paths", "attributes", "kinds")
+
+    def __init__(self) -> None:
+        self.paths: dict[str, tuple[str, ...]] = {}
+        self.attributes: dict[str, tuple[AttributeSpec, ...]] = {}
+        self.kinds: dict[tuple[str, Modality], tuple[GeometryKind, ...]] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Memo)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class OntologyDocument(OntologyHeader):
     """A consistent ontology. Constructing one runs every check: an instance is valid."""
 
@@ -29,6 +47,7 @@ class OntologyDocument(OntologyHeader):
 
     _by_name: dict[str, ClassSpec] = PrivateAttr(default_factory=dict)
     _children: dict[str, list[str]] = PrivateAttr(default_factory=dict)
+    _memo: _Memo = PrivateAttr(default_factory=lambda: _Memo())
 
     @model_validator(mode="after")
     def _consistent(self) -> OntologyDocument:
@@ -71,12 +90,15 @@ class OntologyDocument(OntologyHeader):
 
     def class_path(self, name: str) -> list[str]:
         """Names from the root down to `name`: ["Vehicle", "Car"]."""
-        path = [self.get_class(name).name]
-        parent = self._by_name[name].parent
-        while parent is not None:
-            path.append(parent)
-            parent = self._by_name[parent].parent
-        return path[::-1]
+        known = self._memo.paths.get(name)
+        if known is None:
+            path = [self.get_class(name).name]
+            parent = self._by_name[name].parent
+            while parent is not None:
+                path.append(parent)
+                parent = self._by_name[parent].parent
+            known = self._memo.paths[name] = tuple(path[::-1])
+        return list(known)
 
     def roots(self) -> list[str]:
         return [spec.name for spec in self.classes if spec.parent is None]
@@ -106,11 +128,14 @@ class OntologyDocument(OntologyHeader):
     def resolved_attributes(self, name: str) -> list[AttributeSpec]:
         """Attributes of `name` after inheritance: the root's first; a class's own attribute
         replaces an inherited one of the same name in place."""
-        merged: dict[str, AttributeSpec] = {}
-        for class_name in self.class_path(name):
-            for attribute in self._by_name[class_name].attributes:
-                merged[attribute.name] = attribute
-        return list(merged.values())
+        known = self._memo.attributes.get(name)
+        if known is None:
+            merged: dict[str, AttributeSpec] = {}
+            for class_name in self.class_path(name):
+                for attribute in self._by_name[class_name].attributes:
+                    merged[attribute.name] = attribute
+            known = self._memo.attributes[name] = tuple(merged.values())
+        return list(known)
 
     def resolved_geometry(self, name: str) -> dict[Modality, list[GeometryKind]]:
         """Geometry kinds per modality after inheritance (the nearest class that says)."""
@@ -120,7 +145,11 @@ class OntologyDocument(OntologyHeader):
 
     def allowed_kinds(self, name: str, modality: Modality | str) -> list[GeometryKind]:
         """Geometry kinds class `name` may take in `modality` (empty: none)."""
-        return list(self.resolved_geometry(name).get(Modality(modality), []))
+        key = (name, Modality(modality))
+        known = self._memo.kinds.get(key)
+        if known is None:
+            known = self._memo.kinds[key] = tuple(self.resolved_geometry(name).get(key[1], []))
+        return list(known)
 
     def classes_for(self, modality: Modality | str) -> list[str]:
         """Classes that take some geometry in `modality` (what a tool palette offers)."""
