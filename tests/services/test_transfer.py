@@ -19,6 +19,7 @@ from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import Modality
 from ontolabel.errors import Forbidden, FormatError
 from ontolabel.formats import get_format
+from ontolabel.media import probe
 from ontolabel.services import annotations, exporter, items, projects, transfer, users
 from ontolabel.services.items import NewAnnotation, NewItem
 from ontolabel.services.users import UserInfo
@@ -574,3 +575,33 @@ def test_a_record_of_another_modality_is_refused_in_plain_words(
     path.write_text(lines(text_line("x", "hi")))
     report = transfer.import_file(workspace, pid, path, user_id=owner.id, errors="collect")
     assert [v.message for v in report.violations] == ["a text item cannot join an image project"]
+
+
+def test_stored_media_missing_from_the_workspace_are_found_beside_the_import_file(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    """Full media entries name their bytes by sha256; bytes the store lacks are looked for
+    in the content-addressed ``media/`` folder, then under the file's own name."""
+    a = probe(jpeg(tmp_path / "a.jpg", (12, 8)), "a.jpg")
+    b = probe(jpeg(tmp_path / "b.jpg", (6, 4)), "b.jpg")
+    (tmp_path / "media").mkdir()
+    (tmp_path / "a.jpg").rename(tmp_path / "media" / a.sha256)
+    pid = new_project(workspace, owner, "Street", "image", IMAGE_ONTOLOGY)
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        lines(
+            *(
+                {"external_id": i.name, "modality": "image", "media": [i.model_dump(mode="json")]}
+                for i in (a, b)
+            )
+        )
+    )
+    assert not workspace.blobs.existing([a.sha256, b.sha256])
+    report = transfer.import_file(workspace, pid, path, user_id=owner.id)
+    assert (report.imported, report.violations) == (2, [])
+    assert workspace.blobs.existing([a.sha256, b.sha256]) == {a.sha256, b.sha256}
+    listed = items.list_items(workspace, pid, user_id=owner.id).items
+    assert [(m.name, m.width, m.height) for i in listed for m in i.media] == [
+        ("a.jpg", 12, 8),
+        ("b.jpg", 6, 4),
+    ]

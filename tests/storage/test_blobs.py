@@ -63,3 +63,17 @@ def test_oversized_input_is_refused_and_leaves_nothing(tmp_path: Path) -> None:
 def test_only_sha256_names_resolve(tmp_path: Path, bad: str) -> None:
     with pytest.raises(NotFound):
         BlobStore(tmp_path).path(bad)
+
+
+def test_existing_answers_for_many_shas_at_once_as_exists_does_one_by_one(
+    tmp_path: Path,
+) -> None:
+    store = BlobStore(tmp_path / "media")
+    other = hashlib.sha256(b"other").hexdigest()
+    assert store.put_bytes(DATA) == SHA
+    # a folder where a blob would be is no blob
+    (tmp_path / "media" / other[:2] / other[2:4] / other).mkdir(parents=True)
+    asked = [SHA, other, SHA, hashlib.sha256(b"absent").hexdigest(), "../../etc/passwd", ""]
+    assert store.existing(asked) == {SHA}
+    assert {s for s in asked if s and s[0] != "." and store.exists(s)} == {SHA}
+    assert store.existing([]) == set()

@@ -78,7 +78,10 @@ class MediaRef:
     """A media file an imported item refers to.
 
     ``sha256``/``info`` are set when the file says exactly which bytes it means (canonical
-    JSONL); ``candidates`` are paths where the bytes may be found, in order of preference.
+    JSONL); ``paths()`` are where the bytes may be found, in order of preference: the
+    ``candidates`` given, then each of ``relative`` under ``folder``. A reader that often
+    names bytes the store already has gives ``folder``/``relative``, so that no path is
+    built unless the bytes are missing (an import of many items mostly never looks).
     """
 
     name: str
@@ -88,6 +91,15 @@ class MediaRef:
     # the size the file claims the image has (e.g. COCO width/height), checked after probing
     width: int | None = None
     height: int | None = None
+    folder: Path | None = None
+    relative: tuple[str, ...] = ()
+
+    def paths(self) -> Iterator[Path]:
+        """Where the bytes may be found, in order of preference (built as asked for)."""
+        yield from self.candidates
+        if self.folder is not None:
+            for name in self.relative:
+                yield self.folder / name
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,8 @@ class RecordPreparer:
         self.user_ids: dict[str, int | None] = {}
         # one probe per file, even when many records name it
         self.stored: dict[Path, MediaInfo | str] = {}
+        # sha256s of stored files known to be in the workspace (see ``look_up_media``)
+        self.present: set[str] = set()
 
     def _at(self, record: ImportRecord, path: str | None) -> Location:
         loc = record.location
@@ -218,7 +220,7 @@ class RecordPreparer:
 
     def _media(self, ref: MediaRef) -> MediaInfo | str:
         """The stored media ``ref`` names, or why it cannot be had."""
-        if ref.sha256 is not None and ref.info is not None and self.ws.blobs.exists(ref.sha256):
+        if ref.sha256 is not None and ref.info is not None and self._present(ref.sha256):
             return ref.info  # exactly these bytes are here already: keep the file's own info
         candidate = next(self._candidates(ref), None)
         if candidate is None:
@@ -240,10 +242,24 @@ class RecordPreparer:
             return _size_mismatch(ref, info)
         return info
 
+    def look_up_media(self, records: Sequence[ImportRecord]) -> None:
+        """Find out at once which of the stored files that ``records`` name by sha256 the
+        workspace has (one batch per chunk of records, instead of a lookup per file)."""
+        self.present = self.ws.blobs.existing(
+            ref.sha256
+            for r in records
+            for ref in r.media
+            if ref.sha256 is not None and ref.info is not None
+        )
+
+    def _present(self, sha256: str) -> bool:
+        # a file not looked up in the batch (or stored since) is asked for on its own
+        return sha256 in self.present or self.ws.blobs.exists(sha256)
+
     def _candidates(self, ref: MediaRef) -> Iterator[Path]:
         if self.media_root is None:
             return
-        for candidate in ref.candidates:
+        for candidate in ref.paths():
             resolved = candidate.resolve()
             # never outside the import's folder tree: a file must not pull in arbitrary files
             if resolved.is_relative_to(self.media_root) and resolved.is_file():

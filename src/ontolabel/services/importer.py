@@ -100,6 +100,7 @@ def import_file(
         done = 0
         for chunk in _chunks(fmt_obj.read(path, policy), LOOKUP_CHUNK):
             existing = preparer.find_existing(project_id, chunk)
+            preparer.look_up_media(chunk)
             for record in chunk:
                 done += 1
                 if progress is not None:

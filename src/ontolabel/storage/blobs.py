@@ -6,7 +6,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +41,20 @@ class BlobStore:
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
+
+    def existing(self, shas: Iterable[str]) -> set[str]:
+        """Those of ``shas`` whose bytes are in the store (anything not a sha256 is not).
+
+        One stat each on plain string paths: an import asks this of every media file it
+        names, and building a ``Path`` per file cost more than the stat.
+        """
+        root, sep = os.fspath(self.root), os.sep
+        isfile, match = os.path.isfile, _SHA256.match
+        return {
+            sha
+            for sha in set(shas)
+            if match(sha) and isfile(f"{root}{sep}{sha[:2]}{sep}{sha[2:4]}{sep}{sha}")
+        }
 
     @contextmanager
     def stage(
