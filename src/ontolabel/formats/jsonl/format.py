@@ -266,7 +266,9 @@ def _fast_record(raw: bytes, lineno: int, places: _Places) -> ImportRecord | Non
                 name=m.name,
                 sha256=m.sha256,
                 info=m,
-                candidates=(places.media / m.sha256, places.base / m.name),
+                # paths built only if the store lacks these bytes
+                folder=places.base,
+                relative=(f"media/{m.sha256}", m.name),
                 width=m.width,
                 height=m.height,
             )
