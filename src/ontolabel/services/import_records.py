@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ontolabel.core.item import ItemContent, MediaInfo
@@ -175,11 +175,8 @@ class RecordPreparer:
         matched: dict[int, int] = {}
         with self.ws.read_session() as session:
             if by_external:
-                for item_id, external_id in session.execute(
-                    select(ItemRow.id, ItemRow.external_id).where(
-                        ItemRow.project_id == project_id, ItemRow.external_id.in_(by_external)
-                    )
-                ):
+                wanted = {"project_id": project_id, "wanted": list(by_external)}
+                for item_id, external_id in session.connection().execute(_BY_EXTERNAL, wanted):
                     matched[id(by_external[str(external_id)])] = item_id
             by_name: dict[str, list[ImportRecord]] = {}
             for r in records:
@@ -273,6 +270,13 @@ class RecordPreparer:
                 self.stored[path] = f"media file {name!r}: {exc.message}"
         return self.stored[path]
 
+
+# one statement for every chunk: the ids arrive as one expanding parameter, not one
+# bound literal built per id
+_BY_EXTERNAL = select(ItemRow.id, ItemRow.external_id).where(
+    ItemRow.project_id == bindparam("project_id"),
+    ItemRow.external_id.in_(bindparam("wanted", expanding=True)),
+)
 
 _OBJECT_PATH = re.compile(r"^objects\[(\d+)\](.*)$")
 
