@@ -19,6 +19,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
+
+# CI runs these on 2 cores beside a second test worker: an assertion that waits the
+# default 5 s can time out on a busy moment without anything being wrong.
+expect.set_options(timeout=15_000)
 
 REPO = Path(__file__).resolve().parents[2]
 STATIC_INDEX = REPO / "src" / "ontolabel" / "server" / "static" / "index.html"
