@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -73,7 +74,12 @@ def serve(
         # One process on purpose: SQLite has one writer, and the workspace's caches (parsed
         # ontologies, credentials) are per process; uvloop and httptools come with
         # uvicorn[standard] and are picked automatically.
-        uvicorn.run(create_app(ws), host=host, port=port, log_level="info", access_log=access_log)
+        web_app = create_app(ws)
+        # Everything built so far lives as long as the server: moved out of the collector's
+        # sight, full collections stop rescanning it (a quarter of a bulk import's CPU).
+        gc.collect()
+        gc.freeze()
+        uvicorn.run(web_app, host=host, port=port, log_level="info", access_log=access_log)
 
 
 @app.command()
