@@ -249,7 +249,17 @@ CLASS = {"name": "X", "geometry": {"image": ["box"]}}
         (
             base(relations=[{"name": "r"}, {"name": "r"}]),
             "relations[1].name",
-            "duplicate relation name",
+            "duplicate relation name 'r' (first at relations[0])",
+        ),
+        (
+            base(
+                entity_types=[
+                    {"name": "E", "classes": {"image": ["Car"]}},
+                    {"name": "E", "classes": {"image": ["Car"]}},
+                ]
+            ),
+            "entity_types[1].name",
+            "duplicate entity type 'E' (first at entity_types[0])",
         ),
         (
             base(relations=[{"name": "r", "attributes": [{"name": "w", "type": "multi_enum"}]}]),

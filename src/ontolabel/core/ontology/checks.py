@@ -97,24 +97,35 @@ def resolved_geometry_of(name: str, classes: dict[str, ClassSpec]) -> dict[Modal
     return {}
 
 
+def _repeated(
+    first: dict[str, int], name: str, index: int, path: str, what: str, listed: str, why: str = ""
+) -> list[Violation]:
+    """The duplicate-name violation of element `index` when `name` came earlier in the list
+    `listed` (the first one is the one used); records the name otherwise."""
+    if name in first:
+        message = f"duplicate {what} {name!r} (first at {listed}[{first[name]}]){why}"
+        return [_violation(join_path(path, "name"), message)]
+    first[name] = index
+    return []
+
+
 def _check_classes(classes: Indexed, declared: frozenset[str], attributes: bool) -> list[Violation]:
     found: list[Violation] = []
     first_name: dict[str, int] = {}
     first_hotkey: dict[str, int] = {}
     for i, spec in classes:
         path = join_path("classes", i)
-        if spec.name in first_name:
-            found.append(
-                _violation(
-                    join_path(path, "name"),
-                    (
-                        f"duplicate class name {spec.name!r} "
-                        f"(first at classes[{first_name[spec.name]}]); "
-                        "class names are unique across the whole ontology"
-                    ),
-                )
+        found.extend(
+            _repeated(
+                first_name,
+                spec.name,
+                i,
+                path,
+                "class name",
+                "classes",
+                "; class names are unique across the whole ontology",
             )
-        first_name.setdefault(spec.name, i)
+        )
         if spec.hotkey is not None:
             if spec.hotkey in first_hotkey:
                 found.append(
@@ -165,17 +176,7 @@ def _check_relations(
     first_name: dict[str, int] = {}
     for i, relation in relations:
         path = join_path("relations", i)
-        if relation.name in first_name:
-            found.append(
-                _violation(
-                    join_path(path, "name"),
-                    (
-                        f"duplicate relation name {relation.name!r} "
-                        f"(first at relations[{first_name[relation.name]}])"
-                    ),
-                )
-            )
-        first_name.setdefault(relation.name, i)
+        found.extend(_repeated(first_name, relation.name, i, path, "relation name", "relations"))
         for side in ("sources", "targets"):
             for k, class_name in enumerate(getattr(relation, side)):
                 if class_name not in names:
@@ -199,17 +200,7 @@ def _check_entity_types(
     first_name: dict[str, int] = {}
     for i, entity in entity_types:
         path = join_path("entity_types", i)
-        if entity.name in first_name:
-            found.append(
-                _violation(
-                    join_path(path, "name"),
-                    (
-                        f"duplicate entity type {entity.name!r} "
-                        f"(first at entity_types[{first_name[entity.name]}])"
-                    ),
-                )
-            )
-        first_name.setdefault(entity.name, i)
+        found.extend(_repeated(first_name, entity.name, i, path, "entity type", "entity_types"))
         for modality, class_names in entity.classes.items():
             for k, class_name in enumerate(class_names):
                 where = join_path(path, "classes", str(modality), k)
