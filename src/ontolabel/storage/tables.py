@@ -208,3 +208,22 @@ class AnnotationRevisionRow(Base):
     ontology_version: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
+
+
+class GoldAnnotationRow(Base):
+    """The reference answer of one item (a gold or honeypot item), against which
+    annotators are scored. One per item; setting it again replaces it (it is a reference,
+    not anyone's work, so it has no revision history)."""
+
+    __tablename__ = "gold_annotations"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    document: Mapped[dict[str, Any]] = mapped_column(PortableJSON)
+    # the ontology version the document was checked against
+    ontology_version: Mapped[int] = mapped_column(Integer)
+    set_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
