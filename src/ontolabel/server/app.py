@@ -36,6 +36,8 @@ def create_app(workspace: Workspace, *, static_dir: Path = STATIC_DIR) -> FastAP
     app.state.workspace = workspace
     install_error_handlers(app)
     install_components(app)
+    # the autosave's shortcut sits inside the upload limit (added first = inner)
+    app.add_middleware(annotation_routes.SaveShortcut)
     app.add_middleware(UploadLimit, max_bytes=workspace.settings.max_upload_bytes)
     # routes are tried in order: the editor's autosave, the busiest route, comes first
     # (no two routers share a path, so the order changes nothing else)
