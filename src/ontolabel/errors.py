@@ -150,3 +150,37 @@ class Forbidden(OntolabelError):
 class TextOffsetError(InvalidError):
     """A text offset lies outside the text or inside one character (e.g. between the two
     UTF-16 halves of a surrogate pair), so it names no position in the stored text."""
+
+
+class RatingsError(InvalidError):
+    """A ratings table for agreement is malformed: a ragged row, a label outside the declared
+    categories, a missing number where the level needs one, a rater giving one unit two labels.
+
+    ``unit`` and ``rater`` name the cell at fault (either may be None when the problem is the
+    whole table, e.g. an empty one); the message names them too.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        unit: str | None = None,
+        rater: str | None = None,
+        hint: str | None = None,
+    ):
+        self.unit = unit
+        self.rater = rater
+        where = [
+            f"unit {unit!r}" if unit is not None else "",
+            f"rater {rater!r}" if rater is not None else "",
+        ]
+        prefix = ", ".join(w for w in where if w)
+        super().__init__(f"{prefix}: {message}" if prefix else message, hint=hint)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        if self.unit is not None:
+            out["unit"] = self.unit
+        if self.rater is not None:
+            out["rater"] = self.rater
+        return out
