@@ -13,6 +13,7 @@ from ontolabel.quality.audit.significance import (
     TestResult,
     across_sessions,
     fatigue,
+    late_half_items,
     position_trend,
 )
 
@@ -130,5 +131,10 @@ def audit(submissions: Sequence[Submission], options: AuditOptions | None = None
     annotators = [
         _annotator(n, [s for s in submissions if s.annotator == n], chosen) for n in names
     ]
-    findings = find(submissions, {a.annotator: a.drift for a in annotators}, chosen)
+    findings = find(
+        submissions,
+        {a.annotator: a.drift for a in annotators},
+        chosen,
+        {a.annotator: late_half_items(a.timeline) for a in annotators},
+    )
     return AuditResult(annotators, findings, chosen)

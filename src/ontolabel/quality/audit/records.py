@@ -18,8 +18,14 @@ ScoreKind = Literal["gold_f1", "peer_f1"]
 
 @dataclass(frozen=True)
 class Score:
-    """An F1 score of one annotation against one reference, overall and per class.
-    ``f1`` is None when neither side has anything to match (no objects at all)."""
+    """One annotation against one reference (gold, or a peer's annotation).
+
+    ``f1`` is the overall F1 (None when neither side has anything to match). ``per_class``
+    is the *recall* of each class the reference holds: the share of the reference's objects
+    of that class that the annotation found with that class. Recall, not F1, because it
+    charges an error to the class the object really is: a truck labelled as a car is a
+    Truck error, while per-class F1 would also lower Car (a false positive there) and an
+    annotator who confuses one class would look poor in two."""
 
     f1: float | None
     per_class: Mapping[str, float] = field(default_factory=dict)
@@ -57,6 +63,26 @@ class Submission:
         ]
         return sum(values) / len(values) if values else None
 
+    def samples(self, *, leave_out: frozenset[str] = frozenset()) -> list[float]:
+        """The scores the tests compare: the gold score, or one score per peer. Comparing
+        pair scores (not per-item means) keeps both sides of a comparison alike when a
+        suspect is left out of one side's peers."""
+        if self.gold is not None:
+            return [] if self.gold.f1 is None else [self.gold.f1]
+        return [
+            s.f1 for peer, s in self.peers.items() if peer not in leave_out and s.f1 is not None
+        ]
+
+    def class_samples(self, name: str, *, leave_out: frozenset[str] = frozenset()) -> list[float]:
+        """As ``samples``, for one class."""
+        if self.gold is not None:
+            return [self.gold.per_class[name]] if name in self.gold.per_class else []
+        return [
+            s.per_class[name]
+            for peer, s in self.peers.items()
+            if peer not in leave_out and name in s.per_class
+        ]
+
     def classes(self) -> set[str]:
         found: set[str] = set()
         if self.gold is not None:
@@ -74,9 +100,9 @@ class AuditOptions:
     alpha: float = 0.05
     # fewer scored items than this in a group compared: "not enough data"
     min_group: int = 8
-    # a finding also needs a drop at least this large in median F1 (a tiny but
+    # a finding also needs a drop at least this large in mean F1 (a tiny but
     # "significant" drop on a big project is not worth a lead's attention)
-    min_effect: float = 0.05
+    min_effect: float = 0.10
     # ontology version changes: the share of annotators whose own median must drop for
     # the change to be called a change for everyone
     share_for_everyone: float = 2 / 3

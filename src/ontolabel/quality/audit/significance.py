@@ -27,6 +27,7 @@ class TestResult:
     p_value: float | None
     effect: float | None  # rank-biserial correlation; > 0: the first group scores higher
     median_drop: float | None  # median(first) - median(second)
+    mean_drop: float | None  # mean(first) - mean(second): what the minimum effect applies to
     n: tuple[int, int]
     verdict: Verdict
     detail: str
@@ -38,6 +39,7 @@ class TestResult:
             "p_value": self.p_value,
             "effect": self.effect,
             "median_drop": self.median_drop,
+            "mean_drop": self.mean_drop,
             "n": list(self.n),
             "verdict": self.verdict,
             "detail": self.detail,
@@ -62,7 +64,7 @@ def compare_drop(
     test = "Mann-Whitney U, one-sided (second lower)"
     if min(n) < min_group:
         return TestResult(
-            test, None, None, None, None, n, "not enough data",
+            test, None, None, None, None, None, n, "not enough data",
             f"{names[0]}: {n[0]} scored items, {names[1]}: {n[1]}; "
             f"at least {min_group} in each are needed",
         )  # fmt: skip
@@ -71,14 +73,15 @@ def compare_drop(
     p = float(result.pvalue)
     effect = 2.0 * u / (n[0] * n[1]) - 1.0
     drop = statistics.median(first) - statistics.median(second)
-    dropped = p < alpha and drop >= min_effect
+    mean_drop = statistics.fmean(first) - statistics.fmean(second)
+    dropped = p < alpha and mean_drop >= min_effect
     verdict: Verdict = "drop" if dropped else "no drop"
     detail = (
-        f"median F1 {statistics.median(second):.2f} ({names[1]}, n = {n[1]}) vs "
-        f"{statistics.median(first):.2f} ({names[0]}, n = {n[0]}): "
+        f"mean F1 {statistics.fmean(second):.2f} ({names[1]}, n = {n[1]}) vs "
+        f"{statistics.fmean(first):.2f} ({names[0]}, n = {n[0]}): "
         f"U = {u:.0f}, one-sided {_fmt_p(p)}, rank-biserial r = {effect:.2f}"
     )
-    return TestResult(test, u, p, effect, drop, n, verdict, detail)
+    return TestResult(test, u, p, effect, drop, mean_drop, n, verdict, detail)
 
 
 def session_thirds(entries: Sequence[TimelineEntry]) -> tuple[list[float], list[float]]:
@@ -107,6 +110,16 @@ def session_thirds(entries: Sequence[TimelineEntry]) -> tuple[list[float], list[
     return early, late
 
 
+def late_half_items(entries: Sequence[TimelineEntry]) -> set[int]:
+    """Items in the second half of their session (sessions of 3 or more): where fatigue
+    shows, whenever in the session it sets in."""
+    return {
+        e.item_id
+        for e in entries
+        if e.session_length >= 3 and e.position_in_session >= e.session_length / 2
+    }
+
+
 def fatigue(
     entries: Sequence[TimelineEntry], *, alpha: float, min_group: int, min_effect: float
 ) -> TestResult:
@@ -121,23 +134,29 @@ def fatigue(
         return result
     # the medians are of session-centred scores: say so, and add the trend over positions
     trend = position_trend(entries)
-    assert result.median_drop is not None and result.p_value is not None
+    assert result.mean_drop is not None and result.p_value is not None
     detail = (
-        f"scores in the last third of sessions are {result.median_drop:.2f} lower than in "
-        f"the first third (median of session-centred F1; U = {result.statistic:.0f}, "
+        f"scores in the last third of sessions are {result.mean_drop:.2f} lower than in "
+        f"the first third (mean of session-centred F1; U = {result.statistic:.0f}, "
         f"one-sided {_fmt_p(result.p_value)}, rank-biserial r = {result.effect:.2f}, "
         f"n = {result.n[0]}/{result.n[1]})"
     )
     if trend.p_value is not None:
         detail += f"; {trend.detail}"
+    # two views of one drop must agree: the thirds compared, and the trend over positions
+    verdict = result.verdict
+    if verdict == "drop" and (trend.p_value is None or trend.p_value >= alpha):
+        verdict = "no drop"
+        detail += " (the trend over positions does not confirm it)"
     return TestResult(
         "Mann-Whitney U, last vs first third of sessions (session-centred), one-sided",
         result.statistic,
         result.p_value,
         result.effect,
         result.median_drop,
+        result.mean_drop,
         result.n,
-        result.verdict,
+        verdict,
         detail,
     )
 
@@ -148,7 +167,7 @@ def position_trend(entries: Sequence[TimelineEntry]) -> TestResult:
     test = "Kendall tau-b, score vs position in session, one-sided (falling)"
     if len(pairs) < 3:
         return TestResult(
-            test, None, None, None, None, (len(pairs), 0), "not enough data",
+            test, None, None, None, None, None, (len(pairs), 0), "not enough data",
             "fewer than 3 scored items",
         )  # fmt: skip
     x = [p[0] for p in pairs]
@@ -158,11 +177,11 @@ def position_trend(entries: Sequence[TimelineEntry]) -> TestResult:
     p = float(result.pvalue)
     if tau != tau:  # NaN: every position or every score equal
         return TestResult(
-            test, None, None, None, None, (len(pairs), 0), "not enough data",
+            test, None, None, None, None, None, (len(pairs), 0), "not enough data",
             "no variation in position or score",
         )  # fmt: skip
     return TestResult(
-        test, tau, p, tau, None, (len(pairs), 0), "no drop",
+        test, tau, p, tau, None, None, (len(pairs), 0), "no drop",
         f"Kendall τ of score vs position in session = {tau:.2f} (one-sided {_fmt_p(p)})",
     )  # fmt: skip
 
@@ -176,7 +195,7 @@ def across_sessions(entries: Sequence[TimelineEntry]) -> TestResult:
     test = "Kendall tau-b, session median vs session order, one-sided (falling)"
     if len(by_session) < 3:
         return TestResult(
-            test, None, None, None, None, (len(by_session), 0), "not enough data",
+            test, None, None, None, None, None, (len(by_session), 0), "not enough data",
             f"{len(by_session)} session(s) with scores; at least 3 are needed",
         )  # fmt: skip
     order = sorted(by_session)
@@ -186,11 +205,11 @@ def across_sessions(entries: Sequence[TimelineEntry]) -> TestResult:
     p = float(result.pvalue)
     if tau != tau:
         return TestResult(
-            test, None, None, None, None, (len(order), 0), "not enough data",
+            test, None, None, None, None, None, (len(order), 0), "not enough data",
             "every session has the same median score",
         )  # fmt: skip
     return TestResult(
-        test, tau, p, tau, None, (len(order), 0), "no drop",
+        test, tau, p, tau, None, None, (len(order), 0), "no drop",
         f"Kendall τ of session median F1 vs session order = {tau:.2f} over {len(order)} "
         f"sessions (one-sided {_fmt_p(p)})",
     )  # fmt: skip
