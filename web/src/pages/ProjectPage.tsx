@@ -83,6 +83,7 @@ export function ProjectPage() {
               <button type="button" className="btn btn-primary btn-lg" onClick={() => void goNext()}>
                 {project.submitted_count > 0 ? "Next item →" : "Start labeling →"}
               </button>
+              <Link className="btn" to={`/projects/${pid}/quality`}>Quality: agreement, gold, audit</Link>
               <div className="export-links">
                 <span className="muted">Export:</span>
                 <a className="btn btn-sm" href={exportUrl(pid, "jsonl")} download>JSONL</a>

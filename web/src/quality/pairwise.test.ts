@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { inkOn, kappaColor, kappaMatrix, NO_VALUE_COLOR } from "./pairwise";
+import { inkOn, kappaColor, NO_VALUE_COLOR, shareColor } from "./colors";
+import { kappaMatrix } from "./pairwise";
 import type { PairAgreement } from "./report";
 
 const kappa = (value: number | null, reason: string | null = null) => ({
@@ -47,6 +48,15 @@ describe("kappaColor", () => {
     expect(kappaColor(1.7)).toBe("#4f46e5");
     expect(kappaColor(null)).toBe(NO_VALUE_COLOR);
     expect(kappaColor(Number.NaN)).toBe(NO_VALUE_COLOR);
+  });
+});
+
+describe("shareColor", () => {
+  it("ramps from white (none of the row) to the accent (all of it)", () => {
+    expect(shareColor(0)).toBe("#ffffff");
+    expect(shareColor(1)).toBe("#4f46e5");
+    expect(shareColor(0.5)).toBe(kappaColor(0.5));
+    expect(shareColor(null)).toBe(NO_VALUE_COLOR);
   });
 });
 
