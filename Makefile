@@ -16,6 +16,9 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
+	# irrCAC: a test-only reference for the agreement coefficients; it pins scipy==1.12,
+	# which we do not want, and needs nothing the dev extra lacks.
+	$(BIN)/pip install -q --no-deps irrCAC==0.4.4
 	touch $@
 
 install: $(VENV)/.installed
