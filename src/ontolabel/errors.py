@@ -184,3 +184,23 @@ class RatingsError(InvalidError):
         if self.rater is not None:
             out["rater"] = self.rater
         return out
+
+
+class GeometryError(InvalidError):
+    """A geometry cannot be measured or compared: a coordinate that is NaN, masks of
+    different sizes, a span that ends before it starts, a polygon without area.
+
+    ``object_id`` names the object at fault (its id within the annotation, or its side and
+    position when compared without ids); the message names it too.
+    """
+
+    def __init__(self, message: str, *, object_id: str | None = None, hint: str | None = None):
+        self.object_id = object_id
+        text = f"object {object_id!r}: {message}" if object_id is not None else message
+        super().__init__(text, hint=hint)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        if self.object_id is not None:
+            out["object_id"] = self.object_id
+        return out
