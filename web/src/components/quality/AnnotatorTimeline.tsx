@@ -30,10 +30,11 @@ export function AnnotatorTimeline({ annotator, timeline, axis, window = 5 }: { a
     const px = (p: TimelinePoint | MeanPoint) => (byTime ? p.time : p.order);
     return {
       height: 210,
-      marginLeft: 44,
-      marginTop: 20,
-      x: byTime ? { type: "utc", label: "time (UTC)", labelArrow: "none" } : { label: "item, in order of work", labelArrow: "none", domain: [0.5, Math.max(1.5, points.length + 0.5)] },
-      y: { domain: [0, 1], grid: true, label: yLabel, labelArrow: "none" },
+      marginLeft: 56,
+      marginTop: 22,
+      marginBottom: 40,
+      x: byTime ? { type: "utc", label: "time (UTC)", labelAnchor: "center", labelArrow: "none" } : { label: "item, in order of work", labelAnchor: "center", labelArrow: "none", domain: [0.5, Math.max(1.5, points.length + 0.5)] },
+      y: { domain: [0, 1], grid: true, label: yLabel, labelAnchor: "center", labelArrow: "none" },
       marks: [
         Plot.rect(spans.filter((s) => s.shaded), { x1, x2, fill: "#eef0ff" }),
         Plot.text(spans, {

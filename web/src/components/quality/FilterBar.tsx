@@ -2,6 +2,7 @@
  * The Quality page's filters: classes from the ontology tree (a class includes its
  * descendants, as the server reads it), annotators, and a date range on the revision time.
  */
+import { useEffect, useRef } from "react";
 import type { ClassDef } from "../../domain/ontology";
 import { isFiltered, NO_FILTERS, toggle, type QualityFilters } from "../../quality/filters";
 
@@ -24,8 +25,23 @@ function CheckMenu({
   selected: readonly string[];
   onChange: (values: string[]) => void;
 }) {
+  const menu = useRef<HTMLDetailsElement>(null);
+  // a click elsewhere or Escape closes the menu, as a select's list would
+  useEffect(() => {
+    const close = (e: Event) => {
+      const el = menu.current;
+      if (!el?.open) return;
+      if (e instanceof KeyboardEvent ? e.key === "Escape" : !el.contains(e.target as Node)) el.open = false;
+    };
+    document.addEventListener("mousedown", close);
+    document.addEventListener("keydown", close);
+    return () => {
+      document.removeEventListener("mousedown", close);
+      document.removeEventListener("keydown", close);
+    };
+  }, []);
   return (
-    <details className="filter-menu">
+    <details className="filter-menu" ref={menu}>
       <summary className="btn btn-sm" aria-label={`${title} filter`}>
         <span className="filter-name">{title}:</span> {summary(selected, none)}
       </summary>

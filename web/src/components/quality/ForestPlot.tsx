@@ -24,6 +24,7 @@ export function ForestPlot({ rows, label, xLabel = "agreement" }: { rows: readon
         marginLeft: marginFor(rows.map((r) => r.label)),
         marginRight,
         marginTop: 8,
+        marginBottom: 40,
         x: { domain: [lo, hi], grid: true, label: xLabel, labelAnchor: "center", labelArrow: "none" },
         y: { domain: rows.map((r) => r.key), tickFormat: (k: string) => labelOf.get(k) ?? k, label: null, tickSize: 0 },
         marks: [

@@ -15,6 +15,7 @@ export function GoldClassBars({ annotators, metric, metricLabel }: { annotators:
       height: 40 + classes.length * (names.length * 18 + 10),
       marginLeft: marginFor(classes, 50, 200),
       marginRight: 52,
+      marginBottom: 40,
       x: { domain: [0, 1], grid: true, label: metricLabel, labelAnchor: "center", labelArrow: "none" },
       y: { domain: names, axis: null, padding: 0.15 },
       fy: { domain: classes, label: null, axis: "left", padding: 0.25 },

@@ -44,7 +44,9 @@ export function PlotFigure({
     const el = box.current;
     if (!el || width <= 0) return;
     const w = Math.min(width, maxWidth ?? width);
-    const chart = Plot.plot({ style: PLOT_STYLE, ...build(w), width: w, ariaLabel: label });
+    const options = build(w);
+    // a chart may ask for less than the room it has (a heatmap of square cells)
+    const chart = Plot.plot({ style: PLOT_STYLE, ...options, width: Math.min(options.width ?? w, w), ariaLabel: label });
     el.replaceChildren(chart);
     return () => chart.remove();
   }, [build, width, label, maxWidth]);
