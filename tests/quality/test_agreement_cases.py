@@ -1,0 +1,351 @@
+"""Cases other tools get wrong, which must hold here: undefined is said (never NaN, 0 or 1),
+a declared but unused level counts, ordinal α is symmetric, the bootstrap is reproducible."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.metrics import cohen_kappa_score
+
+from ontolabel.quality.agreement import (
+    COEFFICIENTS,
+    AgreementResult,
+    Ratings,
+    cohen_kappa,
+    compute_all,
+    conger_kappa,
+    fleiss_kappa,
+    gwet_ac1,
+    krippendorff_alpha,
+    percent_agreement,
+    scott_pi,
+)
+from ontolabel.quality.agreement import estimate as estimate_module
+from ontolabel.quality.agreement.ratings import Numbered
+
+
+def skewed_table(seed: int, units: int = 60, raters: int = 3, q: int = 4) -> Ratings:
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, q, units)
+    codes = np.where(
+        rng.random((units, raters)) < 0.7, truth[:, None], rng.integers(0, q, (units, raters))
+    )
+    codes[rng.random((units, raters)) < 0.15] = -1
+    return Ratings.from_codes(codes, categories=[f"c{i}" for i in range(q)])
+
+
+def strict_json(result: AgreementResult) -> dict[str, object]:
+    out: dict[str, object] = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    return out
+
+
+# -- undefined, said in words -------------------------------------------------------------
+
+
+CHANCE_CORRECTED_ON_DATA = [
+    ("cohen_kappa", {}),
+    ("cohen_kappa", {"weights": "quadratic"}),
+    ("scott_pi", {}),
+    ("fleiss_kappa", {}),
+    ("conger_kappa", {}),
+    ("krippendorff_alpha", {"level": "nominal"}),
+    ("krippendorff_alpha", {"level": "ordinal"}),
+    ("krippendorff_alpha", {"level": "interval"}),
+    ("krippendorff_alpha", {"level": "ratio"}),
+]
+
+
+@pytest.mark.parametrize(("key", "options"), CHANCE_CORRECTED_ON_DATA)
+def test_every_rater_one_category_is_undefined_with_a_reason(
+    key: str, options: dict[str, object]
+) -> None:
+    """sklearn and statsmodels give NaN here, nltk gives 1.0: neither tells the lead why."""
+    ratings = Ratings.from_table([[3, 3], [3, 3], [3, 3], [3, 3]], categories=[1, 2, 3])
+    result = COEFFICIENTS[key].function(ratings, **options)
+    assert result.value is None
+    assert result.undefined_reason is not None and "3" in result.undefined_reason
+    assert "variation" in result.undefined_reason
+    assert result.ci is None
+    assert strict_json(result)["value"] is None
+
+
+def test_agreement_beyond_chance_defined_where_chance_is_fixed() -> None:
+    """Percent agreement is 1 and Gwet's AC1 is its observed agreement (its paradox
+    resistance) when everyone says the same thing: defined, not 0/0."""
+    ratings = Ratings.from_table([["a", "a"]] * 5, categories=["a", "b"])
+    assert percent_agreement(ratings, ci=False).value == 1.0
+    assert gwet_ac1(ratings, ci=False).value == 1.0
+
+
+def test_one_rater_is_undefined() -> None:
+    ratings = Ratings.from_table([["a"], ["b"], ["a"]])
+    for spec in COEFFICIENTS.values():
+        result = spec.compute(ratings, ci=False)
+        assert result.value is None, spec.key
+        assert "rater" in (result.undefined_reason or ""), spec.key
+
+
+def test_one_unit_is_undefined() -> None:
+    ratings = Ratings.from_table([["a", "b", "a"]], categories=["a", "b"])
+    for key in ("fleiss_kappa", "conger_kappa", "gwet_ac1", "brennan_prediger"):
+        result = COEFFICIENTS[key].compute(ratings, ci=False)
+        assert result.value is None
+        assert "single unit" in (result.undefined_reason or "")
+    alpha = krippendorff_alpha(ratings, ci=False)
+    assert alpha.value is None and "single unit" in (alpha.undefined_reason or "")
+
+
+def test_no_pairable_values_is_undefined() -> None:
+    ratings = Ratings.from_table([["a", None], [None, "b"], ["b", None]])
+    for spec in COEFFICIENTS.values():
+        result = spec.compute(ratings, ci=False)
+        assert result.value is None, spec.key
+        assert "no unit was rated by two raters" in (result.undefined_reason or ""), spec.key
+
+
+def test_two_rater_coefficient_given_three_raters_says_so() -> None:
+    ratings = skewed_table(1, raters=3)
+    for fn in (cohen_kappa, scott_pi):
+        result = fn(ratings)
+        assert result.value is None
+        reason = result.undefined_reason or ""
+        assert "exactly two raters" in reason and "3" in reason
+        assert "subset" in reason
+
+
+def test_weights_that_count_everything_as_agreement_are_undefined() -> None:
+    ratings = Ratings.from_table([["a", "b"], ["b", "a"], ["a", "a"]])
+    result = cohen_kappa(ratings, weights=np.ones((2, 2)), ci=False)
+    assert result.value is None
+    assert "weights" in (result.undefined_reason or "")
+
+
+# -- the declared scale --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("weights", ["linear", "quadratic"])
+def test_weighted_cohen_on_the_declared_scale(weights: str) -> None:
+    """Levels 1..5 declared; nobody used 3 or 4. The weights span the declared scale."""
+    first = [1, 2, 5, 1, 2, 5, 2, 1, 5, 5, 2, 1]
+    second = [1, 5, 5, 2, 2, 1, 2, 1, 5, 2, 2, 5]
+    rows = [[a, b] for a, b in zip(first, second, strict=True)]
+    declared = Ratings.from_table(rows, categories=[1, 2, 3, 4, 5])
+    observed_only = Ratings.from_table(rows)  # categories = observed labels 1, 2, 5
+    assert observed_only.categories == (1, 2, 5)
+    ours = cohen_kappa(declared, weights=weights, ci=False).value  # type: ignore[arg-type]
+    on_declared = cohen_kappa_score(first, second, labels=[1, 2, 3, 4, 5], weights=weights)
+    on_observed = cohen_kappa_score(first, second, weights=weights)
+    assert ours == pytest.approx(on_declared, abs=1e-12)
+    assert abs(on_declared - on_observed) > 1e-3
+    assert cohen_kappa(observed_only, weights=weights, ci=False).value == pytest.approx(  # type: ignore[arg-type]
+        on_observed, abs=1e-12
+    )
+
+
+def test_unweighted_cohen_ignores_unused_levels() -> None:
+    rows = [["a", "b"], ["a", "a"], ["b", "b"], ["b", "a"], ["a", "a"]]
+    narrow = cohen_kappa(Ratings.from_table(rows), ci=False).value
+    wide = cohen_kappa(Ratings.from_table(rows, categories=["a", "b", "z"]), ci=False).value
+    assert narrow == pytest.approx(wide)
+
+
+# -- ordinal α is symmetric ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_ordinal_alpha_unchanged_by_swapping_raters(seed: int) -> None:
+    ratings = skewed_table(seed, raters=3, q=5)
+    swapped = Ratings.from_codes(ratings.codes[:, [1, 0, 2]], categories=ratings.categories)
+    a = krippendorff_alpha(ratings, level="ordinal", ci=False).value
+    b = krippendorff_alpha(swapped, level="ordinal", ci=False).value
+    assert a is not None and a == pytest.approx(b, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_ordinal_alpha_unchanged_by_reversing_the_scale(seed: int) -> None:
+    """Krippendorff's ordinal distance is symmetric: reading the scale top-down (c > k
+    instead of c < k) gives the same α. A one-sided cumulative sum does not."""
+    ratings = skewed_table(seed, raters=3, q=5)
+    q = ratings.n_categories
+    reversed_codes = np.where(ratings.codes >= 0, q - 1 - ratings.codes, -1)
+    flipped = Ratings.from_codes(reversed_codes, categories=ratings.categories[::-1])
+    a = krippendorff_alpha(ratings, level="ordinal", ci=False).value
+    b = krippendorff_alpha(flipped, level="ordinal", ci=False).value
+    assert a is not None and a == pytest.approx(b, abs=1e-12)
+
+
+def test_two_raters_swapping_values_within_a_unit() -> None:
+    """Unit by unit, (2, 4) and (4, 2) are the same disagreement."""
+    rows = [[1, 3], [2, 4], [3, 3], [4, 1], [2, 2]]
+    swapped = [[3, 1], [4, 2], [3, 3], [1, 4], [2, 2]]
+    for level in ("ordinal", "interval", "ratio", "nominal"):
+        a = krippendorff_alpha(Ratings.from_table(rows), level=level, ci=False).value  # type: ignore[arg-type]
+        b = krippendorff_alpha(Ratings.from_table(swapped), level=level, ci=False).value  # type: ignore[arg-type]
+        assert a == pytest.approx(b, abs=1e-12)
+
+
+# -- bootstrap -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", sorted(COEFFICIENTS))
+def test_bootstrap_is_reproducible_and_contains_the_estimate(key: str) -> None:
+    spec = COEFFICIENTS[key]
+    ratings = skewed_table(7, raters=2 if spec.exactly_two_raters else 4, q=5)
+    first = spec.compute(ratings, n_resamples=400, seed=11)
+    again = spec.compute(ratings, n_resamples=400, seed=11)
+    other = spec.compute(ratings, n_resamples=400, seed=12)
+    assert first.value is not None and first.ci is not None
+    assert first.ci == again.ci
+    assert first.ci != other.ci
+    assert first.ci.low < first.value < first.ci.high
+    assert first.ci.level == 0.95 and first.ci.seed == 11
+    assert first.ci.n_resamples + first.counts["bootstrap_undefined_resamples"] == 400
+    assert "bootstrap" in first.ci.method and "percentile" in first.ci.method
+
+
+def test_bootstrap_level_widens_the_interval() -> None:
+    ratings = skewed_table(3)
+    narrow = fleiss_kappa(ratings, level=0.5, n_resamples=300).ci
+    wide = fleiss_kappa(ratings, level=0.99, n_resamples=300).ci
+    assert narrow is not None and wide is not None
+    assert wide.low < narrow.low and narrow.high < wide.high
+
+
+def test_krippendorff_confidence_level_is_ci_level() -> None:
+    ratings = skewed_table(3)
+    result = krippendorff_alpha(ratings, level="ordinal", ci_level=0.9, n_resamples=200)
+    assert result.ci is not None and result.ci.level == 0.9
+
+
+@pytest.mark.parametrize("key", sorted(COEFFICIENTS))
+def test_bootstrap_features_sum_to_the_point_estimate(
+    key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """White box: the per-unit features the bootstrap resamples, summed over the original
+    units, give back the point estimate (so every resample measures the same thing)."""
+    seen: dict[str, object] = {}
+
+    def capture(features, statistic, **_: object):  # type: ignore[no-untyped-def]
+        seen["value"] = float(statistic(features.total()[None, :])[0])
+        return None, 0
+
+    monkeypatch.setattr(estimate_module, "bootstrap", capture)
+    spec = COEFFICIENTS[key]
+    ratings = skewed_table(5, raters=2 if spec.exactly_two_raters else 4, q=5)
+    for variant in spec.variants(Ratings.from_codes(ratings.codes, categories=range(5))):
+        numeric = Ratings.from_codes(ratings.codes, categories=[1, 2, 4, 7, 11])
+        result = spec.compute(numeric, weights=variant.weights, level=variant.level)
+        assert result.value == pytest.approx(seen["value"], abs=1e-12), variant
+
+
+def test_no_interval_when_not_asked() -> None:
+    result = fleiss_kappa(skewed_table(2), ci=False)
+    assert result.ci is None and "bootstrap_undefined_resamples" not in result.counts
+
+
+# -- results, registry ---------------------------------------------------------------------
+
+
+def test_result_is_json_and_complete() -> None:
+    result = cohen_kappa(skewed_table(4, raters=2), weights="linear", n_resamples=100)
+    data = strict_json(result)
+    assert data["coefficient"] == "cohen_kappa"
+    assert data["label"] == "Cohen's κ (linear)"
+    assert data["params"] == {"weights": "linear"}
+    ci = data["ci"]
+    assert isinstance(ci, dict) and ci["n_resamples"] <= 100
+    counts = data["counts"]
+    assert isinstance(counts, dict)
+    assert {"units", "units_used", "raters", "observed_agreement", "expected_agreement"} <= set(
+        counts
+    )
+    per_category = data["per_category"]
+    assert isinstance(per_category, dict) and set(per_category) == {"c0", "c1", "c2", "c3"}
+
+
+def test_custom_weights_are_reported() -> None:
+    w = np.array([[1, 0.5, 0], [0.5, 1, 0.5], [0, 0.5, 1]])
+    ratings = Ratings.from_table([["a", "b"], ["b", "c"], ["c", "c"], ["a", "a"]])
+    result = cohen_kappa(ratings, weights=w, ci=False)
+    assert result.params["weights"] == w.tolist()
+    assert result.label == "Cohen's κ (custom weights)"
+    linear = cohen_kappa(ratings, weights="linear", ci=False)
+    assert result.value == pytest.approx(linear.value)  # these are the linear weights for q=3
+
+
+def test_per_category_cohen_is_the_dichotomised_kappa() -> None:
+    ratings = skewed_table(9, raters=2, q=3)
+    result = cohen_kappa(ratings, ci=False)
+    assert result.per_category is not None
+    both = (ratings.codes >= 0).all(axis=1)
+    for k, name in enumerate(ratings.categories):
+        first = ratings.codes[both, 0] == k
+        second = ratings.codes[both, 1] == k
+        assert result.per_category[str(name)] == pytest.approx(
+            cohen_kappa_score(first, second), abs=1e-12
+        )
+
+
+def test_percent_agreement_specific_agreement() -> None:
+    # Two raters: a = both "x" (2 units), b/c = one "x" (1 unit each): 2a / (2a + b + c).
+    rows = [["x", "x"], ["x", "x"], ["x", "y"], ["y", "x"], ["y", "y"]]
+    result = percent_agreement(Ratings.from_table(rows), ci=False)
+    assert result.value == pytest.approx(3 / 5)
+    assert result.per_category == {"x": pytest.approx(4 / 6), "y": pytest.approx(2 / 4)}
+    assert result.counts["unanimous_units"] == 3
+
+
+def test_registry_describes_every_coefficient() -> None:
+    assert set(COEFFICIENTS) == {
+        "percent_agreement",
+        "cohen_kappa",
+        "scott_pi",
+        "fleiss_kappa",
+        "conger_kappa",
+        "krippendorff_alpha",
+        "gwet_ac1",
+        "gwet_ac2",
+        "brennan_prediger",
+    }
+    assert COEFFICIENTS["cohen_kappa"].exactly_two_raters
+    assert not COEFFICIENTS["fleiss_kappa"].exactly_two_raters
+    assert COEFFICIENTS["krippendorff_alpha"].levels == ("nominal", "ordinal", "interval", "ratio")
+    assert "quadratic" in COEFFICIENTS["gwet_ac2"].weights
+    assert COEFFICIENTS["gwet_ac1"].weights == ()
+    for key, spec in COEFFICIENTS.items():
+        assert spec.key == key and spec.min_raters == 2
+
+
+def test_compute_all_picks_what_applies() -> None:
+    two = compute_all(skewed_table(1, raters=2), ci=False)
+    three = compute_all(skewed_table(1, raters=3), ci=False)
+    assert {r.coefficient for r in two} >= {"cohen_kappa", "scott_pi"}
+    assert not {r.coefficient for r in three} & {"cohen_kappa", "scott_pi"}
+    # Text labels: no interval or ratio α; three or more categories: weighted variants.
+    alphas = [r.params["level"] for r in three if r.coefficient == "krippendorff_alpha"]
+    assert alphas == ["nominal", "ordinal"]
+    numeric = Ratings.from_codes(skewed_table(1).codes, categories=[1, 2, 3, 4])
+    alphas = [r.params["level"] for r in compute_all(numeric, ci=False) if r.params.get("level")]
+    assert alphas == ["nominal", "ordinal", "interval", "ratio"]
+    assert all(r.value is not None for r in three)
+
+
+def test_conger_leaves_out_a_rater_who_rated_nothing() -> None:
+    ratings = skewed_table(6, raters=3)
+    codes = np.column_stack([ratings.codes, np.full(ratings.n_units, -1)])
+    padded = Ratings.from_codes(codes, categories=ratings.categories)
+    assert conger_kappa(padded, ci=False).value == pytest.approx(
+        conger_kappa(ratings, ci=False).value, abs=1e-12
+    )
+
+
+def test_large_tables_keep_numbered_ids_lazy() -> None:
+    ratings = Ratings.from_codes(np.zeros((1000, 3), dtype=np.int32), categories=["a"])
+    assert isinstance(ratings.units, Numbered)
+    assert ratings.units[0] == "1" and ratings.units[-1] == "1000"
+    assert "1000" in ratings.units and "0" not in ratings.units and "01" not in ratings.units
+    assert ratings.units.index("17") == 16
+    assert list(ratings.raters) == ["1", "2", "3"]
+    assert ratings.raters == ("1", "2", "3")
