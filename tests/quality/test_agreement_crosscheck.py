@@ -8,6 +8,7 @@ missing ratings. Values agree to 1e-9 wherever the definitions are the same.
 
 from __future__ import annotations
 
+import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,7 +18,6 @@ from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import cohens_kappa as sm_cohens_kappa
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
-import krippendorff
 from ontolabel.quality.agreement import (
     LEVELS,
     Ratings,
