@@ -119,7 +119,7 @@ def mask_scores(
     scored even when neither side painted them; by default, the classes of every mask."""
     masks_c = [o for o in candidate if isinstance(o.geometry, Mask)]
     masks_g = [o for o in gold if isinstance(o.geometry, Mask)]
-    _check_sizes([("candidate", o) for o in masks_c] + [("gold", o) for o in masks_g])
+    _check_sizes([("gold", o) for o in masks_g] + [("candidate", o) for o in masks_c])
     names = set(classes) if classes is not None else {o.class_name for o in (*masks_c, *masks_g)}
     media = sorted({o.media_index for o in (*masks_c, *masks_g)}) or [0]
     out: dict[str, MaskClassScore] = {}

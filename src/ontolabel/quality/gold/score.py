@@ -94,6 +94,10 @@ def score_against_gold(
     threshold: the similarity (IoU, OKS, ...) an object pair needs to match.
     transcript_attribute: the text attribute read when an interval has no `transcript`.
     """
+    # Masks first: a size mismatch is then named on the candidate's side, gold being the grid.
+    masks = mask_scores(
+        candidate.objects, gold.objects, classes=mask_classes, empty_masks=empty_masks
+    )
     objects_c = [o for o in candidate.objects if not isinstance(o.geometry, Tag)]
     objects_g = [o for o in gold.objects if not isinstance(o.geometry, Tag)]
     within = match_objects(
@@ -103,9 +107,7 @@ def score_against_gold(
         objects_c, objects_g, threshold=threshold, per_class=False, options=options
     )
     return GoldScore(
-        masks=mask_scores(
-            candidate.objects, gold.objects, classes=mask_classes, empty_masks=empty_masks
-        ),
+        masks=masks,
         objects=detection_scores(within),
         object_classes=object_class_agreement(across),
         item_classes=tag_class_agreement(candidate.objects, gold.objects),
