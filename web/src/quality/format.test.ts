@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { driftSummary, driftTone, auditOrder, peerAgreementText } from "./audit";
-import { fmt, fmtInterval, fmtLevel, fmtP, fmtSeconds } from "./format";
+import { annotatorTone, auditOrder, driftSummary, driftTests, driftTone, peerAgreementText } from "./audit";
+import { fmt, fmtInterval, fmtLevel, fmtP, fmtRate, fmtSeconds } from "./format";
 import { bestAnnotators, classBars, presentMetrics } from "./gold";
 import type { AuditAnnotator, GoldAnnotator } from "./report";
 
@@ -25,6 +25,11 @@ describe("number formats", () => {
     expect(fmtSeconds(41.2)).toBe("41 s");
     expect(fmtSeconds(125)).toBe("2 min 05 s");
     expect(fmtSeconds(null)).toBe("—");
+  });
+  it("write rates", () => {
+    expect(fmtRate(72.46)).toBe("72.5");
+    expect(fmtRate(7282535.4)).toBe("7,282,535");
+    expect(fmtRate(Number.POSITIVE_INFINITY)).toBe("—");
   });
 });
 
@@ -90,6 +95,23 @@ describe("audit shaping", () => {
   it("puts annotators with a drop first", () => {
     const order = auditOrder([auditee("alice", "no drop", 0.5), auditee("carol", "drop", 0.01), auditee("bob", "no drop", 0.3)]);
     expect(order.map((a) => a.annotator)).toEqual(["carol", "alice", "bob"]);
+  });
+  it("names every test that ran, and one drop makes the annotator a concern", () => {
+    const a = {
+      ...auditee("dana", "not enough data", null),
+      trend: { test: "Kendall tau-b", statistic: -0.4, p_value: 0.003, effect: -0.4, verdict: "drop", detail: "falls within sessions" },
+      across_sessions: null,
+    };
+    expect(driftTests(a).map((t) => [t.name, t.test.verdict])).toEqual([
+      ["early vs late", "not enough data"],
+      ["within sessions", "drop"],
+    ]);
+    expect(annotatorTone(a)).toBe("bad");
+    expect(annotatorTone(auditee("erin", "no drop", 0.5))).toBe("ok");
+    expect(auditOrder([auditee("alice", "no drop", 0.5), a]).map((x) => x.annotator)).toEqual(["dana", "alice"]);
+  });
+  it("falls back to the peer F1 when no coefficient came with the audit", () => {
+    expect(peerAgreementText({ ...auditee("a", "drop", 0.1), peer_f1: 0.71875 })).toBe("F1 0.719");
   });
   it("says why there is no peer agreement", () => {
     expect(peerAgreementText(auditee("a", "drop", 0.1))).toBe("no peers on the same items");

@@ -38,3 +38,10 @@ export function fmtSeconds(seconds: number | null | undefined): string {
   const s = whole % 60;
   return `${m} min ${String(s).padStart(2, "0")} s`;
 }
+
+/** A rate such as items per hour: one decimal below 100, whole numbers with thousands separators above. */
+export function fmtRate(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return DASH;
+  if (Math.abs(rate) < 100) return rate.toFixed(1);
+  return Math.round(rate).toLocaleString("en-US");
+}

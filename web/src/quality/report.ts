@@ -60,6 +60,8 @@ export interface AgreementReport {
   per_class: ClassAgreement[];
   pairwise: PairAgreement[];
   confusion: ConfusionMatrix | null;
+  /** what the server wants the reader to know about the scope (skipped items, …) */
+  notes?: string[];
 }
 
 export interface GoldClassScore {
@@ -110,6 +112,10 @@ export interface DriftTest {
   effect: number | null;
   verdict: string;
   detail: string;
+  /** the sizes of the groups compared */
+  n?: number[] | null;
+  median_drop?: number | null;
+  mean_drop?: number | null;
 }
 
 export interface AuditClass {
@@ -125,11 +131,18 @@ export interface AuditAnnotator {
   n_sessions: number;
   median_seconds_per_item: number | null;
   items_per_hour: number | null;
-  agreement_with_peers: AgreementResult | null;
+  agreement_with_peers?: AgreementResult | null;
+  /** F1 of matched objects against the other annotators on the same items */
+  peer_f1?: number | null;
   gold_f1: number | null;
   per_class: AuditClass[];
   timeline: TimelineEntry[];
+  /** early against late work */
   drift: DriftTest | null;
+  /** score against position within a session (fatigue) */
+  trend?: DriftTest | null;
+  /** session after session */
+  across_sessions?: DriftTest | null;
 }
 
 export interface AuditReport {

@@ -32,6 +32,13 @@ export function AgreementSection({ report }: { report: AgreementReport }) {
         <b>{report.raters.length}</b> annotators ({report.raters.join(", ")}) · <b>{report.n_items}</b> items with ≥ 2
         annotators · <b>{report.n_units}</b> units
       </p>
+      {report.notes && report.notes.length > 0 && (
+        <ul className="quality-notes muted" aria-label="Notes on the agreement">
+          {report.notes.map((n, k) => (
+            <li key={k}>{n}</li>
+          ))}
+        </ul>
+      )}
       <div className="quality-grid">
         <div className="quality-cell quality-wide">
           <h3 className="panel-title">Coefficients over all units</h3>

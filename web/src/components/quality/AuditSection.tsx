@@ -1,20 +1,23 @@
 /** Annotator audit: per annotator, throughput, agreement with peers and gold, drift, and quality over time. */
 import { useState } from "react";
-import { auditOrder, driftSummary, driftTone, peerAgreementText } from "../../quality/audit";
-import { fmt, fmtSeconds } from "../../quality/format";
+import { annotatorTone, auditOrder, driftSummary, driftTests, driftTone, peerAgreementText } from "../../quality/audit";
+import { fmt, fmtRate, fmtSeconds } from "../../quality/format";
 import type { AuditAnnotator, AuditReport } from "../../quality/report";
 import { AnnotatorTimeline, type TimeAxis } from "./AnnotatorTimeline";
 import { EmptyState } from "./SectionState";
 
 function AnnotatorCard({ a, axis }: { a: AuditAnnotator; axis: TimeAxis }) {
-  const tone = driftTone(a.drift);
+  const tests = driftTests(a);
   return (
     <article className="card audit-card" aria-label={`Audit of ${a.annotator}`}>
       <header className="audit-head">
         <h3>{a.annotator}</h3>
-        <span className={`pill pill-drift-${tone}`} title={a.drift?.test ?? undefined}>
-          drift: {driftSummary(a.drift)}
-        </span>
+        {tests.length === 0 && <span className="pill">drift not tested</span>}
+        {tests.map(({ name, test }) => (
+          <span key={name} className={`pill pill-drift-${driftTone(test)}`} title={test.test}>
+            {name}: {driftSummary(test)}
+          </span>
+        ))}
       </header>
       <dl className="stats">
         <div>
@@ -31,22 +34,30 @@ function AnnotatorCard({ a, axis }: { a: AuditAnnotator; axis: TimeAxis }) {
         </div>
         <div>
           <dt>Throughput</dt>
-          <dd>{a.items_per_hour === null ? "—" : `${a.items_per_hour.toFixed(1)} items/h`}</dd>
+          <dd>{a.items_per_hour === null ? "—" : `${fmtRate(a.items_per_hour)} items/h`}</dd>
         </div>
         <div>
           <dt>Agreement with peers</dt>
-          <dd title={a.agreement_with_peers?.label}>{peerAgreementText(a)}</dd>
+          <dd title={a.agreement_with_peers?.label}>
+            {peerAgreementText(a)}
+            {a.agreement_with_peers && <span className="muted"> {a.agreement_with_peers.label}</span>}
+          </dd>
         </div>
         <div>
           <dt>Gold F1</dt>
           <dd>{fmt(a.gold_f1)}</dd>
         </div>
       </dl>
-      {a.drift?.detail && (
-        <p className={`drift-detail drift-${tone}`}>
-          {a.drift.detail}
-          {a.drift.test ? <span className="muted"> ({a.drift.test})</span> : null}
-        </p>
+      {tests.some(({ test }) => test.detail) && (
+        <ul className={`drift-detail drift-${annotatorTone(a)}`} aria-label={`Drift tests of ${a.annotator}`}>
+          {tests.map(({ name, test }) =>
+            test.detail ? (
+              <li key={name} className={`drift-${driftTone(test)}`}>
+                <b>{name[0].toUpperCase() + name.slice(1)}:</b> {test.detail} <span className="muted">({test.test})</span>
+              </li>
+            ) : null,
+          )}
+        </ul>
       )}
       <AnnotatorTimeline annotator={a.annotator} timeline={a.timeline} axis={axis} />
       {a.per_class.length > 0 && (
