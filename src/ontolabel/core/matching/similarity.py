@@ -73,6 +73,9 @@ _FAMILY: dict[type, str] = {
 }
 
 
+_DEFAULT_OPTIONS = SimilarityOptions()
+
+
 def _families(geometries: Sequence[GeometryUnion]) -> dict[str, list[int]]:
     groups: dict[str, list[int]] = {}
     for index, geometry in enumerate(geometries):
@@ -92,7 +95,12 @@ class _Side:
         self.groups = _families(geometries)
 
     def indices(self, *families: str) -> list[int]:
+        if len(families) == 1:
+            return self.groups.get(families[0], [])
         return sorted(i for f in families for i in self.groups.get(f, []))
+
+    def has(self, *families: str) -> bool:
+        return any(f in self.groups for f in families)
 
     def take(self, indices: Sequence[int]) -> list[Any]:
         # Typed as Any: the family grouping, not the signature, says which kinds these are.
@@ -100,7 +108,12 @@ class _Side:
 
 
 def _put(result: FloatArray, rows: Sequence[int], cols: Sequence[int], block: FloatArray) -> None:
-    if rows and cols:
+    if not rows or not cols:
+        return
+    if len(rows) == result.shape[0] and len(cols) == result.shape[1]:
+        # One family on both sides (the usual case): the block is the whole matrix.
+        result[...] = block
+    else:
         result[np.ix_(rows, cols)] = block
 
 
@@ -177,13 +190,20 @@ def similarity_matrix(
     `ids_a`/`ids_b` name the objects in errors (GeometryError for NaN coordinates, masks of
     different sizes, ranges that end before they start, polygons without area).
     """
-    opts = options or SimilarityOptions()
-    result = np.zeros((len(a), len(b)), dtype=np.float64)
     if not a or not b:
-        return result
+        return np.zeros((len(a), len(b)), dtype=np.float64)
+    masks_a = [g for g in a if isinstance(g, Mask)]
+    masks_b = [g for g in b if isinstance(g, Mask)]
+    if len(masks_a) == len(a) and len(masks_b) == len(b):
+        # Masks only (a segmentation comparison): straight to pycocotools, no grouping.
+        require_same_size(masks_a, masks_b, range(len(a)), range(len(b)), ids_a, ids_b)
+        return rle_iou_matrix(mask_rles(masks_a), mask_rles(masks_b))
+    opts = options or _DEFAULT_OPTIONS
+    result = np.zeros((len(a), len(b)), dtype=np.float64)
     side_a, side_b = _Side(a, ids_a, "a"), _Side(b, ids_b, "b")
-    _planar_blocks(result, side_a, side_b, opts)
-    _mask_blocks(result, side_a, side_b, opts)
+    if side_a.has("box", "planar", "mask") and side_b.has("box", "planar", "mask"):
+        _planar_blocks(result, side_a, side_b, opts)
+        _mask_blocks(result, side_a, side_b, opts)
     rows, cols = side_a.indices("keypoints"), side_b.indices("keypoints")
     if rows and cols:
         block = keypoint_similarity(
