@@ -89,3 +89,22 @@ def test_masks_keep_their_coco_layout() -> None:
     assert (coco_mask.decode(rle) == rle_decode(mask)).all()
     empty = Mask(height=13, width=17, counts=rle_encode(np.zeros((13, 17))).counts)
     assert similarity_matrix([empty], [mask, empty]).tolist() == [[0.0, 0.0]]
+
+
+def test_many_boxes_are_measured_sparsely_with_the_same_result() -> None:
+    rng = np.random.default_rng(11)
+    a, b = random_boxes(rng, 600), random_boxes(rng, 500)  # 300,000 pairs: the R-tree path
+    inverted = Box.model_construct(kind="box", x1=50.0, y1=50.0, x2=40.0, y2=40.0)
+    a.append(inverted)
+    ours = similarity_matrix(a, b)
+    xyxy_a = np.array([[x.x1, x.y1, x.x2, x.y2] for x in a])
+    xyxy_b = np.array([[x.x1, x.y1, x.x2, x.y2] for x in b])
+    dense = np.zeros_like(ours)
+    for i, p in enumerate(xyxy_a):
+        w = np.clip(np.minimum(p[2], xyxy_b[:, 2]) - np.maximum(p[0], xyxy_b[:, 0]), 0, None)
+        h = np.clip(np.minimum(p[3], xyxy_b[:, 3]) - np.maximum(p[1], xyxy_b[:, 1]), 0, None)
+        area_p = max(0.0, p[2] - p[0]) * max(0.0, p[3] - p[1])
+        areas = (xyxy_b[:, 2] - xyxy_b[:, 0]) * (xyxy_b[:, 3] - xyxy_b[:, 1])
+        dense[i] = w * h / (area_p + areas - w * h)
+    np.testing.assert_allclose(ours, dense, atol=1e-12)
+    assert (ours[-1] == 0).all()
