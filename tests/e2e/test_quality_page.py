@@ -146,6 +146,15 @@ def _shown(value: float | None) -> str:
 
 
 def _expect_coefficients(page: Page, report: dict) -> None:  # type: ignore[type-arg]
+    # the forest plot writes each estimate beside its interval, the table lists them all
+    plot = page.get_by_role("img", name="Agreement coefficients with confidence intervals")
+    for c in report["coefficients"]:
+        expect(plot).to_contain_text(
+            _shown(c["value"]) if c["value"] is not None else f"undefined — {c['undefined_reason']}"
+        )
+    numbers = page.locator("details.quality-numbers")
+    if numbers.get_attribute("open") is None:
+        numbers.locator("summary").click()
     table = page.get_by_role("table", name="Agreement coefficients")
     rows = table.locator("tbody tr")
     expect(rows).to_have_count(len(report["coefficients"]))

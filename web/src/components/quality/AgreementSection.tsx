@@ -3,7 +3,13 @@ import { useMemo, useState } from "react";
 import { isEmptyConfusion } from "../../quality/confusion";
 import { classCoefficients, classRows, defaultClassCoefficient, forestRows } from "../../quality/forest";
 import { fmt, fmtInterval, fmtLevel } from "../../quality/format";
-import type { AgreementReport } from "../../quality/report";
+import type { AgreementReport, AgreementResult } from "../../quality/report";
+
+/** How many units a coefficient was computed over, when its counts say. */
+function unitsUsed(r: AgreementResult): number | null {
+  const n = r.counts?.units_used ?? r.counts?.units;
+  return typeof n === "number" ? n : null;
+}
 import { ConfusionHeatmap } from "./ConfusionHeatmap";
 import { ForestPlot } from "./ForestPlot";
 import { KappaMatrix } from "./KappaMatrix";
@@ -43,39 +49,44 @@ export function AgreementSection({ report }: { report: AgreementReport }) {
         <div className="quality-cell quality-wide">
           <h3 className="panel-title">Coefficients over all units</h3>
           <ForestPlot rows={rows} label="Agreement coefficients with confidence intervals" />
-          <table className="table quality-table" aria-label="Agreement coefficients">
-            <thead>
-              <tr>
-                <th>Coefficient</th>
-                <th className="num">Value</th>
-                <th>Confidence interval</th>
-                <th className="num">Resamples</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.coefficients.map((r, k) => {
-                const row = rows[k];
-                return (
-                  <tr key={row.key} data-coefficient={r.coefficient}>
-                    <td>{r.label}</td>
-                    {row.value === null ? (
-                      <td colSpan={3} className="undefined-reason">
-                        {row.text}
-                      </td>
-                    ) : (
-                      <>
-                        <td className="num mono" data-value={r.value ?? ""}>
-                          {fmt(row.value)}
+          <details className="quality-numbers">
+            <summary>Coefficients as a table (values, intervals, units used)</summary>
+            <table className="table quality-table" aria-label="Agreement coefficients">
+              <thead>
+                <tr>
+                  <th>Coefficient</th>
+                  <th className="num">Value</th>
+                  <th>Confidence interval</th>
+                  <th className="num">Units used</th>
+                  <th className="num">Resamples</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.coefficients.map((r, k) => {
+                  const row = rows[k];
+                  return (
+                    <tr key={row.key} data-coefficient={r.coefficient}>
+                      <td>{r.label}</td>
+                      {row.value === null ? (
+                        <td colSpan={4} className="undefined-reason">
+                          {row.text}
                         </td>
-                        <td className="mono">{row.low !== null ? `${fmtLevel(row.level)} ${fmtInterval(row.low, row.high)}` : "—"}</td>
-                        <td className="num mono">{r.ci?.n_resamples ?? "—"}</td>
-                      </>
-                    )}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                      ) : (
+                        <>
+                          <td className="num mono" data-value={r.value ?? ""}>
+                            {fmt(row.value)}
+                          </td>
+                          <td className="mono">{row.low !== null ? `${fmtLevel(row.level)} ${fmtInterval(row.low, row.high)}` : "—"}</td>
+                          <td className="num mono">{unitsUsed(r) ?? "—"}</td>
+                          <td className="num mono">{r.ci?.n_resamples ?? "—"}</td>
+                        </>
+                      )}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </details>
         </div>
         <div className="quality-cell">
           <h3 className="panel-title">Pairwise Cohen's κ</h3>

@@ -40,7 +40,7 @@ function AnnotatorCard({ a, axis }: { a: AuditAnnotator; axis: TimeAxis }) {
           <dt>Agreement with peers</dt>
           <dd title={a.agreement_with_peers?.label}>
             {peerAgreementText(a)}
-            {a.agreement_with_peers && <span className="muted"> {a.agreement_with_peers.label}</span>}
+            {a.agreement_with_peers && <span className="stat-note">{a.agreement_with_peers.label}</span>}
           </dd>
         </div>
         <div>
