@@ -11,7 +11,7 @@ import uvicorn
 from rich.table import Table
 
 from ontolabel import __version__
-from ontolabel.cli import projects, transfer, users
+from ontolabel.cli import gold, projects, qa, transfer, users
 from ontolabel.cli.console import console, fail_cleanly
 from ontolabel.cli.progress import step_bar
 from ontolabel.cli.workspace import DEFAULT_DATA_DIR, DatabaseUrl, DataDir, opened
@@ -47,6 +47,8 @@ def main(
 
 app.add_typer(users.app, name="user")
 app.add_typer(projects.app, name="project")
+app.add_typer(qa.app, name="qa")
+app.add_typer(gold.app, name="gold")
 app.command("import")(transfer.import_)
 app.command("export")(transfer.export)
 

@@ -179,3 +179,23 @@ def gold_documents(session: Session, item_ids: Sequence[int]) -> dict[int, Annot
         )
     ).all()
     return {r.item_id: annotation_from_json(r.document) for r in rows}
+
+
+def find_item_id(ws: Workspace, project_id: int, reference: str, *, user_id: int) -> int:
+    """An item of the project by external id, or by id when ``reference`` is a number that
+    no item's external id is (for commands that name items the way people know them)."""
+    with ws.read_session() as session:
+        require_project_role(session, project_id, user_id, Role.VIEWER)
+        found = session.scalar(
+            select(ItemRow.id).where(
+                ItemRow.project_id == project_id, ItemRow.external_id == reference
+            )
+        )
+        if found is not None:
+            return found
+        if reference.isdigit():
+            return _project_item(session, project_id, int(reference)).id
+    raise NotFound(
+        f"project {project_id} has no item {reference!r} (by external id or id)",
+        location=Location(item=reference),
+    )

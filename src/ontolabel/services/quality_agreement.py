@@ -68,8 +68,19 @@ class AgreementReport:
             "n_items": self.n_items,
             "n_units": self.n_units,
             "coefficients": [c.to_dict() for c in self.coefficients],
-            "per_class": self.per_class,
-            "pairwise": self.pairwise,
+            "per_class": [
+                {**entry, "coefficients": [c.to_dict() for c in entry["coefficients"]]}
+                for entry in self.per_class
+            ],
+            "pairwise": [
+                {
+                    **pair,
+                    "cohen_kappa": None
+                    if pair["cohen_kappa"] is None
+                    else pair["cohen_kappa"].to_dict(),
+                }
+                for pair in self.pairwise
+            ],
             "confusion": self.confusion,
             "notes": self.notes,
         }

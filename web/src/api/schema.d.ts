@@ -410,6 +410,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/quality/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Agreement
+         * @description Every applicable coefficient over matched objects and whole-item classes, per class,
+         *     per pair of annotators, and the pooled confusion of labels.
+         */
+        get: operations["get_agreement_api_projects__project_id__quality_agreement_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/quality/gold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Gold Report
+         * @description Each annotator's work on gold items, scored against the gold.
+         */
+        get: operations["get_gold_report_api_projects__project_id__quality_gold_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/quality/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Audit
+         * @description Per annotator: time per item, sessions, throughput, quality over time with tests
+         *     for a drop, and the findings that tell its cause apart.
+         */
+        get: operations["get_audit_api_projects__project_id__quality_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/items/{item_id}/gold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Gold
+         * @description Make an annotation (or a user's current annotation of the item) the item's gold
+         *     (reviewers); it must satisfy the project's ontology (422 with every violation).
+         */
+        put: operations["put_gold_api_projects__project_id__items__item_id__gold_put"];
+        post?: never;
+        /** Delete Gold */
+        delete: operations["delete_gold_api_projects__project_id__items__item_id__gold_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/gold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Gold */
+        get: operations["list_gold_api_projects__project_id__gold_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -418,6 +519,68 @@ export interface components {
         AddedItems: {
             /** Items */
             items: components["schemas"]["ItemSummary"][];
+        };
+        /** AgreementReportBody */
+        AgreementReportBody: {
+            /** Project Id */
+            project_id: number;
+            filters: components["schemas"]["FiltersBody"];
+            /** Raters */
+            raters: string[];
+            /**
+             * N Items
+             * @description items with submitted work from 2 or more annotators
+             */
+            n_items: number;
+            /**
+             * N Units
+             * @description matched object clusters plus whole-item class units
+             */
+            n_units: number;
+            /** Coefficients */
+            coefficients: components["schemas"]["AgreementResultBody"][];
+            /** Per Class */
+            per_class: components["schemas"]["ClassAgreementBody"][];
+            /** Pairwise */
+            pairwise: components["schemas"]["PairAgreementBody"][];
+            /** @description label pairs pooled over rater pairs, symmetric */
+            confusion: components["schemas"]["ConfusionBody"];
+            /**
+             * Notes
+             * @description why parts are empty, in plain words
+             */
+            notes: string[];
+        };
+        /**
+         * AgreementResultBody
+         * @description One coefficient: ``value`` is null exactly when it is undefined, and then
+         *     ``undefined_reason`` says why.
+         */
+        AgreementResultBody: {
+            /**
+             * Coefficient
+             * @description registry key, e.g. krippendorff_alpha
+             */
+            coefficient: string;
+            /** Label */
+            label: string;
+            /** Value */
+            value: number | null;
+            /** Undefined Reason */
+            undefined_reason: string | null;
+            ci: components["schemas"]["IntervalBody"] | null;
+            /** Per Category */
+            per_category: {
+                [key: string]: number | null;
+            } | null;
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
         };
         /** Annotation */
         Annotation: {
@@ -532,6 +695,76 @@ export interface components {
          * @enum {string}
          */
         AttributeType: "enum" | "multi_enum" | "bool" | "int" | "float" | "text" | "date";
+        /** AuditAnnotatorBody */
+        AuditAnnotatorBody: {
+            /** Annotator */
+            annotator: string;
+            /** N Items */
+            n_items: number;
+            /** N Sessions */
+            n_sessions: number;
+            /** Median Seconds Per Item */
+            median_seconds_per_item: number | null;
+            /** Items Per Hour */
+            items_per_hour: number | null;
+            agreement_with_peers: components["schemas"]["AgreementResultBody"] | null;
+            /** Peer F1 */
+            peer_f1: number | null;
+            /** Gold F1 */
+            gold_f1: number | null;
+            /** Per Class */
+            per_class: components["schemas"]["AuditClassBody"][];
+            /** Timeline */
+            timeline: components["schemas"]["TimelinePointBody"][];
+            /** @description late-session drop (fatigue) */
+            drift: components["schemas"]["SignificanceBody"];
+            trend: components["schemas"]["SignificanceBody"];
+            across_sessions: components["schemas"]["SignificanceBody"];
+        };
+        /** AuditClassBody */
+        AuditClassBody: {
+            /** Class */
+            class: string;
+            /** N */
+            n: number;
+            /**
+             * Agreement With Peers
+             * @description mean recall against peers
+             */
+            agreement_with_peers: number | null;
+            /**
+             * Gold F1
+             * @description mean recall against gold
+             */
+            gold_f1: number | null;
+        };
+        /** AuditOptionsBody */
+        AuditOptionsBody: {
+            /** Session Gap Minutes */
+            session_gap_minutes: number;
+            /** Alpha */
+            alpha: number;
+            /** Min Group */
+            min_group: number;
+            /** Min Effect */
+            min_effect: number;
+        };
+        /** AuditReportBody */
+        AuditReportBody: {
+            /** Project Id */
+            project_id: number;
+            filters: components["schemas"]["FiltersBody"];
+            /** Annotators */
+            annotators: components["schemas"]["AuditAnnotatorBody"][];
+            /**
+             * Findings
+             * @description ranked, strongest evidence first
+             */
+            findings: string[];
+            /** Finding Details */
+            finding_details: components["schemas"]["FindingBody"][];
+            options: components["schemas"]["AuditOptionsBody"];
+        };
         /** Body_import_file_api_projects__project_id__import_post */
         Body_import_file_api_projects__project_id__import_post: {
             /**
@@ -558,6 +791,18 @@ export interface components {
             x2: number;
             /** Y2 */
             y2: number;
+        };
+        /** ClassAgreementBody */
+        ClassAgreementBody: {
+            /** Class */
+            class: string;
+            /**
+             * N Units
+             * @description units where some annotator gave this class
+             */
+            n_units: number;
+            /** Coefficients */
+            coefficients: components["schemas"]["AgreementResultBody"][];
         };
         /**
          * ClassSpec
@@ -588,6 +833,13 @@ export interface components {
             } | null;
             /** Attributes */
             attributes?: components["schemas"]["AttributeSpec"][];
+        };
+        /** ConfusionBody */
+        ConfusionBody: {
+            /** Labels */
+            labels: string[];
+            /** Matrix */
+            matrix: number[][];
         };
         /**
          * Cuboid
@@ -658,6 +910,33 @@ export interface components {
             /** Path */
             path?: string | null;
         };
+        /** FiltersBody */
+        FiltersBody: {
+            /** Class */
+            class: string[];
+            /** Annotator */
+            annotator: string[];
+            /** Since */
+            since: string | null;
+            /** Until */
+            until: string | null;
+        };
+        /** FindingBody */
+        FindingBody: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "annotator" | "annotator_class" | "class" | "fatigue" | "version_change";
+            /** Subject */
+            subject: string;
+            /** Sentence */
+            sentence: string;
+            /** P Value */
+            p_value: number;
+            /** Effect */
+            effect: number | null;
+        };
         /** FormatInfo */
         FormatInfo: {
             /** Name */
@@ -677,11 +956,128 @@ export interface components {
             /** Can Write */
             can_write: boolean;
         };
+        /** GeometryAgreementBody */
+        GeometryAgreementBody: {
+            /** Precision */
+            precision: number | null;
+            /** Recall */
+            recall: number | null;
+            /** F1 */
+            f1: number | null;
+            /** Mean Iou */
+            mean_iou: number | null;
+        };
         /**
          * GeometryKind
          * @enum {string}
          */
         GeometryKind: "box" | "rotated_box" | "polygon" | "mask" | "keypoints" | "polyline" | "span" | "interval" | "track" | "cuboid" | "tag";
+        /** GoldAnnotatorBody */
+        GoldAnnotatorBody: {
+            /** Annotator */
+            annotator: string;
+            /** N Items */
+            n_items: number;
+            /** F1 */
+            f1: number | null;
+            /** Precision */
+            precision: number | null;
+            /** Recall */
+            recall: number | null;
+            /** Mean Iou */
+            mean_iou: number | null;
+            /** Dice */
+            dice: number | null;
+            /** Accuracy */
+            accuracy: number | null;
+            /** Cer */
+            cer: number | null;
+            /** Wer */
+            wer: number | null;
+            /** Per Class */
+            per_class: components["schemas"]["GoldClassBody"][];
+        };
+        /** GoldClassBody */
+        GoldClassBody: {
+            /** Class */
+            class: string;
+            /** F1 */
+            f1: number | null;
+            /** Precision */
+            precision: number | null;
+            /** Recall */
+            recall: number | null;
+            /** Iou */
+            iou: number | null;
+            /** Dice */
+            dice: number | null;
+            /**
+             * Support
+             * @description gold objects of the class
+             */
+            support: number;
+        };
+        /**
+         * GoldInfo
+         * @description One gold item, as listed.
+         */
+        GoldInfo: {
+            /** Item Id */
+            item_id: number;
+            /** External Id */
+            external_id: string | null;
+            /** Set By */
+            set_by: string | null;
+            /**
+             * Set At
+             * Format: date-time
+             */
+            set_at: string;
+            /** Ontology Version */
+            ontology_version: number;
+        };
+        /**
+         * GoldRecord
+         * @description A gold item with its reference document.
+         */
+        GoldRecord: {
+            /** Item Id */
+            item_id: number;
+            /** External Id */
+            external_id: string | null;
+            /** Set By */
+            set_by: string | null;
+            /**
+             * Set At
+             * Format: date-time
+             */
+            set_at: string;
+            /** Ontology Version */
+            ontology_version: number;
+            document: components["schemas"]["Annotation"];
+        };
+        /** GoldReportBody */
+        GoldReportBody: {
+            /** Project Id */
+            project_id: number;
+            filters: components["schemas"]["FiltersBody"];
+            /** N Gold Items */
+            n_gold_items: number;
+            /** Annotators */
+            annotators: components["schemas"]["GoldAnnotatorBody"][];
+            /** @description gold (rows) x annotated (columns), pooled */
+            confusion: components["schemas"]["ConfusionBody"];
+        };
+        /**
+         * GoldRequest
+         * @description Exactly one of ``annotation`` (the gold document) or ``from_user`` (copy that user's
+         *     current annotation of the item).
+         */
+        GoldRequest: {
+            annotation?: components["schemas"]["Annotation"] | null;
+            /** From User */
+            from_user?: string | null;
+        };
         /** ImportResult */
         ImportResult: {
             /**
@@ -725,6 +1121,21 @@ export interface components {
             transcript?: string | null;
             /** Speaker */
             speaker?: string | null;
+        };
+        /** IntervalBody */
+        IntervalBody: {
+            /** Low */
+            low: number;
+            /** High */
+            high: number;
+            /** Level */
+            level: number;
+            /** N Resamples */
+            n_resamples: number;
+            /** Seed */
+            seed: number;
+            /** Method */
+            method: string;
         };
         /** ItemBody */
         ItemBody: {
@@ -1056,6 +1467,17 @@ export interface components {
             /** Document */
             document: components["schemas"]["OntologyDocument"];
         };
+        /** PairAgreementBody */
+        PairAgreementBody: {
+            /** A */
+            a: string;
+            /** B */
+            b: string;
+            /** N Items */
+            n_items: number;
+            cohen_kappa: components["schemas"]["AgreementResultBody"] | null;
+            geometry: components["schemas"]["GeometryAgreementBody"];
+        };
         /**
          * Polygon
          * @description One or more parts, each an exterior ring with optional holes (rings not closed).
@@ -1290,6 +1712,33 @@ export interface components {
              */
             status: "draft" | "submitted";
         };
+        /** SignificanceBody */
+        SignificanceBody: {
+            /** Test */
+            test: string;
+            /** Statistic */
+            statistic: number | null;
+            /** P Value */
+            p_value: number | null;
+            /**
+             * Effect
+             * @description rank-biserial r (> 0: earlier scored higher)
+             */
+            effect: number | null;
+            /** Median Drop */
+            median_drop: number | null;
+            /** Mean Drop */
+            mean_drop: number | null;
+            /** N */
+            n: number[];
+            /**
+             * Verdict
+             * @enum {string}
+             */
+            verdict: "drop" | "no drop" | "not enough data";
+            /** Detail */
+            detail: string;
+        };
         /** Span */
         Span: {
             /**
@@ -1311,6 +1760,32 @@ export interface components {
              * @enum {string}
              */
             kind: "tag";
+        };
+        /** TimelinePointBody */
+        TimelinePointBody: {
+            /**
+             * Time
+             * @description ISO time of the submitted revision
+             */
+            time: string;
+            /** Item Id */
+            item_id: number;
+            /** Session */
+            session: number;
+            /** Position In Session */
+            position_in_session: number;
+            /**
+             * Seconds
+             * @description since the previous submit in the session
+             */
+            seconds: number | null;
+            /** Score */
+            score: number | null;
+            /**
+             * Score Kind
+             * @enum {string}
+             */
+            score_kind: "gold_f1" | "peer_f1";
         };
         /** TokenInfo */
         TokenInfo: {
@@ -3042,6 +3517,393 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": unknown;
+                };
+            };
+            /** @description not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not allowed in this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such thing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description invalid input, with every violation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_agreement_api_projects__project_id__quality_agreement_get: {
+        parameters: {
+            query?: {
+                /** @description only these classes (and their descendants); repeatable */
+                class?: string[];
+                /** @description only these annotators (username); repeatable */
+                annotator?: string[];
+                /** @description revisions saved on or after this day (UTC) */
+                since?: string | null;
+                /** @description revisions saved on or before this day (UTC) */
+                until?: string | null;
+                /** @description bootstrap resamples for the intervals (0: none) */
+                n_resamples?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementReportBody"];
+                };
+            };
+            /** @description not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not allowed in this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such thing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description invalid input, with every violation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_gold_report_api_projects__project_id__quality_gold_get: {
+        parameters: {
+            query?: {
+                /** @description only these classes (and their descendants); repeatable */
+                class?: string[];
+                /** @description only these annotators (username); repeatable */
+                annotator?: string[];
+                /** @description revisions saved on or after this day (UTC) */
+                since?: string | null;
+                /** @description revisions saved on or before this day (UTC) */
+                until?: string | null;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoldReportBody"];
+                };
+            };
+            /** @description not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not allowed in this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such thing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description invalid input, with every violation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_audit_api_projects__project_id__quality_audit_get: {
+        parameters: {
+            query?: {
+                /** @description only these classes (and their descendants); repeatable */
+                class?: string[];
+                /** @description only these annotators (username); repeatable */
+                annotator?: string[];
+                /** @description revisions saved on or after this day (UTC) */
+                since?: string | null;
+                /** @description revisions saved on or before this day (UTC) */
+                until?: string | null;
+                /** @description a longer pause ends a work session */
+                session_gap_minutes?: number;
+                /** @description significance level */
+                alpha?: number;
+                /** @description bootstrap resamples for the intervals (0: none) */
+                n_resamples?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditReportBody"];
+                };
+            };
+            /** @description not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not allowed in this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such thing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description invalid input, with every violation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_gold_api_projects__project_id__items__item_id__gold_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GoldRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoldRecord"];
+                };
+            };
+            /** @description not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not allowed in this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such thing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description invalid input, with every violation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_gold_api_projects__project_id__items__item_id__gold_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not allowed in this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such thing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description invalid input, with every violation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_gold_api_projects__project_id__gold_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoldInfo"][];
                 };
             };
             /** @description not logged in */
