@@ -225,3 +225,87 @@ def test_conger_is_cohen_for_two_raters_without_gaps(seed: int) -> None:
     assert conger_kappa(ratings, ci=False).value == pytest.approx(
         cohen_kappa(ratings, ci=False).value, abs=TOL
     )
+
+
+# -- many raters (per unit x category counts instead of per rater pair) ----------------------
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_many_raters_few_categories_match_the_peers(seed: int) -> None:
+    """With many raters and few categories the sums come from a units x categories table
+    instead of rater pairs; the answers must not change."""
+    q = 3
+    codes = random_codes(seed, units=80, raters=9, q=q, missing=0.4)
+    ratings = Ratings.from_codes(codes, categories=range(q))
+    reference = irrcac(codes, q)
+    for ours, theirs in [
+        (fleiss_kappa(ratings, ci=False), reference.fleiss()),
+        (conger_kappa(ratings, ci=False), reference.conger()),
+        (gwet_ac1(ratings, ci=False), reference.gwet()),
+        (brennan_prediger(ratings, ci=False), reference.bp()),
+        (krippendorff_alpha(ratings, ci=False), reference.krippendorff()),
+    ]:
+        assert ours.value == pytest.approx(theirs["est"]["coefficient_value"], abs=TOL)
+    weighted = irrcac(codes, q, "quadratic").fleiss()["est"]["coefficient_value"]
+    assert fleiss_kappa(ratings, weights="quadratic", ci=False).value == pytest.approx(
+        weighted, abs=TOL
+    )
+    reliability = np.where(codes >= 0, codes, np.nan).T.astype(float)
+    for level in ("ordinal", "interval"):
+        expected = krippendorff.alpha(
+            reliability_data=reliability, level_of_measurement=level, value_domain=range(q)
+        )
+        result = krippendorff_alpha(ratings, level=level, ci=False)  # type: ignore[arg-type]
+        assert result.value == pytest.approx(expected, abs=TOL)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_per_category_figures_agree_between_the_two_ways(seed: int) -> None:
+    """Fleiss' κ_j and specific agreement from rater pairs equal the same figures from the
+    units x categories table (dichotomised κ recomputed by statsmodels where m is equal)."""
+    codes = random_codes(seed, units=70, raters=4, q=4, missing=0.0)
+    ratings = Ratings.from_codes(codes, categories=range(4))
+    table, _ = aggregate_raters(codes, n_cat=4)
+    per_category = fleiss_kappa(ratings, ci=False).per_category
+    assert per_category is not None
+    for k in range(4):
+        collapsed = np.column_stack([table[:, k], table.sum(axis=1) - table[:, k]])
+        assert per_category[str(k)] == pytest.approx(sm_fleiss_kappa(collapsed), abs=TOL)
+    specific = percent_agreement(ratings, ci=False).per_category
+    assert specific is not None
+    for k in range(4):
+        n_k = table[:, k].astype(float)
+        expected = (n_k * (n_k - 1) / 3).sum() / n_k.sum()
+        assert specific[str(k)] == pytest.approx(expected, abs=TOL)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_both_ways_give_the_same_results_with_missing_ratings(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every coefficient, value and per-category figures, by rater pairs and by the units x
+    categories table, on a table with unequal numbers of ratings per unit."""
+    from ontolabel.quality.agreement import COEFFICIENTS
+    from ontolabel.quality.agreement.tallies import Tallies
+
+    codes = random_codes(seed, units=60, raters=4, q=5, missing=0.35)
+    ratings = Ratings.from_codes(codes, categories=[1, 2, 3, 5, 8])
+    specs = [s for s in COEFFICIENTS.values() if not s.exactly_two_raters]
+
+    def everything() -> list[tuple[float | None, dict[str, float | None] | None]]:
+        out = []
+        for spec in specs:
+            for variant in spec.variants(ratings):
+                result = spec.compute(
+                    ratings, ci=False, weights=variant.weights, level=variant.level
+                )
+                out.append((result.value, result.per_category))
+        return out
+
+    by_pairs = everything()
+    monkeypatch.setattr(Tallies, "_by_pairs", property(lambda self: False))
+    by_table = everything()
+    assert len(by_pairs) == len(by_table) > 10
+    for (value_a, per_a), (value_b, per_b) in zip(by_pairs, by_table, strict=True):
+        assert value_a == pytest.approx(value_b, abs=1e-12)
+        assert per_a == (None if per_b is None else pytest.approx(per_b, abs=1e-12))

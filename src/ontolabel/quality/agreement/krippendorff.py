@@ -13,6 +13,7 @@ The ordinal distance is Krippendorff's own, built from the marginal counts n_g:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Literal, TypeAlias
 
 import numpy as np
@@ -20,6 +21,7 @@ import numpy as np
 from ontolabel.errors import RatingsError
 from ontolabel.quality.agreement import undefined
 from ontolabel.quality.agreement.estimate import (
+    Statistic,
     UnitFeatures,
     finish,
     ratio,
@@ -124,68 +126,78 @@ def krippendorff_alpha(
     params: dict[str, object] = {"level": level}
     q = ratings.n_categories
     values = numeric_values(ratings, level) if level in ("interval", "ratio") else None
-    tallies = Tallies.of(ratings)
+    tallies = Tallies(ratings)
     pairable = tallies.pairable
-    counts_kept = tallies.counts[pairable]
-    rated_kept = tallies.rated[pairable]
-    totals = counts_kept.sum(axis=0)
+    m = tallies.rated
+    n_used = int(np.count_nonzero(pairable))
+    totals = tallies.category_sums(pairable.astype(np.float64))
     n_values = float(totals.sum())
     counts: dict[str, int | float] = {
         "units": ratings.n_units,
-        "units_used": int(counts_kept.shape[0]),
+        "units_used": n_used,
         "raters": ratings.n_raters,
         "pairable_values": int(n_values),
     }
     if ratings.n_raters < 2:
         reason = undefined.one_rater(ratings.n_raters)
-    elif counts_kept.shape[0] == 0:
+    elif n_used == 0:
         reason = undefined.no_pairable()
-    elif counts_kept.shape[0] == 1:
+    elif n_used == 1:
         reason = undefined.one_unit()
     else:
         reason = None
     if reason is not None:
         return undefined_result(key, label, reason, counts=counts, params=params)
 
-    scale = 1.0 / (rated_kept - 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(pairable, 1.0 / (m - 1.0), 0.0)
     delta = fixed_distance(level, values, q)
+    statistic: Statistic
+    features: Callable[[], UnitFeatures]
     if delta is not None:
-        # Per unit Σ_ck n_uc n_uk δ_ck / (m_u - 1): the diagonal of δ is 0, so o_cc's
-        # correction term drops out.
+        # Per unit Σ over ordered pairs of its values of δ, over (m_u - 1): δ's diagonal
+        # is 0, so the coincidence matrix's diagonal correction drops out.
         if level == "nominal":
-            per_unit = (rated_kept**2 - np.einsum("uk,uk->u", counts_kept, counts_kept)) * scale
+            ordered = m * (m - 1.0) - tallies.pair_sums(None)
         else:
-            per_unit = np.einsum("uk,uk->u", counts_kept @ delta, counts_kept) * scale
+            ordered = tallies.pair_sums(delta)
+        per_unit = ordered * scale
         observed_sum = float(per_unit.sum())
-        fixed = delta
-
-        def statistic(block: FloatArray) -> FloatArray:
-            return _alpha(block[:, 0], block[:, 1:], np.broadcast_to(fixed, (block.shape[0], q, q)))
-
-        def features() -> UnitFeatures:
-            return UnitFeatures(dense=np.column_stack([per_unit, counts_kept]))
-
         expected_delta = delta
+
+        def fixed_statistic(block: FloatArray) -> FloatArray:
+            weights = np.broadcast_to(delta, (block.shape[0], q, q))
+            return _alpha(block[:, 0], block[:, 1:], weights)
+
+        def fixed_features() -> UnitFeatures:
+            kept = tallies.counts[pairable]
+            return UnitFeatures(dense=np.column_stack([per_unit[pairable], kept]))
+
+        statistic, features = fixed_statistic, fixed_features
     else:
         # Ordinal: δ depends on the marginals, so a resample needs its whole coincidence
         # matrix; the point estimate needs it once.
-        scaled = counts_kept * scale[:, None]
-        coincidence = counts_kept.T @ scaled - np.diag(scaled.sum(axis=0))
+        kept = tallies.counts[pairable]
+        kept_scale = scale[pairable]
+        scaled = kept * kept_scale[:, None]
+        coincidence = kept.T @ scaled - np.diag(scaled.sum(axis=0))
         expected_delta = ordinal_distance(totals)
         observed_sum = float((coincidence * expected_delta).sum())
 
-        def statistic(block: FloatArray) -> FloatArray:
+        def ordinal_statistic(block: FloatArray) -> FloatArray:
             o = block.reshape(-1, q, q)
-            marg = o.sum(axis=2)
-            d = ordinal_distance(marg)
-            return _alpha(np.einsum("bkl,bkl->b", o, d), marg, d)
+            marginals = o.sum(axis=2)
+            d = ordinal_distance(marginals)
+            return _alpha(np.einsum("bkl,bkl->b", o, d), marginals, d)
 
-        def features() -> UnitFeatures:
-            outer = np.einsum("uk,ul->ukl", counts_kept, counts_kept)
+        def ordinal_features() -> UnitFeatures:
+            outer = np.einsum("uk,ul->ukl", kept, kept)
             idx = np.arange(q)
-            outer[:, idx, idx] -= counts_kept
-            outer *= scale[:, None, None]
+            outer[:, idx, idx] -= kept
+            outer *= kept_scale[:, None, None]
             return UnitFeatures(dense=outer.reshape(-1, q * q))
+
+        statistic, features = ordinal_statistic, ordinal_features
 
     expected_sum = float(totals @ expected_delta @ totals)
     if expected_sum <= undefined.DENOMINATOR_EPS * max(1.0, n_values) ** 2:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -53,31 +54,40 @@ class _Table:
 
     @classmethod
     def of(cls, ratings: Ratings, w: FloatArray) -> _Table:
-        tallies = Tallies.of(ratings)
-        counts, m = tallies.counts, tallies.rated
-        pairable = m >= 2
-        if np.array_equal(w, np.eye(w.shape[0])):
-            agreeing = np.einsum("uk,uk->u", counts, counts) - m
-        else:
-            agreeing = np.einsum("uk,uk->u", counts, counts @ w.T) - m
+        tallies = Tallies(ratings)
+        m = tallies.rated
+        pairable = tallies.pairable
+        identity = np.array_equal(w, np.eye(w.shape[0]))
+        agreeing = tallies.pair_sums(None if identity else w)
         with np.errstate(divide="ignore", invalid="ignore"):
             agreement = np.where(pairable, agreeing / (m * (m - 1)), 0.0)
         return cls(ratings, tallies, w, m >= 1, pairable, agreement)
 
-    def shares(self) -> FloatArray:
-        """Per unit, the share of its ratings in each category (0 rows for unrated units)."""
+    @cached_property
+    def inverse_rated(self) -> FloatArray:
         m = self.tallies.rated
         with np.errstate(divide="ignore", invalid="ignore"):
-            inverse = np.where(m > 0, 1.0 / m, 0.0)
-        out: FloatArray = self.tallies.counts * inverse[:, None]
+            out: FloatArray = np.where(m > 0, 1.0 / m, 0.0)
         return out
 
-    def share_sums(self) -> FloatArray:
-        m = self.tallies.rated
-        with np.errstate(divide="ignore", invalid="ignore"):
-            inverse = np.where(m > 0, 1.0 / m, 0.0)
-        out: FloatArray = inverse @ self.tallies.counts
+    def shares(self) -> FloatArray:
+        """Per unit, the share of its ratings in each category (0 rows for unrated units)."""
+        out: FloatArray = self.tallies.counts * self.inverse_rated[:, None]
         return out
+
+    @cached_property
+    def share_sums(self) -> FloatArray:
+        """Σ_u n_uk / m_u over rated units."""
+        return self.tallies.category_sums(self.inverse_rated)
+
+    @cached_property
+    def pairable_share_sums(self) -> FloatArray:
+        """Σ_u n_uk / m_u over units rated twice or more."""
+        single = self.rated & ~self.pairable
+        if not single.any():
+            return self.share_sums
+        # A unit rated once has its one rating as share 1: take those out.
+        return self.share_sums - self.tallies.category_sums(single.astype(np.float64))
 
     def base_sums(self) -> FloatArray:
         return np.array(
@@ -105,7 +115,7 @@ class _Table:
         }
 
     def used(self) -> list[Category]:
-        totals = self.tallies.category_totals(self.pairable)
+        totals = self.tallies.category_sums(self.pairable.astype(np.float64))
         return [c for c, t in zip(self.ratings.categories, totals, strict=True) if t]
 
     def precheck(self) -> str | None:
@@ -183,13 +193,19 @@ def _coefficient(
 
 
 def _dichotomised_fleiss(table: _Table) -> dict[str, float | None]:
-    """Fleiss (1971) κ_j of each category against the rest, for unequal raters per unit."""
-    counts, m = table.tallies.counts, table.tallies.rated
-    keep = table.pairable
-    nk, mk = counts[keep], m[keep][:, None]
-    agree = (nk * (nk - 1) + (mk - nk) * (mk - nk - 1)) / (mk * (mk - 1))
-    observed = agree.mean(axis=0)
-    share = table.share_sums() / np.count_nonzero(table.rated)
+    """Fleiss (1971) κ_j of each category against the rest, for unequal raters per unit.
+
+    A unit's agreement on "k or not k" is 1 + 2 n_k (n_k - 1) / (m (m - 1)) - 2 n_k / m,
+    so the sums over units need only per-category totals, never a units x categories table.
+    """
+    n_pairable = float(np.count_nonzero(table.pairable))
+    possible = np.arange(table.ratings.n_raters + 1, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by_rated = np.where(possible >= 2, 1.0 / (possible * (possible - 1)), 0.0)
+    agreeing = table.tallies.pair_category_sums(by_rated)
+    shares_pairable = table.pairable_share_sums
+    observed = (n_pairable + 2.0 * agreeing - 2.0 * shares_pairable) / n_pairable
+    share = table.share_sums / np.count_nonzero(table.rated)
     chance = share**2 + (1 - share) ** 2
     values = ratio(observed - chance, 1.0 - chance)
     return {
@@ -226,7 +242,7 @@ def fleiss_kappa(
         label="Fleiss' κ" + weights_label(weights),
         params={"weights": weights_param(weights)},
         chance=chance,
-        sums=np.concatenate([table.base_sums(), table.share_sums()]),
+        sums=np.concatenate([table.base_sums(), table.share_sums]),
         features=lambda: np.hstack([table.base_features(), table.shares()[table.rated]]),
         per_category=lambda: _dichotomised_fleiss(table),
         ci=ci,
@@ -269,7 +285,7 @@ def _gwet(
         label=label,
         params=params,
         chance=chance,
-        sums=np.concatenate([table.base_sums(), table.share_sums()]),
+        sums=np.concatenate([table.base_sums(), table.share_sums]),
         features=lambda: np.hstack([table.base_features(), table.shares()[table.rated]]),
         per_category=lambda: None,
         ci=ci,
@@ -395,7 +411,7 @@ def conger_kappa(
     q, r = ratings.n_categories, ratings.n_raters
     w = weight_matrix(weights, q)
     table = _Table.of(ratings, w)
-    codes = ratings.codes
+    columns = table.tallies.columns
 
     def chance(sums: FloatArray) -> FloatArray:
         shares, active = _rater_shares(sums, r, q)
@@ -406,12 +422,12 @@ def conger_kappa(
 
     def rater_counts() -> FloatArray:
         return np.concatenate(
-            [np.bincount(codes[:, g] + 1, minlength=q + 1)[1:] for g in range(r)]
+            [np.bincount(column + 1, minlength=q + 1)[1:] for column in columns]
         ).astype(np.float64)
 
     def features() -> FloatArray:
         keep = table.rated
-        kept = codes[keep]
+        kept = ratings.codes[keep]
         onehot = np.zeros((kept.shape[0], r * q))
         rows, cols = np.nonzero(kept >= 0)
         onehot[rows, cols * q + kept[rows, cols]] = 1.0
@@ -436,11 +452,11 @@ def conger_kappa(
 def _specific_agreement(table: _Table) -> dict[str, float | None]:
     """Per category: of the ratings in it (on units rated twice or more), the share of their
     pairs that agree on it (positive specific agreement; 2a / (2a + b + c) for two raters)."""
-    counts, m = table.tallies.counts, table.tallies.rated
-    keep = table.pairable
-    nk, mk = counts[keep], m[keep][:, None]
-    agreeing = (nk * (nk - 1) / (mk - 1)).sum(axis=0)
-    values = ratio(agreeing, nk.sum(axis=0))
+    possible = np.arange(table.ratings.n_raters + 1, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by_rated = np.where(possible >= 2, 1.0 / (possible - 1), 0.0)
+    agreeing = table.tallies.pair_category_sums(by_rated)
+    values = ratio(agreeing, table.tallies.category_sums(table.pairable.astype(np.float64)))
     return {
         str(c): (float(v) if np.isfinite(v) else None)
         for c, v in zip(table.ratings.categories, values, strict=True)
@@ -472,10 +488,7 @@ def percent_agreement(
     pairable = int(np.count_nonzero(table.pairable))
     if pairable == 0:
         return undefined_result(key, label, undefined.no_pairable(), counts=counts, params=params)
-    largest = table.tallies.counts[table.pairable].max(axis=1)
-    counts["unanimous_units"] = int(
-        np.count_nonzero(largest == table.tallies.rated[table.pairable])
-    )
+    counts["unanimous_units"] = int(np.count_nonzero(table.pairable & (table.agreement == 1.0)))
     value = float(table.agreement.sum()) / pairable
     counts["observed_agreement"] = value
     return finish(
