@@ -14,6 +14,7 @@ const kappa = (value: number | null, reason: string | null = null) => ({
 const PAIRS: PairAgreement[] = [
   { a: "alice", b: "bob", n_items: 30, cohen_kappa: kappa(0.6123) },
   { a: "bob", b: "carol", n_items: 12, cohen_kappa: kappa(null, "one category only") },
+  { a: "carol", b: "dan", n_items: 4, cohen_kappa: null },
 ];
 
 describe("kappaMatrix", () => {
@@ -34,6 +35,11 @@ describe("kappaMatrix", () => {
   it("shows an undefined pair with its reason and a pair without common items as such", () => {
     expect(m[1][2]).toMatchObject({ value: null, text: "undefined", reason: "one category only", nItems: 12 });
     expect(m[0][2]).toMatchObject({ value: null, text: "—", reason: "no items in common" });
+  });
+
+  it("shows a pair without κ (no class labels to compare) as such", () => {
+    const withDan = kappaMatrix(["carol", "dan"], PAIRS);
+    expect(withDan[0][1]).toMatchObject({ value: null, text: "—", nItems: 4, reason: "no class labels to compare" });
   });
 });
 

@@ -25,6 +25,7 @@ export function kappaMatrix(raters: readonly string[], pairs: readonly PairAgree
       if (a === b) return { a, b, value: null, reason: null, nItems: null, text: "" };
       const p = byPair.get(`${a}\u0000${b}`);
       if (!p) return { a, b, value: null, reason: "no items in common", nItems: 0, text: "—" };
+      if (!p.cohen_kappa) return { a, b, value: null, reason: "no class labels to compare", nItems: p.n_items, text: "—" };
       const v = p.cohen_kappa.value;
       if (v === null || !Number.isFinite(v)) {
         const reason = p.cohen_kappa.undefined_reason?.trim() || "no value was computed";

@@ -47,7 +47,8 @@ export interface PairAgreement {
   a: string;
   b: string;
   n_items: number;
-  cohen_kappa: AgreementResult;
+  /** null when the pair has no class labels in common to compare */
+  cohen_kappa: AgreementResult | null;
   geometry?: GeometryAgreement | null;
 }
 
