@@ -108,3 +108,16 @@ def test_many_boxes_are_measured_sparsely_with_the_same_result() -> None:
         dense[i] = w * h / (area_p + areas - w * h)
     np.testing.assert_allclose(ours, dense, atol=1e-12)
     assert (ours[-1] == 0).all()
+
+
+def test_a_polygon_with_a_hole_fills_around_the_hole() -> None:
+    outer = [(2.0, 2.0), (12.0, 2.0), (12.0, 12.0), (2.0, 12.0)]
+    hole = [(4.0, 4.0), (8.0, 4.0), (8.0, 8.0), (4.0, 8.0)]
+    frame = Polygon(parts=[PolygonPart(exterior=outer, holes=[hole])])
+    pixels = np.zeros((16, 16), dtype=np.uint8)
+    pixels[2:12, 2:12] = 1
+    pixels[4:8, 4:8] = 0  # 100 - 16 = 84 pixels
+    assert similarity_matrix([frame], [rle_encode(pixels)])[0, 0] == pytest.approx(1.0)
+    solid = np.zeros((16, 16), dtype=np.uint8)
+    solid[2:12, 2:12] = 1
+    assert similarity_matrix([frame], [rle_encode(solid)])[0, 0] == pytest.approx(84 / 100)

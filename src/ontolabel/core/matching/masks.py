@@ -15,7 +15,7 @@ import numpy.typing as npt
 import shapely  # type: ignore[import-untyped]
 from pycocotools import mask as coco_mask  # type: ignore[import-untyped]
 
-from ontolabel.core.geometry.mask import Mask
+from ontolabel.core.geometry.mask import Mask, string_to_counts
 from ontolabel.core.matching.checks import object_name
 from ontolabel.errors import GeometryError
 
@@ -88,6 +88,14 @@ def rasterise(geometry: shapely.Geometry, height: int, width: int) -> Rle:
     if not holes:
         return filled
     cut = coco_mask.merge(coco_mask.frPyObjects(holes, height, width))
-    pixels = coco_mask.decode(filled).astype(bool) & ~coco_mask.decode(cut).astype(bool)
-    out: Rle = coco_mask.encode(np.asfortranarray(pixels.astype(np.uint8)))
+    out: Rle = coco_mask.merge([filled, _complement(cut, height, width)], intersect=True)
+    return out
+
+
+def _complement(rle: Rle, height: int, width: int) -> Rle:
+    """Every pixel `rle` leaves out: the same runs, starting with the other value (pycocotools
+    merges by union and intersection only, and decoding a large grid to subtract is slow)."""
+    counts = string_to_counts(rle["counts"].decode("ascii"))
+    flipped = counts[1:] if counts and counts[0] == 0 else [0, *counts]
+    out: Rle = coco_mask.frPyObjects({"size": [height, width], "counts": flipped}, height, width)
     return out
