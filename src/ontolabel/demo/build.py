@@ -19,7 +19,8 @@ from ontolabel.demo.accounts import (
     ensure_admin,
     ensure_demo_user,
 )
-from ontolabel.demo.catalog import PROJECTS, DemoProject, ontology_document
+from ontolabel.demo.catalog import PROJECTS, TEXT_PROJECT, DemoProject, ontology_document
+from ontolabel.demo.quality import QualityScenarioReport, add_to_project
 from ontolabel.demo.sources import DemoItem
 from ontolabel.services import items as item_service
 from ontolabel.services import projects as project_service
@@ -49,6 +50,8 @@ class DemoReport:
     admin_password: str | None
     users_created: list[str] = field(default_factory=list)
     projects: list[ProjectReport] = field(default_factory=list)
+    # the simulated multi-annotator work for the Quality page (when the text project is built)
+    quality: QualityScenarioReport | None = None
 
     @property
     def items_created(self) -> int:
@@ -85,6 +88,10 @@ def build_demo(
     for done, spec in enumerate(chosen, start=1):
         report_progress(spec.name, done, total)
         report.projects.append(_build_project(ws, spec, demo, wheels, staging))
+        if spec.name == TEXT_PROJECT:
+            report.quality = add_to_project(
+                ws, report.projects[-1].project_id, owner_id=demo.user.id
+            )
     report_progress("done", total, total)
     return report
 

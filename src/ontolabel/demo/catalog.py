@@ -14,6 +14,13 @@ from ontolabel.core.modality import Modality
 from ontolabel.demo import sources
 from ontolabel.demo.sources import DemoItem
 
+# said in the text project's description: its multi-annotator work is simulated
+QUALITY_NOTE = (
+    " Quality demo: the submitted work of sim-ana, sim-ben and sim-cam on the first 60 "
+    "articles is SIMULATED (seeded copies of a rule-based reference labelling, with errors "
+    "of known causes), for the Quality page and `ontolabel qa`."
+)
+
 # (wheel cache, staging folder) -> the project's items
 ItemSource = Callable[[Path, Path], list[DemoItem]]
 
@@ -75,7 +82,8 @@ PROJECTS: tuple[DemoProject, ...] = (
         TEXT_PROJECT,
         Modality.TEXT,
         "clinical_text.yaml",
-        "300 news articles: entities, drugs and adverse events, relations, a topic per text.",
+        "300 news articles: entities, drugs and adverse events, relations, a topic per text."
+        + QUALITY_NOTE,
         lambda wheels, staging: sources.articles(wheels),
     ),
     DemoProject(

@@ -18,12 +18,7 @@ from itertools import combinations
 from typing import Any
 
 from ontolabel.core.matching import match_objects
-from ontolabel.quality.agreement import (
-    COEFFICIENTS,
-    AgreementResult,
-    Ratings,
-    compute_all,
-)
+from ontolabel.quality.agreement import COEFFICIENTS, AgreementResult, Ratings
 from ontolabel.quality.geometry import DetectionAccumulator, paired_labels
 from ontolabel.services.quality_scope import (
     ItemProgress,
@@ -99,6 +94,32 @@ def _confusion(records: Sequence[Record]) -> dict[str, Any]:
             matrix[index[x]][index[y]] += 1
             matrix[index[y]][index[x]] += 1
     return {"labels": labels, "matrix": matrix}
+
+
+def nominal_coefficients(table: Ratings, options: AgreementOptions) -> list[AgreementResult]:
+    """Every coefficient that applies, in its unweighted (nominal) form only: class labels
+    have no order, so weighted and ordinal variants would read meaning into the alphabet."""
+    out = []
+    for spec in COEFFICIENTS.values():
+        if spec.applies_to(table) is not None:
+            continue
+        for variant in spec.variants(table):
+            if variant.weights not in (None, "unweighted") or variant.level not in (
+                None,
+                "nominal",
+            ):
+                continue
+            out.append(
+                spec.compute(
+                    table,
+                    weights=variant.weights,
+                    level=variant.level,
+                    ci=options.ci,
+                    n_resamples=options.n_resamples,
+                    seed=options.seed,
+                )  # fmt: skip
+            )
+    return out
 
 
 def _per_class(records: Sequence[Record], options: AgreementOptions) -> list[dict[str, Any]]:
@@ -183,9 +204,7 @@ def agreement_report(
         )
         return report
     table = Ratings.from_records(records)
-    report.coefficients = compute_all(
-        table, ci=chosen.ci, n_resamples=chosen.n_resamples, seed=chosen.seed
-    )
+    report.coefficients = nominal_coefficients(table, chosen)
     report.per_class = _per_class(records, chosen)
     for a, b in combinations(ordered, 2):
         shared = items_of[a] & items_of[b]

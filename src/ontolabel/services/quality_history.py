@@ -114,3 +114,17 @@ def import_history(
                 f"{len(problems)} problem(s) in the history; nothing was imported", problems
             )
     return len(revisions)
+
+
+def annotated_items(ws: Workspace, project_id: int, annotator_id: int, *, user_id: int) -> set[int]:
+    """The items of the project on which ``annotator_id`` has any saved work (for importers
+    that must not bring the same history in twice)."""
+    with ws.read_session() as session:
+        require_project_role(session, project_id, user_id, Role.REVIEWER)
+        return set(
+            session.scalars(
+                select(AnnotationRow.item_id)
+                .join(ItemRow, ItemRow.id == AnnotationRow.item_id)
+                .where(ItemRow.project_id == project_id, AnnotationRow.user_id == annotator_id)
+            )
+        )
