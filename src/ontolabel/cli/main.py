@@ -16,7 +16,7 @@ from ontolabel.cli.console import console, fail_cleanly
 from ontolabel.cli.progress import step_bar
 from ontolabel.cli.workspace import DEFAULT_DATA_DIR, DatabaseUrl, DataDir, opened
 from ontolabel.demo import DemoReport, build_demo
-from ontolabel.server.app import create_app
+from ontolabel.server.app import build_routes, create_app
 
 app = typer.Typer(
     name="ontolabel",
@@ -77,6 +77,7 @@ def serve(
         # ontologies, credentials) are per process; uvloop and httptools come with
         # uvicorn[standard] and are picked automatically.
         web_app = create_app(ws)
+        build_routes(web_app)
         # Everything built so far lives as long as the server: moved out of the collector's
         # sight, full collections stop rescanning it (a quarter of a bulk import's CPU).
         gc.collect()

@@ -50,14 +50,14 @@ def create_app(workspace: Workspace, *, static_dir: Path = STATIC_DIR) -> FastAP
         app.include_router(module.router)
     # last: its catch-all path must not shadow the API
     install_ui(app, static_dir)
-    _build_routes(app)
     return app
 
 
-def _build_routes(app: FastAPI) -> None:
-    """Have FastAPI build every route's handler now. It builds them lazily, when a router
-    first matches a request: the first request into each router paid tens of milliseconds
-    (a tenth of the first 10,000-item import's CPU)."""
+def build_routes(app: FastAPI) -> None:
+    """Have FastAPI build every route's handler now (``serve`` calls it before listening).
+    FastAPI builds them lazily, when a router first matches a request: the first request
+    into each router paid tens of milliseconds, the first bulk import a fifth of a second.
+    Tests, which make an app each, leave it lazy."""
     scope: dict[str, Any] = {
         "type": "http",
         "method": "GET",

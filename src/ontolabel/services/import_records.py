@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from pydantic_core import to_json
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ontolabel.core.item import ItemContent, MediaInfo
@@ -69,6 +71,28 @@ class RecordPreparer:
 
     def prepare(self, record: ImportRecord) -> NewItem | None:
         """A new item for ``record``, or None when something is wrong (reported)."""
+        if record.modality is self.modality and not record.annotations:
+            # the common record of a large import (files the store has, as an export
+            # names them, no annotations): what ``_checked`` would find, in fewer steps
+            media: list[MediaInfo] = []
+            for ref in record.media:
+                info = ref.info
+                if info is None or ref.sha256 is None or not self._present(ref.sha256):
+                    break
+                media.append(info)
+            else:
+                if not media or media[0].modality is self.modality:
+                    return NewItem(
+                        record.modality,
+                        external_id=record.external_id,
+                        text=record.text,
+                        meta=record.meta,
+                        media=media,
+                        location=record.location,
+                    )
+        return self._checked(record)
+
+    def _checked(self, record: ImportRecord) -> NewItem | None:
         problems: list[Violation] = []
         if record.modality != self.modality:
             problems.append(
@@ -175,8 +199,7 @@ class RecordPreparer:
         matched: dict[int, int] = {}
         with self.ws.read_session() as session:
             if by_external:
-                wanted = {"project_id": project_id, "wanted": list(by_external)}
-                for item_id, external_id in session.connection().execute(_BY_EXTERNAL, wanted):
+                for item_id, external_id in _by_external(session, project_id, list(by_external)):
                     matched[id(by_external[str(external_id)])] = item_id
             by_name: dict[str, list[ImportRecord]] = {}
             for r in records:
@@ -271,12 +294,28 @@ class RecordPreparer:
         return self.stored[path]
 
 
-# one statement for every chunk: the ids arrive as one expanding parameter, not one
-# bound literal built per id
-_BY_EXTERNAL = select(ItemRow.id, ItemRow.external_id).where(
-    ItemRow.project_id == bindparam("project_id"),
-    ItemRow.external_id.in_(bindparam("wanted", expanding=True)),
-)
+# Items of a project by external id, the ids bound as ONE parameter (a JSON array on
+# SQLite, an array on PostgreSQL): an expanding IN of 500 values costs SQLAlchemy a bound
+# parameter per value on every chunk, more than the indexed lookups themselves.
+_BY_EXTERNAL = {
+    "sqlite": "SELECT id, external_id FROM items WHERE project_id = ?"
+    " AND external_id IN (SELECT value FROM json_each(?))",
+    "postgresql": "SELECT id, external_id FROM items WHERE project_id = %s"
+    " AND external_id = ANY(%s)",
+}
+
+
+def _by_external(session: Session, project_id: int, wanted: list[str]) -> list[tuple[int, str]]:
+    connection = session.connection()
+    dialect = connection.dialect.name
+    ids: Any = to_json(wanted).decode() if dialect == "sqlite" else wanted
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(_BY_EXTERNAL[dialect], (project_id, ids))
+        return [(int(item_id), str(external_id)) for item_id, external_id in cursor.fetchall()]
+    finally:
+        cursor.close()
+
 
 _OBJECT_PATH = re.compile(r"^objects\[(\d+)\](.*)$")
 

@@ -12,12 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, text
+from pydantic_core import to_json
+from sqlalchemy import JSON, Connection, Table, text
 from sqlalchemy.orm import Session
 
 
 def _identity(value: Any) -> Any:
     return value
+
+
+def _json_text(value: Any) -> str:
+    # what the JSON column stores: the document as JSON text (NaN and infinities written
+    # as json.dumps writes them, which is what the ORM's own serialiser would store)
+    return to_json(value).decode()
 
 
 class BulkInsert:
@@ -43,10 +50,11 @@ class BulkInsert:
         placeholders = []
         for name in columns:
             impl = table.c[name].type.dialect_impl(dialect)
-            process = impl.bind_processor(dialect)
+            is_json = isinstance(impl, JSON)
+            process = _json_text if is_json else impl.bind_processor(dialect)
             self._encoders[name] = process or _identity
-            # PostgreSQL's driver sends JSON as an untyped parameter: say what it is
-            cast = getattr(impl, "render_bind_cast", False) and "JSON" in type(impl).__name__
+            # JSON arrives as text: on PostgreSQL, say what it is
+            cast = is_json and dialect.name == "postgresql"
             placeholders.append(f"CAST({marker} AS JSONB)" if cast else marker)
         names = ", ".join(preparer.quote(c) for c in columns)
         self.sql = (
@@ -65,8 +73,15 @@ class BulkInsert:
     def run(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Insert ``rows`` (tuples in column order, values already encoded) in one
         executemany."""
-        if rows:
-            self.connection.exec_driver_sql(self.sql, list(rows))
+        if not rows:
+            return
+        # the driver's own cursor, inside the connection's transaction: exec_driver_sql
+        # would walk every row once more before handing them over
+        cursor = self.connection.connection.cursor()
+        try:
+            cursor.executemany(self.sql, rows)
+        finally:
+            cursor.close()
 
 
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
