@@ -349,3 +349,18 @@ def test_large_tables_keep_numbered_ids_lazy() -> None:
     assert ratings.units.index("17") == 16
     assert list(ratings.raters) == ["1", "2", "3"]
     assert ratings.raters == ("1", "2", "3")
+
+
+def test_interval_alpha_does_not_depend_on_the_unit_of_measurement() -> None:
+    rows = [[1, 2], [2, 2], [3, 1], [1, 1], [3, 3]]
+    metres = krippendorff_alpha(Ratings.from_table(rows), level="interval", ci=False).value
+    tiny = [[None if v is None else v * 1e-9 for v in row] for row in rows]
+    nanometres = krippendorff_alpha(Ratings.from_table(tiny), level="interval", ci=False).value
+    assert metres is not None and nanometres == pytest.approx(metres, abs=1e-12)
+
+
+def test_one_category_declared() -> None:
+    ratings = Ratings.from_table([["a", "a"], ["a", "a"], ["a", None]])
+    for key in ("gwet_ac1", "brennan_prediger"):
+        result = COEFFICIENTS[key].compute(ratings, ci=False)
+        assert result.value is None and "1 category is declared" in (result.undefined_reason or "")

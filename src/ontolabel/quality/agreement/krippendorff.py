@@ -86,7 +86,10 @@ def fixed_distance(level: Level, values: FloatArray | None, q: int) -> FloatArra
     assert values is not None
     if level == "interval":
         gaps: FloatArray = (values[:, None] - values[None, :]) ** 2
-        return gaps
+        # α does not change with the unit of measurement; on a scale of 1 the test for a
+        # zero expected disagreement means the same for micrometres as for kilometres.
+        largest = float(gaps.max()) if gaps.size else 0.0
+        return gaps / largest if largest > 0 else gaps
     return _ratio_distance(values)
 
 

@@ -269,9 +269,8 @@ def _gwet(
     label = name + weights_label(weights) if key == "gwet_ac2" else name
     params: dict[str, object] = {"weights": weights_param(weights)}
     if q < 2:
-        return undefined_result(
-            key, label, undefined.one_category(q), counts=table.counts(), params=params
-        )
+        reason = table.precheck() or undefined.one_category(q)
+        return undefined_result(key, label, reason, counts=table.counts(), params=params)
     scale = float(w.sum()) / (q * (q - 1))
 
     def chance(sums: FloatArray) -> FloatArray:
@@ -360,9 +359,8 @@ def brennan_prediger(
     key, label = "brennan_prediger", "Brennan–Prediger" + weights_label(weights)
     params: dict[str, object] = {"weights": weights_param(weights)}
     if q < 2:
-        return undefined_result(
-            key, label, undefined.one_category(q), counts=table.counts(), params=params
-        )
+        reason = table.precheck() or undefined.one_category(q)
+        return undefined_result(key, label, reason, counts=table.counts(), params=params)
     uniform = float(w.sum()) / q**2
 
     def chance(sums: FloatArray) -> FloatArray:
