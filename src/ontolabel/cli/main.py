@@ -113,6 +113,12 @@ def print_demo_report(report: DemoReport) -> None:
             str(p.items_created), str(p.items_kept), f"v{p.ontology_version}",
         )  # fmt: skip
     console.print(table)
+    if report.quality is not None and report.quality.revisions_imported:
+        console.print(
+            f"quality demo: {report.quality.revisions_imported} simulated submissions by "
+            f"sim-ana, sim-ben and sim-cam, {report.quality.gold_set} gold items "
+            '(try `ontolabel qa audit "Clinical and news text"`)'
+        )
     console.print(
         f"log in as [bold]{report.demo_user}[/] / password [bold]{report.demo_password}[/]"
     )
