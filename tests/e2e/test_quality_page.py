@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import httpx
@@ -138,11 +139,12 @@ def _pid(api: httpx.Client) -> int:
     return int(next(p["id"] for p in api.get("/api/projects").json() if p["name"] == PROJECT))
 
 
-def _shown(value: float | None) -> str:
-    """A value as the page writes it: three decimals, never -0.000."""
-    assert value is None or math.isfinite(value)
-    text = f"{value:.3f}"
-    return text[1:] if text == "-0.000" else text
+def _shown(value: float, places: int = 3) -> str:
+    """A value as the page writes it (JavaScript's toFixed: the exact binary value rounded
+    half away from zero, where Python's format rounds half to even), never -0.000."""
+    assert math.isfinite(value)
+    text = str(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 def _expect_coefficients(page: Page, report: dict) -> None:  # type: ignore[type-arg]

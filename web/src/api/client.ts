@@ -49,7 +49,7 @@ export class ApiError extends Error {
 /** Fired on any 401 (but a failed login) so the app can send the user to the login page. */
 export const UNAUTHORIZED_EVENT = "ontolabel:unauthorized";
 
-const unauthorized: Middleware = {
+export const unauthorized: Middleware = {
   onResponse({ request, response }) {
     const login = new URL(request.url).pathname === "/api/auth/login";
     if (response.status === 401 && !login && typeof window !== "undefined") {
@@ -81,7 +81,7 @@ interface Answer<D> {
  * write-only), so the schema's own type is the faithful one. Naming a `D` other than the
  * path's answer does not compile.
  */
-async function unwrap<D>(pending: Promise<Answer<Readable<D>>>): Promise<D> {
+export async function unwrap<D>(pending: Promise<Answer<Readable<D>>>): Promise<D> {
   let answer: Answer<Readable<D>>;
   try {
     answer = await pending;

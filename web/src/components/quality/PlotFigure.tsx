@@ -46,7 +46,8 @@ export function PlotFigure({
     const w = Math.min(width, maxWidth ?? width);
     const options = build(w);
     // a chart may ask for less than the room it has (a heatmap of square cells)
-    const chart = Plot.plot({ style: PLOT_STYLE, ...options, width: Math.min(options.width ?? w, w), ariaLabel: label });
+    // the box around the chart carries the label (role img), so the svg need not repeat it
+    const chart = Plot.plot({ style: PLOT_STYLE, ...options, width: Math.min(options.width ?? w, w) });
     el.replaceChildren(chart);
     return () => chart.remove();
   }, [build, width, label, maxWidth]);
