@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import BaseModel
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from ontolabel.cli.console import console, err_console, fail_cleanly
 from ontolabel.cli.progress import count_bar
@@ -112,6 +112,10 @@ def _result(result: Any) -> tuple[str, str, str]:
     return f"{result.value:.3f}", interval, n
 
 
+def _p(p: float) -> str:
+    return f"p = {p:.2g}" if p >= 0.0001 else "p < 0.0001"
+
+
 def _need_two_annotators(body: AgreementReportBody) -> None:
     if body.n_items == 0:
         raise NotFound(
@@ -206,7 +210,7 @@ def _print_agreement(name: str, body: AgreementReportBody) -> None:
         f"[bold]{escape(name)}[/]: {body.n_items} items annotated by two or more of "
         f"{escape(', '.join(body.raters))}; {body.n_units} units"
     )
-    table = Table("coefficient", "value", "95% CI", "n units", title="Agreement")
+    table = Table(Column("coefficient", no_wrap=True), "value", "95% CI", "n", title="Agreement")
     for result in body.coefficients:
         table.add_row(escape(result.label), *_result(result))
     console.print(table)
@@ -218,7 +222,10 @@ def _print_agreement(name: str, body: AgreementReportBody) -> None:
                 escape(entry.class_), str(entry.n_units), escape(result.label), value, ci
             )
     console.print(per_class)
-    pairs = Table("a", "b", "items", "Cohen's κ", "95% CI", "object F1", "mean IoU", title="Pairs")
+    pairs = Table(
+        Column("a", no_wrap=True), Column("b", no_wrap=True), "items", "Cohen's κ", "95% CI",
+        "object F1", "mean IoU", title="Pairs",
+    )  # fmt: skip
     for pair in body.pairwise:
         value, ci, _ = _result(pair.cohen_kappa)
         pairs.add_row(
@@ -347,18 +354,24 @@ def audit(
 
 def _print_audit(name: str, body: AuditReportBody) -> None:
     table = Table(
-        "annotator", "items", "sessions", "median s/item", "items/h", "α with peers", "95% CI",
-        "F1 vs peers", "F1 vs gold", "late-session drop", "p",
+        Column("annotator", no_wrap=True), "items", "sessions", "s/item", "items/h",
+        "α with peers (95% CI)", "F1 peers", "F1 gold", "late-session drop (p)",
         title=f"Annotator audit: {escape(name)}",
     )  # fmt: skip
     for a in body.annotators:
         value, ci, _ = _result(a.agreement_with_peers)
+        p = "" if a.drift.p_value is None else f" ({_p(a.drift.p_value)})"
         table.add_row(
             escape(a.annotator), str(a.n_items), str(a.n_sessions),
-            _num(a.median_seconds_per_item, 1), _num(a.items_per_hour, 1), value, ci,
-            _num(a.peer_f1), _num(a.gold_f1), a.drift.verdict, _num(a.drift.p_value, 4),
+            _num(a.median_seconds_per_item, 1), _num(a.items_per_hour, 1),
+            f"{value} {ci}".strip(), _num(a.peer_f1), _num(a.gold_f1),
+            a.drift.verdict + p,
         )  # fmt: skip
     console.print(table)
+    console.print(
+        f"[dim]s/item: median seconds since the previous submit in the same session "
+        f"(sessions end at pauses over {body.options.session_gap_minutes:g} min)[/]"
+    )
     if body.findings:
         console.print("[bold]Findings[/] (strongest evidence first):")
         for i, finding in enumerate(body.findings, start=1):

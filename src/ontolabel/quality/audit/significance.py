@@ -135,9 +135,10 @@ def fatigue(
     # the medians are of session-centred scores: say so, and add the trend over positions
     trend = position_trend(entries)
     assert result.mean_drop is not None and result.p_value is not None
+    direction = "lower" if result.mean_drop >= 0 else "higher"
     detail = (
-        f"scores in the last third of sessions are {result.mean_drop:.2f} lower than in "
-        f"the first third (mean of session-centred F1; U = {result.statistic:.0f}, "
+        f"scores in the last third of sessions are {abs(result.mean_drop):.2f} {direction} "
+        f"than in the first third (mean of session-centred F1; U = {result.statistic:.0f}, "
         f"one-sided {_fmt_p(result.p_value)}, rank-biserial r = {result.effect:.2f}, "
         f"n = {result.n[0]}/{result.n[1]})"
     )
