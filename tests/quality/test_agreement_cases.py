@@ -364,3 +364,25 @@ def test_one_category_declared() -> None:
     for key in ("gwet_ac1", "brennan_prediger"):
         result = COEFFICIENTS[key].compute(ratings, ci=False)
         assert result.value is None and "1 category is declared" in (result.undefined_reason or "")
+
+
+def test_compute_all_gives_each_coefficients_own_interval() -> None:
+    """compute_all draws each resample once for every coefficient; the intervals are the
+    ones each coefficient gives when asked alone with the same seed."""
+    ratings = Ratings.from_codes(skewed_table(8, raters=2, q=4).codes, categories=[1, 2, 3, 4])
+    together = compute_all(ratings, n_resamples=200, seed=3)
+    assert len(together) > 10
+    for result in together:
+        spec = COEFFICIENTS[result.coefficient]
+        weights = result.params.get("weights")
+        level = result.params.get("level")
+        alone = spec.compute(
+            ratings,
+            n_resamples=200,
+            seed=3,
+            weights=weights if isinstance(weights, str) else None,
+            level=level if isinstance(level, str) else None,
+        )
+        assert alone.value == result.value
+        assert alone.ci == result.ci, result.label
+        assert alone.counts == result.counts

@@ -9,8 +9,11 @@ b values, NaN where a resample is undefined (those are dropped, and counted).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -26,7 +29,9 @@ _BLOCK = 1 << 22
 
 @dataclass(frozen=True)
 class UnitFeatures:
-    """Per-unit contributions to a coefficient's sums.
+    """Per-unit contributions to a coefficient's sums, one row per unit of the table (units a
+    coefficient does not use have zero rows), so every coefficient of a table resamples the
+    same units and ``compute_all`` draws each resample once for all of them.
 
     ``dense``: (units, p) floats. ``categorical``: one code per unit in [0, width), summed as a
     one-hot block (a 2-rater confusion matrix without q^2 columns per unit). A coefficient
@@ -51,21 +56,51 @@ class UnitFeatures:
         assert self.categorical is not None
         return np.bincount(self.categorical, minlength=self.width).astype(np.float64)
 
-    def resampled(self, picks: IntArray) -> FloatArray:
-        """Sums over each row of ``picks`` (b x n unit indices drawn with replacement)."""
-        b, n = picks.shape
-        rows = np.arange(b, dtype=np.int64)[:, None]
+    def resampled(self, block: Block) -> FloatArray:
+        """Sums over each resample of the block."""
         if self.dense is not None:
-            weights = np.bincount((rows * n + picks).ravel(), minlength=b * n)
-            out: FloatArray = weights.reshape(b, n).astype(np.float64) @ self.dense
+            out: FloatArray = block.multiplicities @ self.dense
             return out
         assert self.categorical is not None
-        codes = self.categorical[picks] + rows * self.width
+        rows = np.arange(block.size, dtype=np.int64)[:, None]
+        codes = self.categorical[block.picks] + rows * self.width
         return (
-            np.bincount(codes.ravel(), minlength=b * self.width)
-            .reshape(b, self.width)
+            np.bincount(codes.ravel(), minlength=block.size * self.width)
+            .reshape(block.size, self.width)
             .astype(np.float64)
         )
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of resamples: ``picks[i]`` are the n unit indices of resample i."""
+
+    picks: IntArray
+
+    @property
+    def size(self) -> int:
+        return int(self.picks.shape[0])
+
+    @cached_property
+    def multiplicities(self) -> FloatArray:
+        """How often each unit is drawn in each resample (b x n)."""
+        b, n = self.picks.shape
+        rows = np.arange(b, dtype=np.int64)[:, None]
+        counts = np.bincount((rows * n + self.picks).ravel(), minlength=b * n)
+        return counts.reshape(b, n).astype(np.float64)
+
+
+def blocks(n_units: int, n_resamples: int, seed: int) -> Iterator[Block]:
+    """The resamples of a seed, in blocks of bounded memory. The draws depend only on (seed,
+    number of units, n_resamples), so the same table and seed give the same intervals on any
+    machine, whether one coefficient or all of them are computed."""
+    rng = np.random.default_rng(seed)
+    per_block = max(1, min(n_resamples, _BLOCK // n_units))
+    done = 0
+    while done < n_resamples:
+        b = min(per_block, n_resamples - done)
+        yield Block(rng.integers(0, n_units, size=(b, n_units), dtype=np.int64))
+        done += b
 
 
 def check_ci_options(n_resamples: int, level: float) -> None:
@@ -73,6 +108,59 @@ def check_ci_options(n_resamples: int, level: float) -> None:
         raise RatingsError(f"confidence level {level} must lie strictly between 0 and 1")
     if n_resamples < 1:
         raise RatingsError(f"n_resamples is {n_resamples}; it must be at least 1")
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """An interval still to compute: what to resample, how, and with which seed."""
+
+    features: UnitFeatures
+    statistic: Statistic
+    n_resamples: int
+    level: float
+    seed: int
+
+
+def intervals(wanted: Sequence[Deferred]) -> list[tuple[Interval | None, int]]:
+    """Percentile intervals, and how many resamples were undefined, for each request.
+
+    Requests over the same units with the same seed and count share every draw: one pass
+    over the blocks serves them all.
+    """
+    out: list[tuple[Interval | None, int]] = [(None, 0)] * len(wanted)
+    groups: dict[tuple[int, int, int], list[int]] = {}
+    for i, item in enumerate(wanted):
+        key = (item.features.n_units, item.n_resamples, item.seed)
+        groups.setdefault(key, []).append(i)
+    for (n, n_resamples, seed), members in groups.items():
+        if n < 2:
+            continue
+        values: dict[int, list[FloatArray]] = {i: [] for i in members}
+        for block in blocks(n, n_resamples, seed):
+            for i in members:
+                item = wanted[i]
+                values[i].append(item.statistic(item.features.resampled(block)))
+        for i in members:
+            out[i] = _percentile(np.concatenate(values[i]), wanted[i])
+    return out
+
+
+def _percentile(all_values: FloatArray, item: Deferred) -> tuple[Interval | None, int]:
+    finite = all_values[np.isfinite(all_values)]
+    undefined = int(item.n_resamples - finite.size)
+    if finite.size < 2:
+        return None, undefined
+    tail = (1.0 - item.level) / 2.0
+    low, high = np.quantile(finite, [tail, 1.0 - tail])
+    interval = Interval(
+        low=float(low),
+        high=float(high),
+        level=item.level,
+        n_resamples=int(finite.size),
+        seed=item.seed,
+        method=METHOD,
+    )
+    return interval, undefined
 
 
 def bootstrap(
@@ -83,39 +171,32 @@ def bootstrap(
     level: float,
     seed: int,
 ) -> tuple[Interval | None, int]:
-    """Percentile interval over unit resamples, and how many resamples were undefined.
+    """Percentile interval over unit resamples, and how many resamples were undefined."""
+    return intervals([Deferred(features, statistic, n_resamples, level, seed)])[0]
 
-    The draws depend only on (seed, number of units, n_resamples), so the same table and
-    seed give the same interval on any machine.
-    """
-    n = features.n_units
-    if n < 2:
-        return None, 0
-    rng = np.random.default_rng(seed)
-    per_block = max(1, min(n_resamples, _BLOCK // n))
-    values: list[FloatArray] = []
-    done = 0
-    while done < n_resamples:
-        b = min(per_block, n_resamples - done)
-        picks = rng.integers(0, n, size=(b, n), dtype=np.int64)
-        values.append(statistic(features.resampled(picks)))
-        done += b
-    all_values = np.concatenate(values)
-    finite = all_values[np.isfinite(all_values)]
-    undefined = int(n_resamples - finite.size)
-    if finite.size < 2:
-        return None, undefined
-    tail = (1.0 - level) / 2.0
-    low, high = np.quantile(finite, [tail, 1.0 - tail])
-    interval = Interval(
-        low=float(low),
-        high=float(high),
-        level=level,
-        n_resamples=int(finite.size),
-        seed=seed,
-        method=METHOD,
-    )
-    return interval, undefined
+
+# Set by ``deferring()``: coefficients then queue their intervals instead of computing them.
+_QUEUE: ContextVar[list[Deferred] | None] = ContextVar("agreement_interval_queue", default=None)
+
+
+@contextmanager
+def deferring() -> Iterator[list[Deferred]]:
+    """Within this block, a coefficient asked for an interval returns its result without one
+    and queues the request here (the caller computes them together with ``intervals``)."""
+    queue: list[Deferred] = []
+    token = _QUEUE.set(queue)
+    try:
+        yield queue
+    finally:
+        _QUEUE.reset(token)
+
+
+def with_interval(
+    result: AgreementResult, computed: tuple[Interval | None, int]
+) -> AgreementResult:
+    interval, undefined = computed
+    counts = {**result.counts, "bootstrap_undefined_resamples": undefined}
+    return replace(result, ci=interval, counts=counts)
 
 
 def ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
@@ -168,10 +249,14 @@ def finish(
     interval: Interval | None = None
     if ci:
         check_ci_options(n_resamples, level)
-        interval, undefined = bootstrap(
-            features(), statistic, n_resamples=n_resamples, level=level, seed=seed
-        )
-        counts = {**counts, "bootstrap_undefined_resamples": undefined}
+        queue = _QUEUE.get()
+        if queue is not None:
+            queue.append(Deferred(features(), statistic, n_resamples, level, seed))
+        else:
+            interval, undefined = bootstrap(
+                features(), statistic, n_resamples=n_resamples, level=level, seed=seed
+            )
+            counts = {**counts, "bootstrap_undefined_resamples": undefined}
     return AgreementResult(
         coefficient=coefficient,
         label=label,

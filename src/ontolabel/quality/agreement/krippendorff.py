@@ -173,8 +173,8 @@ def krippendorff_alpha(
             return _alpha(block[:, 0], block[:, 1:], weights)
 
         def fixed_features() -> UnitFeatures:
-            kept = tallies.counts[pairable]
-            return UnitFeatures(dense=np.column_stack([per_unit[pairable], kept]))
+            kept = tallies.counts * pairable[:, None]
+            return UnitFeatures(dense=np.column_stack([per_unit, kept]))
 
         statistic, features = fixed_statistic, fixed_features
     else:
@@ -194,10 +194,12 @@ def krippendorff_alpha(
             return _alpha(np.einsum("bkl,bkl->b", o, d), marginals, d)
 
         def ordinal_features() -> UnitFeatures:
-            outer = np.einsum("uk,ul->ukl", kept, kept)
+            # Every unit of the table; scale is 0 for units rated fewer than twice.
+            every = tallies.counts
+            outer = np.einsum("uk,ul->ukl", every, every)
             idx = np.arange(q)
-            outer[:, idx, idx] -= kept
-            outer *= kept_scale[:, None, None]
+            outer[:, idx, idx] -= every
+            outer *= scale[:, None, None]
             return UnitFeatures(dense=outer.reshape(-1, q * q))
 
         statistic, features = ordinal_statistic, ordinal_features

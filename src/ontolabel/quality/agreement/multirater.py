@@ -99,11 +99,8 @@ class _Table:
         )
 
     def base_features(self) -> FloatArray:
-        """Per rated unit: [1, pairable, agreement]."""
-        keep = self.rated
-        return np.column_stack(
-            [np.ones(int(np.count_nonzero(keep))), self.pairable[keep], self.agreement[keep]]
-        ).astype(np.float64)
+        """Per unit of the table: [rated, pairable, agreement] (zeros for unrated units)."""
+        return np.column_stack([self.rated, self.pairable, self.agreement]).astype(np.float64)
 
     def counts(self) -> dict[str, int | float]:
         return {
@@ -243,7 +240,7 @@ def fleiss_kappa(
         params={"weights": weights_param(weights)},
         chance=chance,
         sums=np.concatenate([table.base_sums(), table.share_sums]),
-        features=lambda: np.hstack([table.base_features(), table.shares()[table.rated]]),
+        features=lambda: np.hstack([table.base_features(), table.shares()]),
         per_category=lambda: _dichotomised_fleiss(table),
         ci=ci,
         n_resamples=n_resamples,
@@ -285,7 +282,7 @@ def _gwet(
         params=params,
         chance=chance,
         sums=np.concatenate([table.base_sums(), table.share_sums]),
-        features=lambda: np.hstack([table.base_features(), table.shares()[table.rated]]),
+        features=lambda: np.hstack([table.base_features(), table.shares()]),
         per_category=lambda: None,
         ci=ci,
         n_resamples=n_resamples,
@@ -424,11 +421,10 @@ def conger_kappa(
         ).astype(np.float64)
 
     def features() -> FloatArray:
-        keep = table.rated
-        kept = ratings.codes[keep]
-        onehot = np.zeros((kept.shape[0], r * q))
-        rows, cols = np.nonzero(kept >= 0)
-        onehot[rows, cols * q + kept[rows, cols]] = 1.0
+        codes = ratings.codes
+        onehot = np.zeros((codes.shape[0], r * q))
+        rows, cols = np.nonzero(codes >= 0)
+        onehot[rows, cols * q + codes[rows, cols]] = 1.0
         return np.hstack([table.base_features(), onehot])
 
     return _coefficient(

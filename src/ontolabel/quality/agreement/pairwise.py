@@ -45,6 +45,17 @@ def _pairs(ratings: Ratings) -> _Pairs:
     return _Pairs(codes, confusion)
 
 
+def _all_units(ratings: Ratings) -> IntArray:
+    """Every unit's pair code, q * q for units the two raters did not both rate (the extra
+    slot the statistic ignores), so resamples run over the table's units."""
+    q = ratings.n_categories
+    first = ratings.codes[:, 0].astype(np.int64)
+    second = ratings.codes[:, 1]
+    both = (first >= 0) & (second >= 0)
+    out: IntArray = np.where(both, first * q + second, q * q)
+    return out
+
+
 def _chance(confusion: FloatArray, w: FloatArray, *, scott: bool) -> tuple[FloatArray, FloatArray]:
     """Observed and chance agreement for a (b, q, q) block of confusion matrices."""
     n = confusion.sum(axis=(1, 2))
@@ -123,7 +134,7 @@ def _two_rater(
         return undefined_result(key, label, reason, counts=counts, params=params)
 
     def statistic(sums: FloatArray) -> FloatArray:
-        obs, exp = _chance(sums.reshape(-1, q, q), w, scott=scott)
+        obs, exp = _chance(sums[:, : q * q].reshape(-1, q, q), w, scott=scott)
         return ratio(obs - exp, 1.0 - exp)
 
     return finish(
@@ -133,7 +144,7 @@ def _two_rater(
         counts=counts,
         params=params,
         per_category=_per_category(ratings, pairs.confusion, scott=scott),
-        features=lambda: UnitFeatures(categorical=pairs.codes, width=q * q),
+        features=lambda: UnitFeatures(categorical=_all_units(ratings), width=q * q + 1),
         statistic=statistic,
         ci=ci,
         n_resamples=n_resamples,

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from ontolabel.errors import RatingsError
+from ontolabel.quality.agreement.estimate import deferring, intervals, with_interval
 from ontolabel.quality.agreement.krippendorff import LEVELS, krippendorff_alpha
 from ontolabel.quality.agreement.multirater import (
     brennan_prediger,
@@ -105,8 +107,11 @@ class CoefficientSpec:
                 kwargs["level"] = level
         else:
             kwargs["level"] = confidence
-        if weights is not None:
-            kwargs["weights"] = weights
+        if self.weights or self.accepts_matrix:
+            if weights is not None:
+                kwargs["weights"] = weights
+        elif not (weights is None or (isinstance(weights, str) and weights == "unweighted")):
+            raise RatingsError(f"{self.label} takes no weights")
         return self.function(ratings, **kwargs)
 
 
@@ -189,14 +194,19 @@ def compute_all(
     confidence: float = 0.95,
     seed: int = 0,
 ) -> list[AgreementResult]:
-    """Every coefficient that applies to the table, in every variant worth showing."""
-    out: list[AgreementResult] = []
-    for spec in COEFFICIENTS.values():
-        if spec.applies_to(ratings) is not None:
-            continue
-        for variant in spec.variants(ratings):
-            out.append(
-                spec.compute(
+    """Every coefficient that applies to the table, in every variant worth showing.
+
+    The intervals are the ones each coefficient gives on its own (same seed, same draws);
+    they are computed together, drawing each resample once for all coefficients.
+    """
+    computed: list[tuple[AgreementResult, int | None]] = []
+    with deferring() as queue:
+        for spec in COEFFICIENTS.values():
+            if spec.applies_to(ratings) is not None:
+                continue
+            for variant in spec.variants(ratings):
+                before = len(queue)
+                result = spec.compute(
                     ratings,
                     ci=ci,
                     n_resamples=n_resamples,
@@ -205,5 +215,9 @@ def compute_all(
                     weights=variant.weights,
                     level=variant.level,
                 )
-            )
-    return out
+                computed.append((result, before if len(queue) > before else None))
+    done = intervals(queue)
+    return [
+        result if position is None else with_interval(result, done[position])
+        for result, position in computed
+    ]
