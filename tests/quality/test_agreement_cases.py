@@ -25,6 +25,9 @@ from ontolabel.quality.agreement import (
 from ontolabel.quality.agreement import estimate as estimate_module
 from ontolabel.quality.agreement.ratings import Numbered
 
+# A stray 0/0 anywhere (point estimate or resample) would be a NaN waiting to leak out.
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
 
 def skewed_table(seed: int, units: int = 60, raters: int = 3, q: int = 4) -> Ratings:
     rng = np.random.default_rng(seed)
@@ -386,3 +389,28 @@ def test_compute_all_gives_each_coefficients_own_interval() -> None:
         assert alone.value == result.value
         assert alone.ci == result.ci, result.label
         assert alone.counts == result.counts
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_never_nan_never_raises_on_awkward_tables(seed: int) -> None:
+    """Small, sparse, lopsided tables (a unit or rater with nothing, one category, many
+    missing): every coefficient answers a finite value or None with a reason, as JSON."""
+    rng = np.random.default_rng(seed)
+    units, raters, q = int(rng.integers(1, 7)), int(rng.integers(1, 5)), int(rng.integers(1, 4))
+    codes = rng.integers(-1, q, (units, raters))
+    codes[rng.random((units, raters)) < rng.uniform(0, 0.8)] = -1
+    ratings = Ratings.from_codes(codes, categories=[1, 2, 4][:q])
+    for spec in COEFFICIENTS.values():
+        for variant in spec.variants(ratings) or [None]:
+            result = spec.compute(
+                ratings,
+                n_resamples=50,
+                weights=None if variant is None else variant.weights,
+                level=None if variant is None else variant.level,
+            )
+            data = strict_json(result)
+            if result.value is None:
+                assert result.undefined_reason, spec.key
+            else:
+                assert np.isfinite(result.value)
+            assert data["coefficient"] == spec.key

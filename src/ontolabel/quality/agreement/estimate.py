@@ -139,7 +139,9 @@ def intervals(wanted: Sequence[Deferred]) -> list[tuple[Interval | None, int]]:
         for block in blocks(n, n_resamples, seed):
             for i in members:
                 item = wanted[i]
-                values[i].append(item.statistic(item.features.resampled(block)))
+                # A resample may hold no pairable unit: its NaN is dropped below, on purpose.
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    values[i].append(item.statistic(item.features.resampled(block)))
         for i in members:
             out[i] = _percentile(np.concatenate(values[i]), wanted[i])
     return out
