@@ -414,3 +414,32 @@ def test_never_nan_never_raises_on_awkward_tables(seed: int) -> None:
             else:
                 assert np.isfinite(result.value)
             assert data["coefficient"] == spec.key
+
+
+def test_ordinal_coincidences_sparse_and_dense_resample_alike() -> None:
+    """Ordinal α's bootstrap features: per-unit coincidences dense (few categories) or sparse
+    by rater pairs (many categories); both give the same sums for the same resamples."""
+    from ontolabel.quality.agreement.estimate import blocks
+    from ontolabel.quality.agreement.krippendorff import coincidence_features
+    from ontolabel.quality.agreement.tallies import Tallies
+
+    ratings = skewed_table(12, units=50, raters=4, q=6)
+    tallies = Tallies(ratings)
+    m = tallies.rated
+    scale = np.where(m >= 2, 1.0 / np.maximum(m - 1.0, 1.0), 0.0)
+    dense = coincidence_features(tallies, scale, dense=True)
+    sparse = coincidence_features(tallies, scale, dense=False)
+    assert dense.dense is not None and sparse.sparse is not None
+    assert np.allclose(dense.total(), sparse.total())
+    for block in blocks(ratings.n_units, 30, seed=1):
+        assert np.allclose(dense.resampled(block), sparse.resampled(block))
+
+
+def test_ordinal_alpha_with_many_levels_has_an_interval() -> None:
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 101, 400)
+    codes = np.clip(truth[:, None] + rng.integers(-8, 9, (400, 3)), 0, 100)
+    ratings = Ratings.from_codes(codes, categories=range(101))
+    result = krippendorff_alpha(ratings, level="ordinal", n_resamples=200)
+    assert result.value is not None and result.ci is not None
+    assert result.ci.low < result.value < result.ci.high

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
+import scipy.sparse as sp
 
 from ontolabel.errors import RatingsError
 from ontolabel.quality.agreement.result import AgreementResult, Interval
@@ -41,11 +42,16 @@ class UnitFeatures:
     dense: FloatArray | None = None
     categorical: IntArray | None = None
     width: int = 0
+    # Sparse rows (units x p) where most of p is zero for every unit: the coincidences of
+    # an ordinal α over many categories.
+    sparse: sp.csr_matrix | None = None
 
     @property
     def n_units(self) -> int:
         if self.dense is not None:
             return int(self.dense.shape[0])
+        if self.sparse is not None:
+            return int(self.sparse.shape[0])
         assert self.categorical is not None
         return int(self.categorical.shape[0])
 
@@ -53,6 +59,8 @@ class UnitFeatures:
         if self.dense is not None:
             out: FloatArray = self.dense.sum(axis=0)
             return out
+        if self.sparse is not None:
+            return np.asarray(self.sparse.sum(axis=0), dtype=np.float64).ravel()
         assert self.categorical is not None
         return np.bincount(self.categorical, minlength=self.width).astype(np.float64)
 
@@ -61,6 +69,9 @@ class UnitFeatures:
         if self.dense is not None:
             out: FloatArray = block.multiplicities @ self.dense
             return out
+        if self.sparse is not None:
+            product = self.sparse.T @ block.multiplicities.T
+            return np.ascontiguousarray(np.asarray(product, dtype=np.float64).T)
         assert self.categorical is not None
         rows = np.arange(block.size, dtype=np.int64)[:, None]
         codes = self.categorical[block.picks] + rows * self.width

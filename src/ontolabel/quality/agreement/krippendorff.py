@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Literal, TypeAlias
 
 import numpy as np
+import scipy.sparse as sp
 
 from ontolabel.errors import RatingsError
 from ontolabel.quality.agreement import undefined
@@ -29,7 +30,7 @@ from ontolabel.quality.agreement.estimate import (
 )
 from ontolabel.quality.agreement.ratings import Ratings
 from ontolabel.quality.agreement.result import AgreementResult
-from ontolabel.quality.agreement.tallies import FloatArray, Tallies
+from ontolabel.quality.agreement.tallies import FloatArray, IntArray, Tallies
 
 Level: TypeAlias = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
@@ -105,6 +106,47 @@ def _alpha(observed: FloatArray, totals: FloatArray, expected_weights: FloatArra
     n = totals.sum(axis=1)
     expected = np.einsum("bk,bkl,bl->b", totals, expected_weights, totals)
     return 1.0 - ratio((n - 1.0) * observed, expected)
+
+
+def coincidence_features(
+    tallies: Tallies, scale: FloatArray, *, dense: bool | None = None
+) -> UnitFeatures:
+    """Per unit of the table, its q x q coincidences (n_uc n_uk - [c = k] n_uc) * scale_u,
+    flattened; ``scale`` is 1 / (m_u - 1), 0 for units rated fewer than twice.
+
+    Dense when that is smaller; else sparse, one entry per ordered pair of a unit's ratings
+    (r(r - 1) per unit instead of q² columns: an ordinal scale of 100 levels stays small).
+    """
+    q, r = tallies.q, tallies.ratings.n_raters
+    if dense is None:
+        dense = q * q <= r * (r - 1)
+    if dense:
+        every = tallies.counts
+        outer = np.einsum("uk,ul->ukl", every, every)
+        idx = np.arange(q)
+        outer[:, idx, idx] -= every
+        outer *= scale[:, None, None]
+        return UnitFeatures(dense=outer.reshape(-1, q * q))
+    rows: list[IntArray] = []
+    cols: list[IntArray] = []
+    data: list[FloatArray] = []
+    columns = tallies.columns
+    for i in range(r):
+        for j in range(r):
+            if i == j:
+                continue
+            a, b = columns[i], columns[j]
+            # Ordered pairs of two raters' values within a unit: the coincidences, diagonal
+            # included (n_uc (n_uc - 1) pairs agree on c), without building n x q x q.
+            units = np.flatnonzero((a >= 0) & (b >= 0) & (scale > 0))
+            rows.append(units)
+            cols.append(a[units].astype(np.int64) * q + b[units])
+            data.append(scale[units])
+    matrix = sp.coo_matrix(
+        (np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(tallies.ratings.n_units, q * q),
+    ).tocsr()
+    return UnitFeatures(sparse=matrix)
 
 
 def krippendorff_alpha(
@@ -194,13 +236,7 @@ def krippendorff_alpha(
             return _alpha(np.einsum("bkl,bkl->b", o, d), marginals, d)
 
         def ordinal_features() -> UnitFeatures:
-            # Every unit of the table; scale is 0 for units rated fewer than twice.
-            every = tallies.counts
-            outer = np.einsum("uk,ul->ukl", every, every)
-            idx = np.arange(q)
-            outer[:, idx, idx] -= every
-            outer *= scale[:, None, None]
-            return UnitFeatures(dense=outer.reshape(-1, q * q))
+            return coincidence_features(tallies, scale)
 
         statistic, features = ordinal_statistic, ordinal_features
 
