@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+import numpy as np
+
 from ontolabel.core.matching import match_objects
-from ontolabel.quality.agreement import COEFFICIENTS, AgreementResult, Ratings
+from ontolabel.quality.agreement import COEFFICIENTS, MISSING, AgreementResult, Ratings
 from ontolabel.quality.geometry import DetectionAccumulator, paired_labels
 from ontolabel.services.quality_scope import (
     ItemProgress,
@@ -28,8 +30,11 @@ from ontolabel.services.quality_scope import (
 from ontolabel.services.workspace import Workspace
 
 ABSENT = "∅"
-# per class: the coefficients that read well on a two-category (class / not class) table
-PER_CLASS = (("krippendorff_alpha", "nominal"), ("fleiss_kappa", None), ("gwet_ac1", None))
+# per class, on the two-category (class / not class) table over every unit: Krippendorff's α
+# and Gwet's AC1, which stays stable when the class is rare (κ and α drop with prevalence).
+# Fleiss' κ is left out here: on such a table it all but equals α, at the cost of another
+# bootstrap per class.
+PER_CLASS = (("krippendorff_alpha", "nominal"), ("gwet_ac1", None))
 
 Record = tuple[str, str, str]
 
@@ -122,28 +127,34 @@ def nominal_coefficients(table: Ratings, options: AgreementOptions) -> list[Agre
     return out
 
 
-def _per_class(records: Sequence[Record], options: AgreementOptions) -> list[dict[str, Any]]:
-    classes = sorted({label for _, _, label in records if label != ABSENT})
+def _per_class(table: Ratings, options: AgreementOptions) -> list[dict[str, Any]]:
+    """Each class against all others over every unit: the overall table recoded in one
+    array operation per class (0 = the class, 1 = anything else, missing stays missing)."""
     out = []
-    for name in classes:
-        binary = [(u, r, name if label == name else f"not {name}") for u, r, label in records]
-        n_units = len({u for u, _, label in records if label == name})
-        table = Ratings.from_records(binary, categories=[name, f"not {name}"])
+    codes = table.codes
+    for k, name in enumerate(table.categories):
+        if name == ABSENT:
+            continue
+        binary = np.where(codes == MISSING, MISSING, np.where(codes == k, 0, 1))
+        recoded = Ratings.from_codes(
+            binary, [str(name), f"not {name}"], units=table.units, raters=table.raters
+        )
         results = []
         for key, level in PER_CLASS:
             spec = COEFFICIENTS[key]
-            if spec.applies_to(table) is not None:
+            if spec.applies_to(recoded) is not None:
                 continue
             results.append(
                 spec.compute(
-                    table,
+                    recoded,
                     level=level,
                     ci=options.ci,
                     n_resamples=options.n_resamples,
                     seed=options.seed,
                 )  # fmt: skip
             )
-        out.append({"class": name, "n_units": n_units, "coefficients": results})
+        n_units = int(np.count_nonzero((codes == k).any(axis=1)))
+        out.append({"class": str(name), "n_units": n_units, "coefficients": results})
     return out
 
 
@@ -205,7 +216,7 @@ def agreement_report(
         return report
     table = Ratings.from_records(records)
     report.coefficients = nominal_coefficients(table, chosen)
-    report.per_class = _per_class(records, chosen)
+    report.per_class = _per_class(table, chosen)
     for a, b in combinations(ordered, 2):
         shared = items_of[a] & items_of[b]
         if not shared:

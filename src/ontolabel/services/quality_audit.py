@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import combinations
 from typing import Any
 
 from ontolabel.quality.agreement import AgreementResult, Ratings, krippendorff_alpha
-from ontolabel.quality.audit import AuditOptions, AuditResult, Submission, audit
-from ontolabel.quality.audit.scoring import score_against
+from ontolabel.quality.audit import AuditOptions, AuditResult, Score, Submission, audit
+from ontolabel.quality.audit.scoring import score_against, score_both_ways
 from ontolabel.quality.geometry import paired_labels
 from ontolabel.services.quality_scope import ItemProgress, QualityFilters, collecting
 from ontolabel.services.workspace import Workspace
@@ -77,6 +78,12 @@ def audit_report(
     with collecting(ws, project_id, user_id=user_id, filters=wanted, progress=progress) as scope:
         for work in scope.items:
             documents = {name: s.document for name, s in work.submissions.items()}
+            # each pair matched once, both directions read from it
+            peer_scores: dict[str, dict[str, Score]] = {name: {} for name in documents}
+            for a, b in combinations(sorted(documents), 2):
+                peer_scores[a][b], peer_scores[b][a] = score_both_ways(
+                    documents[a], documents[b], threshold=chosen.threshold
+                )
             for name, s in work.submissions.items():
                 submissions.append(
                     Submission(
@@ -89,11 +96,7 @@ def audit_report(
                             if work.gold is None
                             else score_against(s.document, work.gold, threshold=chosen.threshold)
                         ),
-                        peers={
-                            peer: score_against(s.document, other, threshold=chosen.threshold)
-                            for peer, other in documents.items()
-                            if peer != name
-                        },
+                        peers=peer_scores[name],
                     )
                 )
             if len(documents) >= 2:
