@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import scipy.sparse as sp
 
 from ontolabel.quality.agreement import undefined
 from ontolabel.quality.agreement.estimate import (
@@ -127,6 +128,10 @@ class _Table:
         return None
 
 
+def _as_features(features: FloatArray | UnitFeatures) -> UnitFeatures:
+    return features if isinstance(features, UnitFeatures) else UnitFeatures(dense=features)
+
+
 def _observed(sums: FloatArray) -> FloatArray:
     return ratio(sums[:, _AGREE], sums[:, _PAIRABLE])
 
@@ -144,7 +149,7 @@ def _coefficient(
     params: dict[str, object],
     chance: ChanceTerm,
     sums: FloatArray,
-    features: Callable[[], FloatArray],
+    features: Callable[[], FloatArray | UnitFeatures],
     per_category: Callable[[], dict[str, float | None] | None],
     ci: bool,
     n_resamples: int,
@@ -180,7 +185,7 @@ def _coefficient(
         counts=counts,
         params=params,
         per_category=per_category(),
-        features=lambda: UnitFeatures(dense=features()),
+        features=lambda: _as_features(features()),
         statistic=statistic,
         ci=ci,
         n_resamples=n_resamples,
@@ -420,12 +425,17 @@ def conger_kappa(
             [np.bincount(column + 1, minlength=q + 1)[1:] for column in columns]
         ).astype(np.float64)
 
-    def features() -> FloatArray:
+    def features() -> UnitFeatures:
+        # Each rater's category as a one-hot block: sparse, since a unit has at most one
+        # entry per rater among r * q columns.
         codes = ratings.codes
-        onehot = np.zeros((codes.shape[0], r * q))
         rows, cols = np.nonzero(codes >= 0)
-        onehot[rows, cols * q + codes[rows, cols]] = 1.0
-        return np.hstack([table.base_features(), onehot])
+        onehot = sp.csr_matrix(
+            (np.ones(rows.size), (rows, cols * q + codes[rows, cols])),
+            shape=(codes.shape[0], r * q),
+        )
+        base = sp.csr_matrix(table.base_features())
+        return UnitFeatures(sparse=sp.hstack([base, onehot], format="csr"))
 
     return _coefficient(
         table,
