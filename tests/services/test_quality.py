@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 
 from ontolabel.core.annotation import Annotation, AnnotationObject
@@ -258,3 +259,31 @@ def test_history_is_appended_in_order_and_checked(workspace: Workspace, owner: U
             workspace, world.project_id,
             [PastRevision(world.item_ids[1], alice.id, doc(), T0)], user_id=alice.id,
         )  # fmt: skip
+
+
+def test_audit_finds_a_drop_for_everyone_at_an_ontology_version_switch(
+    workspace: Workspace, owner: UserInfo
+) -> None:
+    """Day 1 under ontology v1: the three annotators agree. Day 2 under v2: each labels the
+    spans at random. The audit names the version switch, and no annotator or fatigue."""
+    world = build_world(workspace, owner, n_items=40)
+    rng = np.random.default_rng(7)
+    classes = ["Person", "Location"]
+    for version, day, items in ((1, 0, range(20)), (2, 1, range(20, 40))):
+        if version == 2:
+            revised = {**ONTOLOGY, "description": "v2: Location now covers facilities"}
+            projects.set_ontology(workspace, world.project_id, revised, user_id=owner.id)
+        for k, who in enumerate(("alice", "bob", "carol")):
+            for n, i in enumerate(items):
+                if version == 1:
+                    labels = {"ann": "Person", "bob": "Person", "paris": "Location"}
+                else:
+                    labels = {key: str(rng.choice(classes)) for key in ("ann", "bob", "paris")}
+                minutes = day * 24 * 60 + n * 1.5 + k * 0.2
+                submit(workspace, world, who, i, doc(**labels), minutes=minutes)
+    body = audit_report(
+        workspace, world.project_id, user_id=owner.id, settings=AuditSettings(ci=False)
+    ).to_dict()
+    kinds = {(f["kind"], f["subject"]) for f in body["finding_details"]}
+    assert kinds == {("version_change", "version 2")}
+    assert "first used 2026-11-03" in body["findings"][0]
