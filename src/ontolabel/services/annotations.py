@@ -7,11 +7,12 @@ with Conflict carrying the current state, so the client can merge instead of los
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Dialect, and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +26,7 @@ from ontolabel.errors import AnnotationInvalid, AuthError, Conflict, Location
 from ontolabel.services.access import Role, decide_role, require_item_role
 from ontolabel.services.projects import cached_ontology
 from ontolabel.services.workspace import Workspace
-from ontolabel.storage.database import WRITE_OPTION
+from ontolabel.storage.database import WRITE_OPTION, DriverStatement
 from ontolabel.storage.mappers import annotation_from_json, annotation_to_json, media_info_from_json
 from ontolabel.storage.tables import (
     AnnotationRevisionRow,
@@ -173,14 +174,56 @@ _ADVANCE_HEAD = (
     )
 )
 _NEW_REVISION = insert(_revisions)
+_HEAD_KEYS = ("item_id", "user_id", "current_revision", "status", "updated_at")
+_REVISION_KEYS = (
+    "annotation_id",
+    "revision",
+    "document",
+    "author_id",
+    "created_at",
+    "ontology_version",
+    "source",
+    "status",
+)
 
 
-def _create_head(db: Connection, values: dict[str, Any]) -> int | None:
+@dataclass(frozen=True)
+class _SaveStatements:
+    """The save's statements rendered for one dialect (run on the driver's cursor)."""
+
+    context: DriverStatement
+    new_head: DriverStatement | None  # None: a dialect without ON CONFLICT DO NOTHING
+    advance_head: DriverStatement
+    new_revision: DriverStatement
+
+
+_RENDERED: dict[str, _SaveStatements] = {}
+
+
+def _statements(dialect: Dialect) -> _SaveStatements:
+    found = _RENDERED.get(dialect.name)
+    if found is None:
+        new_head = _NEW_HEAD_ON_CONFLICT.get(dialect.name)
+        found = _RENDERED[dialect.name] = _SaveStatements(
+            context=DriverStatement.render(_SAVE_CONTEXT, dialect),
+            new_head=None
+            if new_head is None
+            else DriverStatement.render(new_head, dialect, _HEAD_KEYS),
+            advance_head=DriverStatement.render(_ADVANCE_HEAD, dialect),
+            new_revision=DriverStatement.render(_NEW_REVISION, dialect, _REVISION_KEYS),
+        )
+    return found
+
+
+def _create_head(db: Connection, sql: _SaveStatements, values: dict[str, Any]) -> int | None:
     """Insert the head row; None when another request created it first."""
-    statement = _NEW_HEAD_ON_CONFLICT.get(db.dialect.name)
-    if statement is not None:
-        created: int | None = db.execute(statement, values).scalar_one_or_none()
-        return created
+    if sql.new_head is not None:
+        cursor = sql.new_head.run(db, values)
+        try:
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return None if row is None else int(row[0])
     try:
         with db.begin_nested():
             return int(db.execute(_NEW_HEAD, values).scalar_one())
@@ -206,34 +249,35 @@ def save_annotation(
     when ``status`` is ``submitted``); anything wrong in it is refused all the same.
     One transaction of three statements.
     """
-    # a bare connection, not an ORM session: this path only runs prebuilt statements,
-    # and the write lock is taken up front (BEGIN IMMEDIATE on SQLite) as ws.session() does
+    # a bare connection, not an ORM session: this path only runs prebuilt statements (on
+    # the driver's cursor), and the write lock is taken up front (BEGIN IMMEDIATE on
+    # SQLite) as ws.session() does
     with ws.engine.connect() as db, db.execution_options(**{WRITE_OPTION: True}).begin():
-        rows = db.execute(_SAVE_CONTEXT, {"item_id": item_id, "user_id": user_id}).all()
+        sql = _statements(db.dialect)
+        rows = sql.context.rows(db, {"item_id": item_id, "user_id": user_id})
         if not rows:
             raise AuthError("unknown user")
-        found = rows[0]
-        decide_role(
-            found.project_id is not None, found.role, found.is_admin, Role.ANNOTATOR, "item"
-        )
-        current = found.current_revision or 0
+        project_id, modality, text, meta, role, is_admin, head_id, current, version = rows[0][:9]
+        decide_role(project_id is not None, role, is_admin, Role.ANNOTATOR, "item")
+        current = current or 0
         if base_revision != current:
             raise _conflict(db, item_id, user_id, base_revision)
-        version = int(found.ontology_version)
-        ontology = _ontology(db, ws, found.project_id, version)
+        version = int(version)
+        ontology = _ontology(db, ws, project_id, version)
         content = ItemContent(
-            modality=Modality(found.modality),
-            media=[media_info_from_json(r.media_info) for r in rows if r.media_info is not None],
-            text=found.text,
-            meta=dict(found.meta or {}),
+            modality=Modality(modality),
+            media=[media_info_from_json(r[9]) for r in rows if r[9] is not None],
+            text=text,
+            meta=dict(meta or {}),
         )
         # a draft is work in progress: required attributes may wait until submission
         _validate(item_id, ontology, document, content, complete=status == "submitted")
         now = utcnow()
         revision = current + 1
-        if found.head_id is None:
-            created = _create_head(
+        if head_id is None:
+            head_id = _create_head(
                 db,
+                sql,
                 {
                     "item_id": item_id,
                     "user_id": user_id,
@@ -242,13 +286,11 @@ def save_annotation(
                     "updated_at": now,
                 },
             )
-            if created is None:
+            if head_id is None:
                 raise _conflict(db, item_id, user_id, base_revision)
-            head_id = created
         else:
-            head_id = found.head_id
-            moved = db.execute(
-                _ADVANCE_HEAD,
+            cursor = sql.advance_head.run(
+                db,
                 {
                     "head_id": head_id,
                     "base": current,
@@ -257,10 +299,12 @@ def save_annotation(
                     "now": now,
                 },
             )
-            if moved.rowcount != 1:
+            moved = cursor.rowcount
+            cursor.close()
+            if moved != 1:
                 raise _conflict(db, item_id, user_id, base_revision)
-        db.execute(
-            _NEW_REVISION,
+        sql.new_revision.run(
+            db,
             {
                 "annotation_id": head_id,
                 "revision": revision,
@@ -271,7 +315,7 @@ def save_annotation(
                 "source": source,
                 "status": status,
             },
-        )
+        ).close()
         return AnnotationState(
             item_id=item_id,
             user_id=user_id,

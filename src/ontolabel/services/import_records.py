@@ -26,6 +26,7 @@ from ontolabel.services import users
 from ontolabel.services.items import NewAnnotation, NewItem, modality_mismatch
 from ontolabel.services.media import store_media
 from ontolabel.services.workspace import Workspace
+from ontolabel.storage.database import driver_errors
 from ontolabel.storage.mappers import item_content
 from ontolabel.storage.tables import ItemMediaRow, ItemRow
 
@@ -309,9 +310,11 @@ def _by_external(session: Session, project_id: int, wanted: list[str]) -> list[t
     connection = session.connection()
     dialect = connection.dialect.name
     ids: Any = to_json(wanted).decode() if dialect == "sqlite" else wanted
+    sql = _BY_EXTERNAL[dialect]
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(_BY_EXTERNAL[dialect], (project_id, ids))
+        with driver_errors(connection, sql, (project_id, ids)):
+            cursor.execute(sql, (project_id, ids))
         return [(int(item_id), str(external_id)) for item_id, external_id in cursor.fetchall()]
     finally:
         cursor.close()

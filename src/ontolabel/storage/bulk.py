@@ -16,6 +16,8 @@ from pydantic_core import to_json
 from sqlalchemy import JSON, Connection, Table, text
 from sqlalchemy.orm import Session
 
+from ontolabel.storage.database import driver_errors
+
 
 def _identity(value: Any) -> Any:
     return value
@@ -79,7 +81,8 @@ class BulkInsert:
         # would walk every row once more before handing them over
         cursor = self.connection.connection.cursor()
         try:
-            cursor.executemany(self.sql, rows)
+            with driver_errors(self.connection, self.sql, rows[:1]):
+                cursor.executemany(self.sql, rows)
         finally:
             cursor.close()
 
