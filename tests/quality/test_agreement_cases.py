@@ -443,3 +443,44 @@ def test_ordinal_alpha_with_many_levels_has_an_interval() -> None:
     result = krippendorff_alpha(ratings, level="ordinal", n_resamples=200)
     assert result.value is not None and result.ci is not None
     assert result.ci.low < result.value < result.ci.high
+
+
+def test_compute_all_select() -> None:
+    ratings = skewed_table(2, raters=3, q=4)
+    nominal = compute_all(
+        ratings,
+        ci=False,
+        select=lambda spec, v: v.weights in (None, "unweighted") and v.level in (None, "nominal"),
+    )
+    assert {r.coefficient for r in nominal} == {
+        "percent_agreement", "fleiss_kappa", "conger_kappa", "krippendorff_alpha", "gwet_ac1",
+        "brennan_prediger",
+    }  # fmt: skip
+    assert all(r.params.get("weights", "unweighted") == "unweighted" for r in nominal)
+
+
+def test_interval_batch_across_tables_of_the_same_units() -> None:
+    """Per-class tables of one project: same units, so one pass of draws serves them all,
+    and each interval is the one the coefficient gives alone."""
+    from ontolabel.quality.agreement import IntervalBatch
+
+    base = skewed_table(4, raters=3, q=3)
+    tables = [
+        Ratings.from_codes(
+            np.where(base.codes < 0, -1, (base.codes == k).astype(int)), categories=["no", "yes"]
+        )
+        for k in range(3)
+    ]
+    with IntervalBatch() as batch:
+        queued = [fleiss_kappa(t, n_resamples=150, seed=5) for t in tables]
+        queued += [krippendorff_alpha(t, n_resamples=150, seed=5) for t in tables]
+        queued.append(fleiss_kappa(tables[0], ci=False))
+    assert all(r.ci is None for r in queued)
+    resolved = batch.resolve(queued)
+    alone = [fleiss_kappa(t, n_resamples=150, seed=5) for t in tables]
+    alone += [krippendorff_alpha(t, n_resamples=150, seed=5) for t in tables]
+    alone.append(fleiss_kappa(tables[0], ci=False))
+    for got, want in zip(resolved, alone, strict=True):
+        assert got.ci == want.ci and got.counts == want.counts
+    # Outside the block, coefficients compute their own intervals again.
+    assert fleiss_kappa(tables[0], n_resamples=50).ci is not None

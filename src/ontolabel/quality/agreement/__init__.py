@@ -8,6 +8,7 @@ counts it used. Nothing returns NaN, and "undefined" never raises; bad input rai
 :class:`ontolabel.errors.RatingsError` naming the unit and rater.
 """
 
+from ontolabel.quality.agreement.estimate import IntervalBatch
 from ontolabel.quality.agreement.krippendorff import LEVELS, Level, krippendorff_alpha
 from ontolabel.quality.agreement.multirater import (
     brennan_prediger,
@@ -37,6 +38,7 @@ __all__ = [
     "Category",
     "CoefficientSpec",
     "Interval",
+    "IntervalBatch",
     "Level",
     "Ratings",
     "Variant",

@@ -10,8 +10,7 @@ b values, NaN where a resample is undefined (those are dropped, and counted).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -188,20 +187,50 @@ def bootstrap(
     return intervals([Deferred(features, statistic, n_resamples, level, seed)])[0]
 
 
-# Set by ``deferring()``: coefficients then queue their intervals instead of computing them.
-_QUEUE: ContextVar[list[Deferred] | None] = ContextVar("agreement_interval_queue", default=None)
+# Set while an IntervalBatch is open: coefficients then queue their intervals instead of
+# computing them one by one.
+_QUEUE: ContextVar[list[tuple[AgreementResult, Deferred]] | None] = ContextVar(
+    "agreement_interval_queue", default=None
+)
 
 
-@contextmanager
-def deferring() -> Iterator[list[Deferred]]:
-    """Within this block, a coefficient asked for an interval returns its result without one
-    and queues the request here (the caller computes them together with ``intervals``)."""
-    queue: list[Deferred] = []
-    token = _QUEUE.set(queue)
-    try:
-        yield queue
-    finally:
-        _QUEUE.reset(token)
+class IntervalBatch:
+    """Compute the bootstrap intervals of many coefficients together.
+
+    Inside ``with IntervalBatch() as batch:``, a coefficient asked for an interval returns its
+    result without one and queues the request; ``batch.resolve(results)`` then computes every
+    queued interval in one pass over the resamples (requests over the same number of units
+    with the same seed and count share every draw, across coefficients and across tables of
+    the same units) and returns the results with their intervals. Each interval is exactly
+    the one the coefficient gives alone.
+    """
+
+    def __init__(self) -> None:
+        self._queue: list[tuple[AgreementResult, Deferred]] = []
+        self._token: Token[list[tuple[AgreementResult, Deferred]] | None] | None = None
+
+    def __enter__(self) -> IntervalBatch:
+        self._token = _QUEUE.set(self._queue)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._token is not None:
+            _QUEUE.reset(self._token)
+            self._token = None
+
+    def resolve(self, results: Sequence[AgreementResult]) -> list[AgreementResult]:
+        """``results`` with their intervals (those that asked for none are returned as
+        they are)."""
+        position = {id(result): i for i, (result, _) in enumerate(self._queue)}
+        done = intervals([deferred for _, deferred in self._queue])
+        out: list[AgreementResult] = []
+        for result in results:
+            i = position.get(id(result))
+            if i is not None and self._queue[i][0] is result:
+                out.append(with_interval(result, done[i]))
+            else:
+                out.append(result)
+        return out
 
 
 def with_interval(
@@ -259,24 +288,25 @@ def finish(
     seed: int,
 ) -> AgreementResult:
     """A defined result, with its bootstrap interval when asked for."""
-    interval: Interval | None = None
-    if ci:
-        check_ci_options(n_resamples, level)
-        queue = _QUEUE.get()
-        if queue is not None:
-            queue.append(Deferred(features(), statistic, n_resamples, level, seed))
-        else:
-            interval, undefined = bootstrap(
-                features(), statistic, n_resamples=n_resamples, level=level, seed=seed
-            )
-            counts = {**counts, "bootstrap_undefined_resamples": undefined}
-    return AgreementResult(
+    result = AgreementResult(
         coefficient=coefficient,
         label=label,
         value=float(value),
         undefined_reason=None,
-        ci=interval,
+        ci=None,
         per_category=per_category,
         counts=counts,
         params=params,
+    )
+    if not ci:
+        return result
+    check_ci_options(n_resamples, level)
+    request = Deferred(features(), statistic, n_resamples, level, seed)
+    queue = _QUEUE.get()
+    if queue is not None:
+        queue.append((result, request))
+        return result
+    return with_interval(
+        result,
+        bootstrap(request.features, statistic, n_resamples=n_resamples, level=level, seed=seed),
     )

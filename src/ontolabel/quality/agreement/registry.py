@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ontolabel.errors import RatingsError
-from ontolabel.quality.agreement.estimate import deferring, intervals, with_interval
+from ontolabel.quality.agreement.estimate import IntervalBatch
 from ontolabel.quality.agreement.krippendorff import LEVELS, krippendorff_alpha
 from ontolabel.quality.agreement.multirater import (
     brennan_prediger,
@@ -193,31 +193,31 @@ def compute_all(
     n_resamples: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
+    select: Callable[[CoefficientSpec, Variant], bool] | None = None,
 ) -> list[AgreementResult]:
-    """Every coefficient that applies to the table, in every variant worth showing.
+    """Every coefficient that applies to the table, in every variant worth showing (or those
+    ``select`` keeps, e.g. only the unweighted, nominal ones for unordered labels).
 
     The intervals are the ones each coefficient gives on its own (same seed, same draws);
     they are computed together, drawing each resample once for all coefficients.
     """
-    computed: list[tuple[AgreementResult, int | None]] = []
-    with deferring() as queue:
+    results: list[AgreementResult] = []
+    with IntervalBatch() as batch:
         for spec in COEFFICIENTS.values():
             if spec.applies_to(ratings) is not None:
                 continue
             for variant in spec.variants(ratings):
-                before = len(queue)
-                result = spec.compute(
-                    ratings,
-                    ci=ci,
-                    n_resamples=n_resamples,
-                    confidence=confidence,
-                    seed=seed,
-                    weights=variant.weights,
-                    level=variant.level,
+                if select is not None and not select(spec, variant):
+                    continue
+                results.append(
+                    spec.compute(
+                        ratings,
+                        ci=ci,
+                        n_resamples=n_resamples,
+                        confidence=confidence,
+                        seed=seed,
+                        weights=variant.weights,
+                        level=variant.level,
+                    )
                 )
-                computed.append((result, before if len(queue) > before else None))
-    done = intervals(queue)
-    return [
-        result if position is None else with_interval(result, done[position])
-        for result, position in computed
-    ]
+    return batch.resolve(results)
