@@ -484,3 +484,57 @@ def test_interval_batch_across_tables_of_the_same_units() -> None:
         assert got.ci == want.ci and got.counts == want.counts
     # Outside the block, coefficients compute their own intervals again.
     assert fleiss_kappa(tables[0], n_resamples=50).ci is not None
+
+
+# -- invariances -----------------------------------------------------------------------------
+
+
+def _values(ratings: Ratings, *, nominal_only: bool = False) -> dict[str, float | None]:
+    out = {}
+    for spec in COEFFICIENTS.values():
+        if spec.applies_to(ratings) is not None:
+            continue
+        for variant in spec.variants(ratings):
+            if nominal_only and (
+                variant.weights not in (None, "unweighted")
+                or variant.level not in (None, "nominal")
+            ):
+                continue
+            result = spec.compute(ratings, ci=False, weights=variant.weights, level=variant.level)
+            out[result.label] = result.value
+    return out
+
+
+@pytest.mark.parametrize("raters", [2, 4])
+@pytest.mark.parametrize("seed", range(4))
+def test_order_of_units_and_raters_changes_nothing(raters: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    ratings = Ratings.from_codes(
+        skewed_table(seed, raters=raters, q=4).codes, categories=[1, 2, 3, 5]
+    )
+    shuffled = ratings.codes[rng.permutation(ratings.n_units)][:, rng.permutation(raters)]
+    other = Ratings.from_codes(shuffled, categories=ratings.categories)
+    assert _values(other) == pytest.approx(_values(ratings), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_renaming_categories_changes_no_nominal_coefficient(seed: int) -> None:
+    ratings = skewed_table(seed, raters=3, q=4)
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(4)
+    recoded = np.where(ratings.codes >= 0, perm[np.maximum(ratings.codes, 0)], -1)
+    names = [None] * 4
+    for old, new in enumerate(perm):
+        names[new] = ratings.categories[old]
+    other = Ratings.from_codes(recoded, categories=names)
+    assert _values(other, nominal_only=True) == pytest.approx(
+        _values(ratings, nominal_only=True), abs=1e-12
+    )
+
+
+def test_an_unrated_unit_changes_nothing() -> None:
+    ratings = skewed_table(3, raters=3, q=4)
+    padded = Ratings.from_codes(
+        np.vstack([ratings.codes, np.full((2, 3), -1)]), categories=ratings.categories
+    )
+    assert _values(padded) == pytest.approx(_values(ratings), abs=1e-12)
