@@ -309,3 +309,13 @@ def test_both_ways_give_the_same_results_with_missing_ratings(
     for (value_a, per_a), (value_b, per_b) in zip(by_pairs, by_table, strict=True):
         assert value_a == pytest.approx(value_b, abs=1e-12)
         assert per_a == (None if per_b is None else pytest.approx(per_b, abs=1e-12))
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("weights", ["linear", "quadratic"])
+def test_weighted_scott_is_irrcac_weighted_fleiss_for_two_raters(seed: int, weights: str) -> None:
+    codes = random_codes(seed, units=100, raters=2, q=5, used=4, missing=0.0)
+    ratings = Ratings.from_codes(codes, categories=range(5))
+    expected = irrcac(codes, 5, weights).fleiss()["est"]["coefficient_value"]
+    result = scott_pi(ratings, weights=weights, ci=False)  # type: ignore[arg-type]
+    assert result.value == pytest.approx(expected, abs=TOL)
