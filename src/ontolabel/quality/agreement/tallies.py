@@ -3,10 +3,11 @@
 Two ways to the same sums, picked by table shape:
 
 - per rater pair: with few raters (the common case: 2-10 raters, many units), sums over
-  pairs of ratings within a unit are r(r-1)/2 whole-column operations, and category sums are
-  r weighted bincounts; no units x categories matrix is built;
-- per unit and category: ``counts[u, k]`` (one bincount over all cells), for many raters,
-  for per-unit features of the bootstrap and for per-category figures.
+  pairs of ratings within a unit are r(r-1)/2 whole-column operations, category sums are r
+  weighted bincounts and per-category pair sums are r(r-1)/2 integer bincounts; no units x
+  categories matrix is built;
+- per unit and category: ``counts[u, k]`` (one bincount over all cells), for many raters
+  and for the per-unit features of the bootstrap.
 
 Loops here run over raters or rater pairs, never over units.
 """
