@@ -57,7 +57,13 @@ function useReport<T>(load: (signal: AbortSignal) => Promise<T>, key: string, sk
 export function QualityPage() {
   const pid = Number(useParams().projectId);
   const [search, setSearch] = useSearchParams();
-  const filters = useMemo(() => filtersFromSearch(search), [search]);
+  // the page's own copy answers a click at once (the URL follows in a transition); a change
+  // of the URL from outside (back, forward, a pasted link) replaces it
+  const fromUrl = search.toString();
+  const [filters, setLocalFilters] = useState<QualityFilters>(() => filtersFromSearch(search));
+  useEffect(() => {
+    setLocalFilters((f) => (toSearch(f).toString() === fromUrl ? f : filtersFromSearch(new URLSearchParams(fromUrl))));
+  }, [fromUrl]);
   const query = toSearch(filters).toString();
   const problem = rangeProblem(filters);
 
@@ -90,7 +96,10 @@ export function QualityPage() {
     return [...names].sort((a, b) => a.localeCompare(b));
   }, [members, agreement.data, gold.data, audit.data, filters.annotators]);
 
-  const setFilters = (f: QualityFilters) => setSearch(toSearch(f), { replace: true });
+  const setFilters = (f: QualityFilters) => {
+    setLocalFilters(f);
+    setSearch(toSearch(f), { replace: true });
+  };
 
   return (
     <>

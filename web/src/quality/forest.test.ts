@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { classCoefficients, classRows, defaultClassCoefficient, forestDomain, forestRow, forestRows } from "./forest";
+import {
+  classCoefficients,
+  classRows,
+  defaultClassCoefficient,
+  forestDomain,
+  forestRow,
+  forestRows,
+  undefinedGroups,
+} from "./forest";
 import type { AgreementResult, ClassAgreement } from "./report";
 
 const ci = (low: number, high: number) => ({ low, high, level: 0.95, n_resamples: 1000, seed: 0, method: "percentile" });
@@ -92,5 +100,17 @@ describe("forestDomain", () => {
   it("reaches down to a negative bound, rounded to a tenth, never below -1", () => {
     expect(forestDomain(forestRows([{ ...ALPHA, value: -0.12, ci: ci(-0.31, 0.05) }]))).toEqual([-0.4, 1]);
     expect(forestDomain(forestRows([{ ...ALPHA, value: -1, ci: ci(-1, -0.9) }]))).toEqual([-1, 1]);
+  });
+});
+
+describe("undefinedGroups", () => {
+  it("says each reason once, naming every coefficient it applies to", () => {
+    const other: AgreementResult = { ...UNDEFINED, label: "Gwet's AC1", undefined_reason: "only 1 category is declared" };
+    const rows = forestRows([ALPHA, UNDEFINED, { ...UNDEFINED, label: "Scott's π" }, other]);
+    expect(undefinedGroups(rows)).toEqual([
+      { labels: ["Fleiss' κ", "Scott's π"], reason: "every rating is the same category (no variation)" },
+      { labels: ["Gwet's AC1"], reason: "only 1 category is declared" },
+    ]);
+    expect(undefinedGroups(forestRows([ALPHA]))).toEqual([]);
   });
 });

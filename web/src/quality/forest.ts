@@ -97,3 +97,15 @@ export function forestDomain(rows: readonly ForestRow[]): [number, number] {
   for (const r of rows) for (const v of [r.value, r.low]) if (v !== null && v < lo) lo = v;
   return [Math.max(-1, Math.floor(lo * 10 + 1e-9) / 10), 1];
 }
+
+/** Undefined rows gathered by reason, first-seen order: one sentence per reason, not per coefficient. */
+export function undefinedGroups(rows: readonly ForestRow[]): { labels: string[]; reason: string }[] {
+  const groups: { labels: string[]; reason: string }[] = [];
+  for (const r of rows) {
+    if (r.reason === null) continue;
+    const g = groups.find((x) => x.reason === r.reason);
+    if (g) g.labels.push(r.label);
+    else groups.push({ labels: [r.label], reason: r.reason });
+  }
+  return groups;
+}

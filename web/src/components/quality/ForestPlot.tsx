@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { useCallback } from "react";
-import { forestDomain, type ForestRow } from "../../quality/forest";
+import { forestDomain, undefinedGroups, type ForestRow } from "../../quality/forest";
 import { marginFor, PlotFigure } from "./PlotFigure";
 
 const ACCENT = "#4f46e5";
@@ -19,9 +19,10 @@ export function ForestPlot({ rows, label, xLabel = "agreement" }: { rows: readon
       const withCi = defined.filter((r) => r.low !== null && r.high !== null);
       const undefinedRows = rows.filter((r) => r.value === null);
       const marginRight = Math.min(220, Math.max(60, Math.round(Math.max(0, ...defined.map((r) => r.text.length)) * 6.6 + 16)));
+      const marginLeft = marginFor(rows.map((r) => r.label));
       return {
         height: 44 + rows.length * 30,
-        marginLeft: marginFor(rows.map((r) => r.label)),
+        marginLeft,
         marginRight,
         marginTop: 8,
         marginBottom: 40,
@@ -34,6 +35,7 @@ export function ForestPlot({ rows, label, xLabel = "agreement" }: { rows: readon
           Plot.tickX(withCi, { y: "key", x: "high", stroke: ACCENT, inset: 9 }),
           Plot.dot(defined, { y: "key", x: "value", fill: ACCENT, r: 5, title: (r: ForestRow) => `${r.label}: ${r.text}` }),
           Plot.text(defined, { y: "key", x: hi, text: "text", textAnchor: "start", dx: 12, fill: "#1f2433" }),
+          // the reason as far as the row has room (the full sentence is below the plot)
           Plot.text(undefinedRows, {
             y: "key",
             x: lo,
@@ -42,6 +44,9 @@ export function ForestPlot({ rows, label, xLabel = "agreement" }: { rows: readon
             dx: 6,
             fill: "#b45309",
             fontStyle: "italic",
+            lineWidth: Math.max(8, (width - marginLeft - 12) / 12),
+            textOverflow: "ellipsis",
+            title: (r: ForestRow) => `${r.label}: ${r.text}`,
           }),
         ],
         // a narrow figure still leaves the estimate room
@@ -50,6 +55,23 @@ export function ForestPlot({ rows, label, xLabel = "agreement" }: { rows: readon
     },
     [rows, xLabel],
   );
+  const groups = undefinedGroups(rows);
   if (rows.length === 0) return null;
-  return <PlotFigure build={build} label={label} />;
+  return (
+    <PlotFigure
+      build={build}
+      label={label}
+      caption={
+        groups.length > 0 && (
+          <ul className="undefined-list" aria-label="Why some values are undefined">
+            {groups.map((g) => (
+              <li key={g.reason}>
+                <b>{g.labels.join(", ")}</b>: undefined — {g.reason}
+              </li>
+            ))}
+          </ul>
+        )
+      }
+    />
+  );
 }
