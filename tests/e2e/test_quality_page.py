@@ -30,6 +30,8 @@ from ontolabel.services.workspace import Settings, Workspace
 
 from .conftest import ARTIFACTS, DEMO_USER, _cli, _free_port, login, screenshot
 
+pytestmark = pytest.mark.e2e
+
 PROJECT = "Quality e2e: review sentiment"
 PASSWORD = "quality-e2e-pass"
 ONTOLOGY = {
@@ -245,6 +247,25 @@ def test_demo_quality_page_shows_the_api_numbers_and_follows_the_annotator_filte
     expect(page.get_by_text("2 annotators (sim-ana, sim-cam)", exact=False)).to_be_visible()
     _expect_coefficients(page, two)
     screenshot(page, "quality-demo-filtered")
+
+
+def test_the_class_filter_takes_a_class_with_its_descendants(page: Page, api: httpx.Client) -> None:
+    """Topic is a parent class: filtering by it keeps its subclasses, one row each per class."""
+    pid = _pid(api, DEMO_PROJECT)
+    topic = _get(api, pid, "agreement", **{"class": ["Topic"]})
+    assert {c["class"] for c in topic["per_class"]} >= {"Politics", "Sport"}
+    login(page)
+    page.goto(f"/projects/{pid}/quality")
+    page.get_by_label("Class filter").click()
+    with page.expect_response(lambda r: "/quality/agreement?class=Topic" in r.url):
+        page.get_by_role("group", name="Class").get_by_label("Topic", exact=True).check()
+    page.keyboard.press("Escape")
+    expect(page).to_have_url(re.compile(rf"/projects/{pid}/quality\?class=Topic$"))
+    per_class = page.get_by_role("img", name=re.compile("per class with confidence intervals"))
+    for c in topic["per_class"]:
+        expect(per_class).to_contain_text(f"{c['class']} (n = {c['n_units']})")
+    _expect_coefficients(page, topic)
+    screenshot(page, "quality-demo-class")
 
 
 def test_an_undefined_coefficient_reads_as_undefined_with_its_reason(
