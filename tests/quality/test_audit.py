@@ -120,6 +120,8 @@ def test_fatigue_p_value_is_scipys_on_the_session_thirds() -> None:
     )
     assert bob.trend.statistic == pytest.approx(float(tau.statistic))
     assert bob.trend.p_value == pytest.approx(float(tau.pvalue))
+    # a significant falling trend is a drop, whatever test confirmed it
+    assert float(tau.pvalue) < 0.05 and bob.trend.verdict == "drop"
 
 
 # --- simulations with a known cause ---------------------------------------------------

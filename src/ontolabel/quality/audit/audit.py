@@ -119,8 +119,8 @@ def _annotator(
             min_group=options.min_group,
             min_effect=options.min_effect,
         ),  # fmt: skip
-        trend=position_trend(entries),
-        across_sessions=across_sessions(entries),
+        trend=position_trend(entries, alpha=options.alpha),
+        across_sessions=across_sessions(entries, alpha=options.alpha),
     )
 
 

@@ -133,7 +133,7 @@ def fatigue(
     if result.verdict == "not enough data":
         return result
     # the medians are of session-centred scores: say so, and add the trend over positions
-    trend = position_trend(entries)
+    trend = position_trend(entries, alpha=alpha)
     assert result.mean_drop is not None and result.p_value is not None
     direction = "lower" if result.mean_drop >= 0 else "higher"
     detail = (
@@ -162,7 +162,7 @@ def fatigue(
     )
 
 
-def position_trend(entries: Sequence[TimelineEntry]) -> TestResult:
+def position_trend(entries: Sequence[TimelineEntry], *, alpha: float) -> TestResult:
     """Kendall's τ-b of score against relative position in session (one-sided: falling)."""
     pairs = [(e.relative_position, e.score) for e in entries if e.score is not None]
     test = "Kendall tau-b, score vs position in session, one-sided (falling)"
@@ -182,12 +182,12 @@ def position_trend(entries: Sequence[TimelineEntry]) -> TestResult:
             "no variation in position or score",
         )  # fmt: skip
     return TestResult(
-        test, tau, p, tau, None, None, (len(pairs), 0), "no drop",
+        test, tau, p, tau, None, None, (len(pairs), 0), _trend_verdict(p, alpha),
         f"Kendall τ of score vs position in session = {tau:.2f} (one-sided {_fmt_p(p)})",
     )  # fmt: skip
 
 
-def across_sessions(entries: Sequence[TimelineEntry]) -> TestResult:
+def across_sessions(entries: Sequence[TimelineEntry], *, alpha: float) -> TestResult:
     """Kendall's τ-b of each session's median score against the session's order."""
     by_session: dict[int, list[float]] = {}
     for e in entries:
@@ -210,7 +210,12 @@ def across_sessions(entries: Sequence[TimelineEntry]) -> TestResult:
             "every session has the same median score",
         )  # fmt: skip
     return TestResult(
-        test, tau, p, tau, None, None, (len(order), 0), "no drop",
+        test, tau, p, tau, None, None, (len(order), 0), _trend_verdict(p, alpha),
         f"Kendall τ of session median F1 vs session order = {tau:.2f} over {len(order)} "
         f"sessions (one-sided {_fmt_p(p)})",
     )  # fmt: skip
+
+
+def _trend_verdict(p: float, alpha: float) -> Verdict:
+    # the alternative is one-sided (falling), so a small p is a falling trend
+    return "drop" if p < alpha else "no drop"
