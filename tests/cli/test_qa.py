@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner, Result
 
+from ontolabel.cli.console import console
 from ontolabel.cli.main import app
 from ontolabel.services import gold
 from ontolabel.services.users import UserInfo
@@ -28,8 +29,14 @@ def _run(workspace: Workspace, *args: str) -> Result:
     extra = ["--data-dir", str(workspace.data_dir), "--user", "olga"]
     if not workspace.database_url.startswith("sqlite"):
         extra += ["--database-url", workspace.database_url]
-    # wide enough that no table cell is cut short
-    return CliRunner().invoke(app, [*args, *extra], env={"COLUMNS": "250"})
+    # wide enough that no table cell is cut short; the console measured COLUMNS when it was
+    # made (at import), so its width is set for the run itself
+    saved = console.width
+    console.width = 250
+    try:
+        return CliRunner().invoke(app, [*args, *extra], env={"COLUMNS": "250"})
+    finally:
+        console.width = saved
 
 
 def test_qa_agreement_table_shows_values_and_intervals(workspace: Workspace, world: World) -> None:

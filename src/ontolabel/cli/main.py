@@ -11,7 +11,7 @@ import uvicorn
 from rich.table import Table
 
 from ontolabel import __version__
-from ontolabel.cli import gold, projects, qa, transfer, users
+from ontolabel.cli import formats, gold, projects, qa, transfer, users
 from ontolabel.cli.console import console, fail_cleanly
 from ontolabel.cli.progress import step_bar
 from ontolabel.cli.workspace import DEFAULT_DATA_DIR, DatabaseUrl, DataDir, opened
@@ -51,6 +51,7 @@ app.add_typer(qa.app, name="qa")
 app.add_typer(gold.app, name="gold")
 app.command("import")(transfer.import_)
 app.command("export")(transfer.export)
+app.command("formats")(formats.formats)
 
 
 @app.command()

@@ -37,7 +37,11 @@ def import_command(
     project: ProjectRef,
     file: Annotated[
         Path,
-        typer.Argument(help="File to import.", exists=True, dir_okay=False, show_default=False),
+        typer.Argument(
+            help="File, dataset folder, or zip archive of either to import.",
+            exists=True,
+            show_default=False,
+        ),
     ],
     fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP + " or auto.")] = "auto",
     errors: Annotated[
@@ -71,6 +75,15 @@ def export_command(
     project: ProjectRef,
     fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)],
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write.", dir_okay=False)],
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            "-O",
+            help="A format option as KEY=VALUE (repeatable); `ontolabel formats` lists them.",
+            show_default=False,
+        ),
+    ] = None,
     user: ActingUser = DEFAULT_USER,
     data_dir: DataDir = DEFAULT_DATA_DIR,
     database_url: DatabaseUrl = None,
@@ -88,7 +101,15 @@ def export_command(
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             with os.fdopen(fd, "wb") as out, count_bar(f"export {source.name}") as progress:
-                stats = export_project(ws, source.id, fmt, out, progress=progress, user_id=actor.id)
+                stats = export_project(
+                    ws,
+                    source.id,
+                    fmt,
+                    out,
+                    options=parse_options(option or []),
+                    progress=progress,
+                    user_id=actor.id,
+                )
             os.replace(partial, output)
         finally:
             if os.path.exists(partial):
@@ -99,6 +120,18 @@ def export_command(
     )
     for violation in stats.skipped[:MAX_VIOLATIONS_SHOWN]:
         err_console.print(f"[yellow]not exported: {violation}[/]")
+
+
+def parse_options(pairs: list[str]) -> dict[str, str]:
+    """``KEY=VALUE`` pairs as the mapping a format's options model validates (the same
+    strings a query string gives the REST API, so both refuse a bad value alike)."""
+    options: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--option")
+        options[key.strip()] = value
+    return options
 
 
 import_ = fail_cleanly(import_command)

@@ -20,10 +20,13 @@ from ontolabel.core.item import ItemContent, MediaInfo
 from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.errors import FormatError, Location, Violation
+from ontolabel.formats.media import MediaSource
 from ontolabel.formats.violations import violations_from
 
 AnnotationStatus = Literal["draft", "submitted"]
 ErrorMode = Literal["fail", "collect"]
+# what ``read`` takes: one file, or a folder (a dataset tree; uploads arrive as a zip of it)
+InputKind = Literal["file", "folder"]
 
 
 @dataclass(frozen=True)
@@ -175,10 +178,13 @@ class Format(ABC, Generic[OptionsT]):
     options_model: type[OptionsT]
     can_read: ClassVar[bool] = True
     can_write: ClassVar[bool] = True
+    # what ``detect`` and ``read`` are given; the registry never hands a format the other kind
+    inputs: ClassVar[frozenset[InputKind]] = frozenset({"file"})
 
     @abstractmethod
     def detect(self, path: Path) -> Detection:
-        """Cheaply guess whether ``path`` is in this format (reads at most the file's head)."""
+        """Cheaply guess whether ``path`` is in this format (reads at most the file's head,
+        or a folder's listing and a few small files)."""
 
     @abstractmethod
     def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
@@ -192,8 +198,10 @@ class Format(ABC, Generic[OptionsT]):
         *,
         ontology: Ontology,
         options: OptionsT,
+        media: MediaSource | None = None,
     ) -> WriteStats:
-        """Stream ``records`` into ``out`` (never holding them all in memory)."""
+        """Stream ``records`` into ``out`` (never holding them all in memory). ``media``
+        opens stored files by sha256, for formats that can bundle them (None: not offered)."""
 
     def parse_options(self, options: Mapping[str, Any] | BaseModel | None) -> OptionsT:
         """This format's options from a mapping (query string, CLI flags) or a model."""
@@ -227,5 +235,6 @@ class Format(ABC, Generic[OptionsT]):
             "kinds": sorted(k.value for k in self.kinds),
             "can_import": self.can_read,
             "can_export": self.can_write,
+            "inputs": sorted(self.inputs),
             "options_schema": self.options_model.model_json_schema(),
         }

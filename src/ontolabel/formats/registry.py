@@ -1,13 +1,16 @@
 """The format registry: formats by name, which ones fit a project, and auto-detection.
 
-Built-in formats are sub-packages listed in ``BUILTIN``; third-party formats register through
-the ``ontolabel.formats`` entry-point group (each entry point names a ``Format`` subclass).
-Both are loaded on first use, so importing the registry stays cheap and free of cycles.
+Built-in formats are the sub-packages of ``ontolabel.formats`` (each registers its formats
+with ``@register`` when imported), so adding a format touches no list; third-party formats
+register through the ``ontolabel.formats`` entry-point group (each entry point names a
+``Format`` subclass). Both are loaded on first use, so importing the registry stays cheap
+and free of cycles.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Iterable
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -17,7 +20,6 @@ from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.errors import FormatError, Location, NotFound, Violation
 from ontolabel.formats.base import Detection, Format
 
-BUILTIN = ("ontolabel.formats.jsonl", "ontolabel.formats.coco")
 ENTRY_POINT_GROUP = "ontolabel.formats"
 # below this, a detection is a refusal: auto-detection never guesses on weak evidence
 MIN_CONFIDENCE = 0.5
@@ -40,12 +42,22 @@ def _load() -> None:
     if _loaded:
         return
     _loaded = True
-    for module in BUILTIN:
+    for module in builtin_modules():
         importlib.import_module(module)
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         plugin = ep.load()
         if plugin.name not in _formats:
             register(plugin)
+
+
+def builtin_modules() -> list[str]:
+    """The format sub-packages shipped with ontolabel, in name order."""
+    package = importlib.import_module("ontolabel.formats")
+    return sorted(
+        f"{package.__name__}.{info.name}"
+        for info in pkgutil.iter_modules(package.__path__)
+        if info.ispkg
+    )
 
 
 def all_formats() -> list[Format[Any]]:
@@ -77,8 +89,12 @@ def formats_for(
 def detect_all(path: Path) -> list[tuple[Format[Any], Detection]]:
     """Every readable format's verdict on ``path``, most confident first."""
     verdicts: list[tuple[Format[Any], Detection]] = []
+    kind = "folder" if path.is_dir() else "file"
     for fmt in all_formats():
-        if fmt.can_read:
+        if fmt.can_read and kind not in fmt.inputs:
+            wanted = "a folder (or a zip of one)" if kind == "file" else "one file"
+            verdicts.append((fmt, Detection(0.0, f"reads {wanted}, not a {kind}")))
+        elif fmt.can_read:
             try:
                 verdicts.append((fmt, fmt.detect(path)))
             except OSError as exc:

@@ -16,7 +16,7 @@ from sqlalchemy import Text, and_, bindparam, cast, func, select
 from ontolabel.core.annotation import AnnotationSource
 from ontolabel.core.item import ItemContent
 from ontolabel.core.modality import Modality
-from ontolabel.errors import FormatError
+from ontolabel.errors import FormatError, NotFound
 from ontolabel.formats import AnnotationRecord, ExportRecord, Format, WriteStats, get_format
 from ontolabel.formats.base import AnnotationStatus
 from ontolabel.formats.jsonl import JsonAnnotation, JsonItem, JsonlFormat, JsonlOptions
@@ -74,7 +74,22 @@ def export_project(
         items = _each(ws, project_id, progress, _json_items)
         return fmt_obj.write_json_items(items, out, ontology=ontology, options=parsed)
     records = _each(ws, project_id, progress, _export_records)
-    return fmt_obj.write(records, out, ontology=ontology, options=parsed)
+    return fmt_obj.write(records, out, ontology=ontology, options=parsed, media=StoredMedia(ws))
+
+
+class StoredMedia:
+    """The workspace's blob store as a writer's ``MediaSource``."""
+
+    def __init__(self, ws: Workspace):
+        self._blobs = ws.blobs
+
+    def open(self, sha256: str) -> BinaryIO:
+        if not self._blobs.exists(sha256):
+            raise NotFound(
+                f"media {sha256[:12]}... is not in the workspace's store",
+                hint="import the media again, or export without media",
+            )
+        return self._blobs.path(sha256).open("rb")
 
 
 @dataclass

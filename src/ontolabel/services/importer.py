@@ -9,7 +9,10 @@ bad records are reported and skipped.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -17,6 +20,7 @@ from typing import Any
 
 from ontolabel.errors import FormatError, Location, OntolabelError, Violation
 from ontolabel.formats import ErrorPolicy, ImportRecord, detect_format, get_format
+from ontolabel.formats.archive import is_archive, unpack
 from ontolabel.formats.base import ErrorMode
 from ontolabel.services import annotations as annotating
 from ontolabel.services import items, projects
@@ -70,28 +74,79 @@ def import_file(
 ) -> ImportReport:
     """Import ``path`` into the project; ``fmt`` "auto" (or None) detects the format.
 
-    Media files are taken from the workspace's blob store (by sha256) or, for files on the
-    server's disk (the CLI), looked up beside the import file; never for uploads spooled
-    into the workspace, which must not reach other files. ``display_name`` names the file
-    in errors (an upload's original name rather than its spool file).
+    ``path`` is a file, a dataset folder, or a zip archive of either (unpacked into the
+    workspace's scratch folder for the import, then removed). Media files are taken from
+    the workspace's blob store (by sha256) or looked up in the import's own tree: beside a
+    file on the server's disk (the CLI), inside a folder or an archive; never beside an
+    upload spooled into the workspace, which must not reach other files. ``display_name``
+    names the file in errors (an upload's original name rather than its spool file).
     """
     path = Path(path)
     projects.check_role(ws, project_id, user_id=user_id, minimum=Role.OWNER)
+    with _dataset(ws, path, display_name or path.name) as (source, media_root):
+        return _import(
+            ws,
+            project_id,
+            source,
+            fmt,
+            user_id=user_id,
+            errors=errors,
+            progress=progress,
+            shown=display_name or path.name,
+            media_root=media_root,
+        )
+
+
+@contextmanager
+def _dataset(ws: Workspace, path: Path, shown: str) -> Iterator[tuple[Path, Path | None]]:
+    """What the format reads and where its media may be looked up (None: only the store)."""
+    resolved = path.resolve()
+    if path.is_dir():
+        yield path, resolved
+        return
+    if not is_archive(path):
+        upload = resolved.is_relative_to(ws.tmp_dir.resolve())
+        yield path, None if upload else resolved.parent.parent
+        return
+    scratch = Path(tempfile.mkdtemp(prefix="unpacked-", dir=ws.tmp_dir))
+    try:
+        root = unpack(path, scratch, name=shown)
+        entries = list(root.iterdir())
+        # a zip of one file (a zipped COCO JSON) is read as that file
+        source = entries[0] if len(entries) == 1 and entries[0].is_file() else root
+        yield source, scratch.resolve()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _import(
+    ws: Workspace,
+    project_id: int,
+    path: Path,
+    fmt: str | None,
+    *,
+    user_id: int,
+    errors: ErrorMode,
+    progress: Progress | None,
+    shown: str,
+    media_root: Path | None,
+) -> ImportReport:
     project = projects.get_project(ws, project_id, user_id=user_id)
     _, ontology = projects.current_ontology(ws, project_id)
-    shown = display_name or path.name
     fmt_obj = detect_format(path, shown) if fmt in (None, "auto") else get_format(str(fmt))
     if not fmt_obj.can_read:
         raise FormatError(f"format {fmt_obj.name!r} cannot be imported")
+    kind = "folder" if path.is_dir() else "file"
+    if kind not in fmt_obj.inputs:
+        wanted = "a folder or a zip of one" if kind == "file" else "one file"
+        raise FormatError(
+            f"format {fmt_obj.name!r} reads {wanted}, and {shown} is a {kind}",
+            location=Location(file=shown),
+            hint="give the format what it reads, or let the format be detected (auto)",
+        )
     policy = ErrorPolicy(errors)
-    upload = path.resolve().is_relative_to(ws.tmp_dir.resolve())
     preparer = RecordPreparer(
-        ws,
-        project.modality,
-        ontology,
-        user_id,
-        policy,
-        media_root=None if upload else path.resolve().parent.parent,
+        ws, project.modality, ontology, user_id, policy, media_root=media_root
     )
     report = ImportReport()
     updates: list[PendingUpdate] = []

@@ -399,7 +399,9 @@ export interface paths {
         /**
          * Export
          * @description The whole project in ``format``, as a download (written to disk first, so memory
-         *     stays bounded whatever the project's size).
+         *     stays bounded whatever the project's size). Every other query parameter is an export
+         *     option of the format (`GET /api/formats` gives each format's `options_schema`); an
+         *     unknown or bad option is a 422 naming it.
          */
         get: operations["export_api_projects__project_id__export_get"];
         put?: never;
@@ -955,6 +957,18 @@ export interface components {
             can_read: boolean;
             /** Can Write */
             can_write: boolean;
+            /**
+             * Inputs
+             * @description what import reads: 'file', 'folder' (upload a zip)
+             */
+            inputs: string[];
+            /**
+             * Options Schema
+             * @description JSON Schema of the export options
+             */
+            options_schema: {
+                [key: string]: unknown;
+            };
         };
         /** GeometryAgreementBody */
         GeometryAgreementBody: {

@@ -21,6 +21,7 @@ from ontolabel.formats.coco.categories import categories_of
 from ontolabel.formats.coco.options import CocoOptions
 from ontolabel.formats.coco.reader import CocoReader
 from ontolabel.formats.coco.writer import CocoWriter
+from ontolabel.formats.media import MediaSource
 from ontolabel.formats.registry import register
 
 # detection looks at this much of the file's head and tail: COCO's top-level keys may come
@@ -93,6 +94,7 @@ class CocoFormat(Format[CocoOptions]):
         *,
         ontology: Ontology,
         options: CocoOptions,
+        media: MediaSource | None = None,
     ) -> WriteStats:
         info = {
             "description": ontology.name,

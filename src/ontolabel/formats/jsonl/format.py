@@ -34,6 +34,7 @@ from ontolabel.formats.jsonl.lines import (
     MediaLine,
     ProbedItemLine,
 )
+from ontolabel.formats.media import MediaSource
 from ontolabel.formats.registry import register
 from ontolabel.formats.selection import SelectionOptions
 from ontolabel.formats.violations import violations_from
@@ -169,6 +170,7 @@ class JsonlFormat(Format[JsonlOptions]):
         *,
         ontology: Ontology,
         options: JsonlOptions,
+        media: MediaSource | None = None,
     ) -> WriteStats:
         chosen = (json_item(r, options.select(r.annotations)) for r in records)
         return _write_lines(chosen, out, ontology, None)

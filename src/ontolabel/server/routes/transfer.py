@@ -6,9 +6,9 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
@@ -36,6 +36,8 @@ class FormatInfo(BaseModel):
     kinds: list[GeometryKind]
     can_read: bool
     can_write: bool
+    inputs: list[str] = Field(description="what import reads: 'file', 'folder' (upload a zip)")
+    options_schema: dict[str, Any] = Field(description="JSON Schema of the export options")
 
 
 class ImportResult(BaseModel):
@@ -58,6 +60,8 @@ def list_formats(_: CurrentUser) -> list[FormatInfo]:
             kinds=sorted(f.kinds),
             can_read=f.can_read,
             can_write=f.can_write,
+            inputs=sorted(f.inputs),
+            options_schema=f.options_model.model_json_schema(),
         )
         for f in all_formats()
     ]
@@ -131,11 +135,15 @@ async def export(
     project_id: int,
     user: CurrentUser,
     ws: WorkspaceDep,
+    request: Request,
     format: Annotated[str, Query()] = "jsonl",
 ) -> FileResponse:
     """The whole project in ``format``, as a download (written to disk first, so memory
-    stays bounded whatever the project's size)."""
+    stays bounded whatever the project's size). Every other query parameter is an export
+    option of the format (`GET /api/formats` gives each format's `options_schema`); an
+    unknown or bad option is a 422 naming it."""
     fmt = get_format(format)
+    options = fmt.parse_options({k: v for k, v in request.query_params.items() if k != "format"})
     await run_in_threadpool(
         projects.check_role, ws, project_id, user_id=user.id, minimum=Role.REVIEWER
     )
@@ -143,7 +151,9 @@ async def export(
     fd, tmp = tempfile.mkstemp(dir=ws.tmp_dir, suffix=fmt.extension)
     try:
         with os.fdopen(fd, "wb") as out:
-            await run_in_threadpool(transfer.export_project, ws, project_id, fmt.name, out)
+            await run_in_threadpool(
+                transfer.export_project, ws, project_id, fmt.name, out, options=options
+            )
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -1,0 +1,165 @@
+"""Datasets that are trees of files: read from a folder or a zip archive, written as a zip.
+
+Many formats are a tree rather than one file (YOLO's ``labels/`` and ``images/``, VOC's
+``Annotations/``, brat's ``.txt``/``.ann`` pairs). Readers take a folder; an uploaded zip is
+unpacked into a fresh folder first by ``unpack`` (refusing members that would land outside
+it, links, and archives that expand past a limit), so every reader sees a plain folder.
+Writers put their tree into one zip with ``ZipTree``, member by member, never holding the
+archive in memory.
+"""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from types import TracebackType
+from typing import IO, BinaryIO
+
+from ontolabel.errors import FormatError, Location, TooLarge
+
+# an archive expanding past this is refused before anything is written (zip bombs)
+MAX_UNPACKED_BYTES = 20 * 1024**3
+MAX_MEMBERS = 2_000_000
+COPY_CHUNK = 1 << 20
+
+
+def is_archive(path: Path) -> bool:
+    """Whether ``path`` is a zip archive (by its bytes, not its name)."""
+    return path.is_file() and zipfile.is_zipfile(path)
+
+
+def _member_path(name: str, file: str) -> PurePosixPath:
+    member = PurePosixPath(name.replace("\\", "/"))
+    if member.is_absolute() or ".." in member.parts or (member.parts and ":" in member.parts[0]):
+        raise FormatError(
+            f"archive member {name!r} would be written outside the archive's folder",
+            location=Location(file=file),
+            hint="make the archive again with paths relative to its root",
+        )
+    return member
+
+
+def unpack(
+    path: Path,
+    dest: Path,
+    *,
+    name: str | None = None,
+    max_bytes: int = MAX_UNPACKED_BYTES,
+    max_members: int = MAX_MEMBERS,
+) -> Path:
+    """Unpack the zip ``path`` into the (new, empty) folder ``dest`` and return the dataset's
+    root in it: ``dest`` itself, or its one top-level folder when the archive holds just
+    that (``coco8.zip`` holding ``coco8/...``). ``name`` is what errors call the archive."""
+    shown = name or path.name
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FormatError(
+            f"not a readable zip archive: {exc}", location=Location(file=shown)
+        ) from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > max_members:
+            raise TooLarge(
+                f"the archive holds {len(members):,} members (at most {max_members:,})",
+                location=Location(file=shown),
+            )
+        total = sum(m.file_size for m in members)
+        if total > max_bytes:
+            raise TooLarge(
+                f"the archive unpacks to {total:,} bytes (at most {max_bytes:,})",
+                location=Location(file=shown),
+            )
+        dest.mkdir(parents=True, exist_ok=True)
+        for member in members:
+            relative = _member_path(member.filename, shown)
+            if not relative.parts or relative.parts[0] == "__MACOSX":
+                continue
+            if stat.S_ISLNK(member.external_attr >> 16):
+                raise FormatError(
+                    f"archive member {member.filename!r} is a symbolic link",
+                    location=Location(file=shown),
+                    hint="store the file itself in the archive",
+                )
+            target = dest.joinpath(*relative.parts)
+            if member.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with archive.open(member) as src, target.open("wb") as out:
+                    shutil.copyfileobj(src, out, COPY_CHUNK)
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise FormatError(
+                    f"archive member {member.filename!r} cannot be read: {exc}",
+                    location=Location(file=shown),
+                ) from exc
+    entries = [p for p in dest.iterdir() if p.name != "__MACOSX"]
+    if len(entries) == 1 and entries[0].is_dir():
+        return entries[0]
+    return dest
+
+
+class ZipTree:
+    """A dataset tree written into one zip archive on ``out``, member by member.
+
+    Names are POSIX paths relative to the archive root, stored as UTF-8 (so ``東京.jpg``
+    round-trips byte for byte). ``out`` may be unseekable (an HTTP response).
+    """
+
+    def __init__(self, out: BinaryIO, *, compress: bool = True):
+        method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        self._zip = zipfile.ZipFile(out, "w", compression=method, allowZip64=True)
+        self._names: set[str] = set()
+
+    def _claim(self, name: str) -> str:
+        member = str(_member_path(name, "export"))
+        if member in self._names:
+            raise ValueError(f"{member!r} is written twice into the archive")
+        self._names.add(member)
+        return member
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._names
+
+    def open(self, name: str) -> IO[bytes]:
+        """A writable member (streamed: large members never sit in memory)."""
+        return self._zip.open(zipfile.ZipInfo(self._claim(name)), "w", force_zip64=True)
+
+    def write_bytes(self, name: str, data: bytes) -> None:
+        self._zip.writestr(zipfile.ZipInfo(self._claim(name)), data, zipfile.ZIP_DEFLATED)
+
+    def write_text(self, name: str, text: str) -> None:
+        self.write_bytes(name, text.encode("utf-8"))
+
+    def copy_from(self, name: str, src: BinaryIO, *, compress: bool = False) -> None:
+        """Copy ``src`` into member ``name`` (media are stored, not compressed, by default:
+        JPEG and PNG do not shrink)."""
+        info = zipfile.ZipInfo(self._claim(name))
+        info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        with self._zip.open(info, "w", force_zip64=True) as member:
+            shutil.copyfileobj(src, member, COPY_CHUNK)
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __enter__(self) -> ZipTree:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def walk(root: Path, suffixes: tuple[str, ...] = ()) -> Iterator[Path]:
+    """The files under ``root`` in a stable (sorted) order, optionally by suffix (lower case)."""
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and (not suffixes or path.suffix.lower() in suffixes):
+            yield path
