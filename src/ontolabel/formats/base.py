@@ -96,6 +96,9 @@ class MediaRef:
     height: int | None = None
     folder: Path | None = None
     relative: tuple[str, ...] = ()
+    # the file's bytes, for formats that embed them (LabelMe's base64 imageData); used when
+    # no file is found at ``paths()``
+    data: bytes | None = field(default=None, repr=False, compare=False)
 
     def paths(self) -> Iterator[Path]:
         """Where the bytes may be found, in order of preference (built as asked for)."""

@@ -7,6 +7,7 @@ and the project's ontology.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -244,6 +245,14 @@ class RecordPreparer:
         if ref.sha256 is not None and ref.info is not None and self._present(ref.sha256):
             return ref.info  # exactly these bytes are here already: keep the file's own info
         candidate = next(self._candidates(ref), None)
+        if candidate is None and ref.data is not None:
+            try:
+                embedded = store_media(self.ws, io.BytesIO(ref.data), ref.name)
+            except MediaError as exc:
+                return f"media file {ref.name!r} (embedded): {exc.message}"
+            if (ref.width, ref.height) not in ((None, None), (embedded.width, embedded.height)):
+                return _size_mismatch(ref, embedded)
+            return embedded
         if candidate is None:
             if ref.sha256 is not None:
                 return f"media {ref.name!r} (sha256 {ref.sha256[:12]}…) is not in this workspace"
