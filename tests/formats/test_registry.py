@@ -138,3 +138,8 @@ def test_options_are_typed_per_format() -> None:
     described = coco.describe()
     assert set(described["options_schema"]["properties"]) == {"status", "annotator", "merge"}
     assert described["modalities"] == ["image"] and "polyline" not in described["kinds"]
+
+
+def test_every_builtin_format_loads() -> None:
+    all_formats()
+    assert registry.broken == {}

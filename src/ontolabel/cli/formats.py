@@ -11,8 +11,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ontolabel.cli.console import console, fail_cleanly
-from ontolabel.formats import all_formats, get_format
+from ontolabel.cli.console import console, err_console, fail_cleanly
+from ontolabel.formats import all_formats, get_format, registry
 
 
 def _kind(schema: dict[str, Any]) -> str:
@@ -64,6 +64,8 @@ def formats_command(
             ", ".join(sorted(k.value for k in fmt.kinds)),
         )
     console.print(table)
+    for plugin, reason in sorted(registry.broken.items()):
+        err_console.print(f"[yellow]format plugin {plugin} did not load: {reason}[/]")
 
 
 formats = fail_cleanly(formats_command)

@@ -25,6 +25,9 @@ ENTRY_POINT_GROUP = "ontolabel.formats"
 MIN_CONFIDENCE = 0.5
 
 _formats: dict[str, Format[Any]] = {}
+# plugins that failed to load, by module or entry point, with the reason: one broken
+# plugin must not take every other format down with it, and `ontolabel formats` shows it
+broken: dict[str, str] = {}
 _loaded = False
 
 
@@ -43,11 +46,17 @@ def _load() -> None:
         return
     _loaded = True
     for module in builtin_modules():
-        importlib.import_module(module)
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # noqa: BLE001 - any failure of a plugin is reported alike
+            broken[module] = f"{type(exc).__name__}: {exc}"
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        plugin = ep.load()
-        if plugin.name not in _formats:
-            register(plugin)
+        try:
+            plugin = ep.load()
+            if plugin.name not in _formats:
+                register(plugin)
+        except Exception as exc:  # noqa: BLE001
+            broken[f"{ep.name} ({ep.value})"] = f"{type(exc).__name__}: {exc}"
 
 
 def builtin_modules() -> list[str]:
