@@ -1,0 +1,321 @@
+"""Streaming Pascal VOC writer: a zip of ``Annotations/``, ``ImageSets/Main/``, ``labelmap.txt``
+and (with include_media) ``JPEGImages/``.
+
+Each item's XML is written as the item comes. The split lists name every image of a split,
+so (split, id, class list values) wait in a spooled temporary file, one line per image, and
+the lists are written from it at the end; the label map (classes, colours, the parts and
+actions seen) is small and written last. Only axis-aligned boxes and tags have a VOC form:
+everything else goes to ``WriteStats.skipped`` with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable
+from datetime import date
+from pathlib import PurePosixPath
+from typing import IO, BinaryIO
+from xml.etree.ElementTree import Element, SubElement, indent, tostring
+
+from ontolabel.core.annotation import AnnotationObject, AttributeValue, Relation
+from ontolabel.core.geometry import Box, Tag
+from ontolabel.core.modality import Modality
+from ontolabel.core.ontology import Ontology
+from ontolabel.errors import Location, Violation
+from ontolabel.formats.archive import ZipTree
+from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
+from ontolabel.formats.media import MediaSource
+from ontolabel.formats.voc import layout
+from ontolabel.formats.voc.options import VocOptions
+from ontolabel.formats.voc.pixels import box_to_voc, voc_number
+from ontolabel.formats.voc.reader import FLAGS, PART_OF, UNSPECIFIED_POSE
+
+SPOOL_IN_MEMORY = 8 << 20
+DEFAULT_SUBSET = "default"
+_OWN_ATTRIBUTES = frozenset({"pose", "actions", *FLAGS})
+
+
+def voc_color(index: int) -> tuple[int, int, int]:
+    """The colour of label ``index`` in VOC's palette (bits of the index spread over r, g, b)."""
+    r = g = b = 0
+    for shift in range(7, -1, -1):
+        r |= ((index >> 0) & 1) << shift
+        g |= ((index >> 1) & 1) << shift
+        b |= ((index >> 2) & 1) << shift
+        index >>= 3
+    return r, g, b
+
+
+def _hex_color(color: str) -> tuple[int, int, int]:
+    digits = color.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
+def _attribute_text(value: AttributeValue) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | str):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return None  # lists and quantities have no VOC form
+
+
+class VocWriter:
+    def __init__(
+        self,
+        out: BinaryIO,
+        ontology: Ontology,
+        options: VocOptions,
+        media: MediaSource | None,
+    ):
+        self.tree = ZipTree(out)
+        self.ontology = ontology
+        self.options = options
+        self.media = media
+        self.stats = WriteStats()
+        self.ids: set[str] = set()
+        self.tagged: list[str] = []  # classes with image-level tags: they get class lists
+        self.parts: dict[str, list[str]] = {}
+        self.actions: dict[str, list[str]] = {}
+
+    def write(self, records: Iterable[ExportRecord]) -> WriteStats:
+        with self.tree, tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY, "w+b") as spool:
+            for record in records:
+                self._record(record, spool)
+            self._lists(spool)
+            self._labelmap()
+        return self.stats
+
+    def _skip(self, message: str, record: ExportRecord, path: str | None = None) -> None:
+        item = record.external_id if record.external_id is not None else str(record.item_id)
+        self.stats.skipped.append(Violation(message, Location(item=item, path=path)))
+
+    def _chosen(self, record: ExportRecord) -> AnnotationRecord | None:
+        selected = self.options.select(record.annotations)
+        # one label set per image: the last submitted annotation, else the last draft
+        submitted = [a for a in selected if a.status == "submitted"]
+        chosen = submitted or selected
+        return chosen[-1] if chosen else None
+
+    def _record(self, record: ExportRecord, spool: IO[bytes]) -> None:
+        content = record.content
+        if content.modality != Modality.IMAGE:
+            self._skip(f"VOC holds images; this item is {content.modality.value}", record)
+            return
+        if not content.media:
+            self._skip("the item has no image file", record)
+            return
+        media = content.media[0]
+        image_id = PurePosixPath(media.name).with_suffix("").as_posix()
+        if image_id in self.ids:
+            self._skip(f"another item is already exported as image {image_id!r}", record)
+            return
+        self.ids.add(image_id)
+        for index in range(1, len(content.media)):
+            self._skip(
+                f"VOC holds one image per item; {content.media[index].name!r} is left out",
+                record,
+                f"media[{index}]",
+            )
+        annotation = self._chosen(record)
+        objects = annotation.document.objects if annotation else []
+        relations = annotation.document.relations if annotation else []
+        root = Element("annotation")
+        SubElement(root, "folder").text = ""
+        SubElement(root, "filename").text = media.name
+        SubElement(SubElement(root, "source"), "database").text = "ontolabel"
+        if media.width and media.height:
+            size = SubElement(root, "size")
+            SubElement(size, "width").text = str(media.width)
+            SubElement(size, "height").text = str(media.height)
+            SubElement(size, "depth").text = "3"
+        SubElement(root, "segmented").text = "0"
+        tags = self._objects(root, record, objects, relations)
+        indent(root)
+        self.tree.write_bytes(
+            f"{layout.ANNOTATIONS}/{image_id}.xml",
+            tostring(root, encoding="utf-8", xml_declaration=True) + b"\n",
+        )
+        if self.options.include_media:
+            self._copy_media(record, media.sha256, f"{layout.IMAGES}/{media.name}")
+        subset = content.meta.get("subset")
+        line = [subset if isinstance(subset, str) and subset else DEFAULT_SUBSET, image_id, tags]
+        spool.write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
+        self.stats.items += 1
+
+    def _copy_media(self, record: ExportRecord, sha256: str, name: str) -> None:
+        if self.media is None:
+            self._skip("the images cannot be bundled here (no media store)", record, "media[0]")
+            return
+        with self.media.open(sha256) as src:
+            self.tree.copy_from(name, src)
+
+    def _objects(
+        self,
+        root: Element,
+        record: ExportRecord,
+        objects: list[AnnotationObject],
+        relations: list[Relation],
+    ) -> dict[str, int]:
+        """Write the boxes; return the image's class list values (from its tags)."""
+        by_id = {o.id: o for o in objects}
+        parts: dict[str, list[AnnotationObject]] = {}
+        is_part: set[str] = set()
+        for index, relation in enumerate(relations):
+            source, target = by_id.get(relation.source), by_id.get(relation.target)
+            if (
+                relation.name == PART_OF
+                and source is not None
+                and target is not None
+                and isinstance(source.geometry, Box)
+                and isinstance(target.geometry, Box)
+            ):
+                parts.setdefault(target.id, []).append(source)
+                is_part.add(source.id)
+            else:
+                self._skip(
+                    f"VOC has no form for a relation {relation.name!r} other than a box's "
+                    "part_of a box",
+                    record,
+                    f"relations[{index}]",
+                )
+        tags: dict[str, int] = {}
+        for index, obj in enumerate(objects):
+            path = f"objects[{index}]"
+            if obj.id in is_part:
+                continue
+            if obj.media_index != 0:
+                self._skip("the object lies on a media file VOC does not hold", record, path)
+            elif isinstance(obj.geometry, Tag):
+                tags[obj.class_name] = 0 if obj.attributes.get("difficult") else 1
+                if obj.class_name not in self.tagged:
+                    self.tagged.append(obj.class_name)
+                self.stats.objects += 1
+            elif isinstance(obj.geometry, Box):
+                self._object(root, record, obj, parts.get(obj.id, []), path)
+            else:
+                self._skip(self._no_form(obj), record, path)
+        return tags
+
+    @staticmethod
+    def _no_form(obj: AnnotationObject) -> str:
+        kind = obj.geometry.kind
+        if kind in ("polygon", "mask"):
+            return (
+                f"VOC holds a {kind} only as a SegmentationObject PNG, which this export does "
+                f"not write ({obj.class_name})"
+            )
+        if kind == "rotated_box":
+            return (
+                f"VOC boxes are axis-aligned; a rotated box would lose its angle ({obj.class_name})"
+            )
+        return f"VOC has no form for a {kind} ({obj.class_name})"
+
+    def _object(
+        self,
+        root: Element,
+        record: ExportRecord,
+        obj: AnnotationObject,
+        parts: list[AnnotationObject],
+        path: str,
+    ) -> None:
+        element = SubElement(root, "object")
+        SubElement(element, "name").text = obj.class_name
+        pose = obj.attributes.get("pose")
+        SubElement(element, "pose").text = pose if isinstance(pose, str) else UNSPECIFIED_POSE
+        for flag in FLAGS:
+            SubElement(element, flag).text = "1" if obj.attributes.get(flag) is True else "0"
+        assert isinstance(obj.geometry, Box)
+        _bndbox(element, obj.geometry)
+        for part in parts:
+            part_element = SubElement(element, "part")
+            SubElement(part_element, "name").text = part.class_name
+            assert isinstance(part.geometry, Box)
+            _bndbox(part_element, part.geometry)
+            known = self.parts.setdefault(obj.class_name, [])
+            if part.class_name not in known:
+                known.append(part.class_name)
+            self.stats.objects += 1
+            if part.attributes:
+                self._skip("a VOC part carries no attributes", record, f"{path}.parts")
+        actions = obj.attributes.get("actions")
+        if isinstance(actions, list):
+            self._actions(element, obj, actions)
+        extra = [(k, v) for k, v in obj.attributes.items() if k not in _OWN_ATTRIBUTES]
+        if extra:
+            block = SubElement(element, "attributes")
+            for key, value in extra:
+                text = _attribute_text(value)
+                if text is None:
+                    self._skip(
+                        f"VOC has no form for the value of attribute {key!r}",
+                        record,
+                        f"{path}.attributes.{key}",
+                    )
+                    continue
+                attribute = SubElement(block, "attribute")
+                SubElement(attribute, "name").text = key
+                SubElement(attribute, "value").text = text
+        if obj.score is not None:
+            self._skip("VOC boxes carry no score", record, f"{path}.score")
+        self.stats.objects += 1
+
+    def _actions(self, element: Element, obj: AnnotationObject, chosen: list[str]) -> None:
+        # the chosen actions first (so they read back in the same order), then the others
+        # the ontology offers, marked 0
+        spec = next(
+            (a for a in self.ontology.resolved_attributes(obj.class_name) if a.name == "actions"),
+            None,
+        )
+        offered = spec.options if spec is not None and spec.options else []
+        block = SubElement(element, "actions")
+        known = self.actions.setdefault(obj.class_name, [])
+        for action in [*chosen, *(a for a in offered if a not in chosen)]:
+            SubElement(block, action).text = "1" if action in chosen else "0"
+            if action not in known:
+                known.append(action)
+
+    def _lists(self, spool: IO[bytes]) -> None:
+        """``ImageSets/Main/<split>.txt`` and, for classes with tags, ``<class>_<split>.txt``."""
+        spool.seek(0)
+        subsets: list[str] = []
+        for line in spool:
+            subset = json.loads(line)[0]
+            if subset not in subsets:
+                subsets.append(subset)
+        for subset in subsets:
+            self._list(spool, subset, None)
+            for class_name in self.tagged:
+                self._list(spool, subset, class_name)
+
+    def _list(self, spool: IO[bytes], subset: str, class_name: str | None) -> None:
+        name = f"{subset}.txt" if class_name is None else f"{class_name}_{subset}.txt"
+        spool.seek(0)
+        with self.tree.open(f"{layout.MAIN}/{name}") as out:
+            for line in spool:
+                image_subset, image_id, tags = json.loads(line)
+                if image_subset != subset:
+                    continue
+                if class_name is None:
+                    out.write(f"{image_id}\n".encode())
+                else:
+                    out.write(f"{image_id} {tags.get(class_name, -1):2d}\n".encode())
+
+    def _labelmap(self) -> None:
+        lines = ["# label:color_rgb:parts:actions"]
+        for index, cls in enumerate(self.ontology.classes, start=1):
+            r, g, b = _hex_color(cls.color) if cls.color else voc_color(index)
+            parts = ",".join(self.parts.get(cls.name, []))
+            actions = ",".join(self.actions.get(cls.name, []))
+            lines.append(f"{cls.name}:{r},{g},{b}:{parts}:{actions}")
+        self.tree.write_text("labelmap.txt", "\n".join(lines) + "\n")
+
+
+def _bndbox(parent: Element, box: Box) -> None:
+    element = SubElement(parent, "bndbox")
+    for tag, value in zip(("xmin", "ymin", "xmax", "ymax"), box_to_voc(box), strict=True):
+        SubElement(element, tag).text = voc_number(value)
