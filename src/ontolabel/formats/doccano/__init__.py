@@ -1,0 +1,6 @@
+"""doccano JSONL for text items: spans (legacy ``label`` or ``entities``), categories and
+relations."""
+
+from ontolabel.formats.doccano.format import DoccanoFormat, DoccanoOptions
+
+__all__ = ["DoccanoFormat", "DoccanoOptions"]

@@ -1,0 +1,314 @@
+"""doccano JSONL: text items with spans, document categories and relations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+from pydantic import Field
+
+from ontolabel.core.annotation import Annotation
+from ontolabel.core.geometry import Span, Tag
+from ontolabel.core.modality import GeometryKind, Modality
+from ontolabel.core.ontology import Ontology
+from ontolabel.errors import Location, Violation
+from ontolabel.formats.base import (
+    AnnotationRecord,
+    Detection,
+    ErrorPolicy,
+    ExportRecord,
+    Format,
+    ImportRecord,
+    WriteStats,
+)
+from ontolabel.formats.doccano.lines import LABEL_KEYS, RESERVED, TEXT_KEYS, LineReader, id_value
+from ontolabel.formats.media import MediaSource
+from ontolabel.formats.registry import register
+from ontolabel.formats.selection import SelectionOptions
+
+HEAD_BYTES = 1 << 20
+
+
+class DoccanoOptions(SelectionOptions):
+    form: Literal["entities", "label"] = Field(
+        default="entities",
+        description=(
+            "entities: doccano's relation form (entities with ids, relations, cats); "
+            "label: the legacy 'label' list ([start, end, label] spans, then category names; "
+            "relations cannot be written)"
+        ),
+    )
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _dumps(obj: Any) -> bytes:
+    return (
+        json.dumps(obj, ensure_ascii=False, allow_nan=False, default=_json_value) + "\n"
+    ).encode()
+
+
+def _detect_line(obj: dict[str, Any]) -> Detection:
+    if "format" in obj or "modality" in obj:
+        return Detection(0.0, "an ontolabel JSONL line, not doccano")
+    text_key = next((k for k in TEXT_KEYS if k in obj), None)
+    if text_key is None or not isinstance(obj[text_key], str):
+        if "filename" in obj:
+            return Detection(0.0, "a doccano image/audio line ('filename'): not read here")
+        return Detection(0.0, "the first line has no 'text' string")
+    entities = obj.get("entities")
+    if isinstance(entities, list) and entities:
+        first = entities[0]
+        if isinstance(first, dict) and "start_offset" in first:
+            return Detection(0.9, "doccano entities with start_offset/end_offset")
+        if isinstance(first, list) and len(first) == 3:
+            return Detection(0.8, "doccano entities as [start, end, label]")
+    if isinstance(obj.get("cats"), dict):
+        return Detection(0.0, "'cats' is an object of scores (spaCy textcat), not doccano")
+    label_key = next((k for k in LABEL_KEYS if k in obj), None)
+    label = obj.get(label_key) if label_key else None
+    if isinstance(label, list) and label and isinstance(label[0], list) and len(label[0]) == 3:
+        return Detection(0.85, "doccano 'label' spans [start, end, label]")
+    if label_key is not None or "entities" in obj or "relations" in obj or "cats" in obj:
+        return Detection(0.6, f"a 'text' with doccano's {label_key or 'entities/cats'} list")
+    return Detection(0.3, "a JSON line with 'text' but no doccano labels")
+
+
+@register
+class DoccanoFormat(Format[DoccanoOptions]):
+    name = "doccano"
+    title = "doccano JSONL (spans, categories, relations)"
+    extension = ".jsonl"
+    media_type = "application/x-ndjson"
+    modalities = frozenset({Modality.TEXT})
+    kinds = frozenset({GeometryKind.SPAN, GeometryKind.TAG})
+    options_model = DoccanoOptions
+
+    def detect(self, path: Path) -> Detection:
+        with path.open("rb") as f:
+            head = f.read(HEAD_BYTES)
+        first = next((ln for ln in head.split(b"\n") if ln.strip()), b"")
+        if not first:
+            return Detection(0.0, "the file is empty")
+        try:
+            obj = json.loads(first)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            if first.strip() in (b"{", b"["):
+                return Detection(0.0, "pretty-printed JSON, not JSON Lines")
+            return Detection(0.0, "the first line is not a JSON object")
+        if not isinstance(obj, dict):
+            return Detection(0.0, "the first line is not a JSON object")
+        return _detect_line(obj)
+
+    def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
+        file = path.name
+        seen: dict[str, int] = {}
+        first = True
+        with path.open("rb") as f:
+            for lineno, raw in enumerate(f, start=1):
+                if not raw.strip():
+                    continue
+                at = Location(file=file, line=lineno)
+                if first and raw.strip() in (b"{", b"["):
+                    # every line of a pretty-printed file is broken: say so once
+                    policy.report(
+                        "the file is pretty-printed JSON over many lines, not JSON Lines "
+                        "(doccano JSONL has one object per line)",
+                        at,
+                    )
+                    return
+                first = False
+                try:
+                    obj = json.loads(raw)
+                except UnicodeDecodeError:
+                    policy.report("not UTF-8 text", at)
+                    continue
+                except json.JSONDecodeError as exc:
+                    policy.report(f"not valid JSON: {exc.msg} at column {exc.colno}", at)
+                    continue
+                if not isinstance(obj, dict):
+                    policy.report("a line must be a JSON object", at)
+                    continue
+                reader = LineReader(obj)
+                line = reader.read()
+                item = line.external_id if line else None
+                for where, message in reader.problems:
+                    policy.report(message, Location(file=file, line=lineno, path=where or None))
+                if line is None:
+                    continue
+                if item is not None:
+                    if item in seen:
+                        policy.report(
+                            f"id {item!r} repeats line {seen[item]}",
+                            Location(file=file, line=lineno, item=item, path="id"),
+                        )
+                        continue
+                    seen[item] = lineno
+                annotations = []
+                if line.objects or line.relations:
+                    document = Annotation(objects=line.objects, relations=line.relations)
+                    annotations.append(AnnotationRecord(document=document))
+                yield ImportRecord(
+                    location=Location(file=file, line=lineno, item=item),
+                    modality=Modality.TEXT,
+                    external_id=item,
+                    text=line.text,
+                    meta=line.meta,
+                    annotations=annotations,
+                )
+
+    def write(
+        self,
+        records: Iterable[ExportRecord],
+        out: BinaryIO,
+        *,
+        ontology: Ontology,
+        options: DoccanoOptions,
+        media: MediaSource | None = None,
+    ) -> WriteStats:
+        writer = _Writer(options)
+        for record in records:
+            line = writer.line(record)
+            if line is not None:
+                out.write(_dumps(line))
+        return writer.stats
+
+
+class _Writer:
+    def __init__(self, options: DoccanoOptions):
+        self.options = options
+        self.stats = WriteStats()
+
+    def _skip(self, record: ExportRecord, message: str, path: str | None = None) -> None:
+        item = record.external_id if record.external_id is not None else str(record.item_id)
+        self.stats.skipped.append(Violation(message, Location(item=item, path=path)))
+
+    def _chosen(self, record: ExportRecord) -> AnnotationRecord | None:
+        selected = self.options.select(record.annotations)
+        if not selected:
+            return None
+        # one label set per line: the last submitted annotation, else the last draft
+        submitted = [a for a in selected if a.status == "submitted"]
+        chosen = (submitted or selected)[-1]
+        for other in selected:
+            if other is not chosen:
+                who = other.user or "an unnamed user"
+                self._skip(
+                    record,
+                    f"the annotation of {who} is not written: a doccano line holds one label "
+                    "set (choose one with annotator=NAME)",
+                )
+        return chosen
+
+    def line(self, record: ExportRecord) -> dict[str, Any] | None:
+        content = record.content
+        if content.modality != Modality.TEXT or content.text is None:
+            self._skip(record, f"doccano JSONL holds texts; this item is {content.modality.value}")
+            return None
+        self.stats.items += 1
+        line: dict[str, Any] = {}
+        if record.external_id is not None:
+            line["id"] = id_value(record.external_id)
+        line["text"] = content.text
+        for key, value in content.meta.items():
+            if key in RESERVED:
+                self._skip(record, f"meta key {key!r} is one of doccano's own keys", f"meta.{key}")
+            else:
+                line[key] = value
+        chosen = self._chosen(record)
+        document = chosen.document if chosen is not None else Annotation()
+        if self.options.form == "label":
+            line["label"] = self._legacy(record, document)
+        else:
+            line.update(self._entities(record, document))
+        return line
+
+    def _check_object(self, record: ExportRecord, index: int, document: Annotation) -> bool:
+        obj = document.objects[index]
+        path = f"objects[{index}]"
+        if not isinstance(obj.geometry, Span | Tag):
+            self._skip(record, f"doccano has no form for a {obj.geometry.kind}", path)
+            return False
+        lost = [
+            name
+            for name, value in (
+                ("attributes", obj.attributes),
+                ("entity_id", obj.entity_id),
+                ("track_id", obj.track_id),
+                ("score", obj.score),
+            )
+            if value
+        ]
+        if lost:
+            self._skip(
+                record, f"{', '.join(lost)} of {obj.id!r} not written: doccano has none", path
+            )
+        self.stats.objects += 1
+        return True
+
+    def _legacy(self, record: ExportRecord, document: Annotation) -> list[Any]:
+        spans: list[Any] = []
+        tags: list[str] = []
+        for index, obj in enumerate(document.objects):
+            if not self._check_object(record, index, document):
+                continue
+            if isinstance(obj.geometry, Span):
+                spans.append([obj.geometry.start, obj.geometry.end, obj.class_name])
+            else:
+                tags.append(obj.class_name)
+        for k, relation in enumerate(document.relations):
+            self._skip(
+                record,
+                f"relation {relation.id!r} ({relation.name}) not written: the legacy "
+                "'label' form has no relations (export with form=entities)",
+                f"relations[{k}]",
+            )
+        return spans + tags
+
+    def _entities(self, record: ExportRecord, document: Annotation) -> dict[str, Any]:
+        entities: list[dict[str, Any]] = []
+        cats: list[str] = []
+        written: set[str] = set()
+        for index, obj in enumerate(document.objects):
+            if not self._check_object(record, index, document):
+                continue
+            geometry = obj.geometry
+            if isinstance(geometry, Span):
+                written.add(obj.id)
+                entities.append(
+                    {
+                        "id": id_value(obj.id),
+                        "label": obj.class_name,
+                        "start_offset": geometry.start,
+                        "end_offset": geometry.end,
+                    }
+                )
+            else:
+                cats.append(obj.class_name)
+        relations: list[dict[str, Any]] = []
+        for k, relation in enumerate(document.relations):
+            path = f"relations[{k}]"
+            if relation.source not in written or relation.target not in written:
+                self._skip(record, "doccano relations join two spans", path)
+                continue
+            if relation.attributes:
+                self._skip(record, f"attributes of relation {relation.id!r} not written", path)
+            relations.append(
+                {
+                    "id": id_value(relation.id),
+                    "from_id": id_value(relation.source),
+                    "to_id": id_value(relation.target),
+                    "type": relation.name,
+                }
+            )
+        line: dict[str, Any] = {"entities": entities, "relations": relations}
+        if cats:
+            line["cats"] = cats
+        return line
