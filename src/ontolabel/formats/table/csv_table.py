@@ -1,0 +1,187 @@
+"""The objects table as CSV (RFC 4180, UTF-8): one row per object, for spreadsheets and pandas.
+
+Cells: numbers as Python writes them (floats in their shortest exact form), empty for
+"not set"; attribute cells as in ``columns.encode_attribute`` (so ``"12"`` stays text and
+``12`` a number); the ``geometry`` cell is JSON. A UTF-8 byte-order mark (as Excel writes)
+is accepted on import.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ontolabel.core.modality import GeometryKind, Modality
+from ontolabel.core.ontology import Ontology
+from ontolabel.errors import FormatError, Location
+from ontolabel.formats.base import (
+    Detection,
+    ErrorPolicy,
+    ExportRecord,
+    Format,
+    ImportRecord,
+    WriteStats,
+)
+from ontolabel.formats.media import MediaSource
+from ontolabel.formats.registry import register
+from ontolabel.formats.table.columns import (
+    ATTRIBUTE_PREFIX,
+    FIXED_TYPES,
+    GEOMETRY_COLUMN,
+    ColumnType,
+    decode_attribute,
+    encode_attribute,
+    loads_strict,
+)
+from ontolabel.formats.table.export_rows import RowMaker
+from ontolabel.formats.table.import_rows import Assembler, RowError, SourceRow, check_columns
+from ontolabel.formats.table.options import CsvOptions
+
+HEAD_BYTES = 64 << 10
+
+
+class _Utf8:
+    """A text sink over the binary output (``csv.writer`` wants ``write(str)``)."""
+
+    def __init__(self, out: BinaryIO):
+        self.out = out
+
+    def write(self, text: str) -> int:
+        return self.out.write(text.encode("utf-8"))
+
+
+def _cell(value: Any, column: str, kind: ColumnType) -> str:
+    if column.startswith(ATTRIBUTE_PREFIX):
+        return encode_attribute(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _decode(cell: str, column: str) -> Any:
+    """A cell in its column's type; ValueError (with a readable message) when it is not."""
+    if column.startswith(ATTRIBUTE_PREFIX):
+        return decode_attribute(cell)
+    if cell == "":
+        return None
+    kind = FIXED_TYPES[column]
+    if kind == "int":
+        try:
+            return int(cell)
+        except ValueError:
+            raise ValueError(f"{column} must be a whole number, got {cell!r}") from None
+    if kind == "float":
+        try:
+            value = float(cell)
+        except ValueError:
+            raise ValueError(f"{column} must be a number, got {cell!r}") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"{column} must be a finite number, got {cell!r}")
+        return value
+    if kind == "json":
+        try:
+            return loads_strict(cell)
+        except ValueError as exc:
+            raise ValueError(f"{column} is not valid JSON: {exc}") from None
+    return cell
+
+
+@register
+class CsvTableFormat(Format[CsvOptions]):
+    name = "csv"
+    title = "Objects table (CSV, one row per object)"
+    extension = ".csv"
+    media_type = "text/csv"
+    modalities = frozenset(Modality)
+    kinds = frozenset(GeometryKind)
+    options_model = CsvOptions
+
+    def detect(self, path: Path) -> Detection:
+        with path.open("rb") as f:
+            head = f.read(HEAD_BYTES)
+        first = head.split(b"\n", 1)[0].rstrip(b"\r")
+        try:
+            text = first.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return Detection(0.0, "the first line is not UTF-8 text")
+        columns = next(csv.reader([text]), [])
+        have = set(columns)
+        if {"class", "object_id"} <= have and have & {GEOMETRY_COLUMN, "geometry_kind"}:
+            return Detection(0.9, "a CSV header with class, object_id and geometry columns")
+        if "," in text and "class" in have:
+            return Detection(0.3, "a CSV header with a class column, but no object_id/geometry")
+        return Detection(0.0, "no CSV header with class, object_id and geometry columns")
+
+    def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
+        file = path.name
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f)
+            try:
+                header = next(reader, None)
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise FormatError(
+                    f"cannot read the header: {exc}", location=Location(file=file, line=1)
+                ) from exc
+            if header is None:
+                raise FormatError("the file is empty", location=Location(file=file))
+            check_columns(header, file, policy, Location(file=file, line=1))
+            known = [c for c in header if c in FIXED_TYPES or c.startswith(ATTRIBUTE_PREFIX)]
+            yield from Assembler(path, policy).records(self._rows(reader, header, known, file))
+
+    def _rows(
+        self, reader: Any, header: list[str], known: list[str], file: str
+    ) -> Iterator[SourceRow]:
+        line = reader.line_num + 1
+        while True:
+            try:
+                cells = next(reader, None)
+            except UnicodeDecodeError as exc:
+                raise FormatError(
+                    f"not UTF-8 text: {exc.reason}", location=Location(file=file, line=line)
+                ) from exc
+            except csv.Error as exc:
+                raise FormatError(
+                    f"not readable as CSV: {exc}", location=Location(file=file, line=line)
+                ) from exc
+            if cells is None:
+                return
+            start, line = line, reader.line_num + 1
+            if not cells:
+                continue  # a blank line
+
+            def at(column: str | None, start: int = start) -> Location:
+                return Location(file=file, line=start, path=column)
+
+            row = SourceRow(at, {}, f"line {start}")
+            if len(cells) != len(header):
+                row.errors.append(
+                    RowError(f"the row has {len(cells)} cells, the header has {len(header)}")
+                )
+            by_column = dict(zip(header, cells, strict=False))
+            for column in known:
+                try:
+                    row.values[column] = _decode(by_column.get(column, ""), column)
+                except ValueError as exc:
+                    row.errors.append(RowError(str(exc), column))
+            yield row
+
+    def write(
+        self,
+        records: Iterable[ExportRecord],
+        out: BinaryIO,
+        *,
+        ontology: Ontology,
+        options: CsvOptions,
+        media: MediaSource | None = None,
+    ) -> WriteStats:
+        maker = RowMaker(ontology, options)
+        columns = maker.columns()
+        writer = csv.writer(_Utf8(out))
+        writer.writerow([name for name, _ in columns])
+        for row in maker.rows(records):
+            writer.writerow([_cell(row.get(name), name, kind) for name, kind in columns])
+        return maker.stats
