@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STATIC := src/ontolabel/server/static
 
-.PHONY: run test install web chromium test-pg lint demo clean openapi
+.PHONY: run test install web chromium test-pg lint demo clean openapi peers
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,16 @@ $(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
+
+# The peers' own readers (datumaro, Label Studio's converter, pycocotools), test-only, in their
+# own virtualenv because they pin old dependencies; tests/peers/read_with.py runs in it.
+PEERS := .venv-peers
+$(PEERS)/.installed: tests/peers/requirements.txt
+	$(PY) -m venv $(PEERS)
+	$(PEERS)/bin/pip install -q -r tests/peers/requirements.txt
+	touch $@
+
+peers: $(PEERS)/.installed
 
 web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
@@ -45,11 +55,11 @@ chromium:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/dev/null; }
 
-test: install web chromium
+test: install web chromium peers
 	$(BIN)/python -m pytest -n 2 -q
 
 # The same suite against PostgreSQL (the machine's server on 127.0.0.1:5432).
-test-pg: install web
+test-pg: install web peers
 	ONTOLABEL_TEST_DATABASE_URL=$${ONTOLABEL_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 	  $(BIN)/python -m pytest -n 2 -q -m "not e2e"
 
@@ -64,4 +74,4 @@ openapi: install web/node_modules/.installed
 	cd web && npm run gen:api
 
 clean:
-	rm -rf $(VENV) web/node_modules $(STATIC)
+	rm -rf $(VENV) $(PEERS) web/node_modules $(STATIC)
