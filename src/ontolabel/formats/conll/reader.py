@@ -1,0 +1,233 @@
+"""Reading CoNLL/BIO files into text items with code-point spans.
+
+Two layouts are read:
+
+* token per line (CoNLL-2003 and its 2-column cousins): the token in the first column, its
+  tag in the last, columns split at spaces or tabs; a blank line ends a sentence;
+* sentence per line (spaCy's ``word|POS|tag`` form): tokens split at spaces, the token the
+  first ``|`` field and the tag the last.
+
+``-DOCSTART-`` lines separate documents. A file that has them gives one item per document,
+its sentences joined by a newline; a file without them gives one item per sentence. CoNLL
+carries no offsets, so the text is rebuilt by joining the tokens of a sentence with single
+spaces; the tokens are kept in the item's meta (``tokens``), so an export gives them back.
+
+The file is read twice, line by line: once to tell its scheme (IOB1, IOB2 or IOBES, see
+``tags``), then to read it. A document with a bad line or an illegal tag sequence is
+reported (file and line) and skipped whole; the others import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ontolabel.core.annotation import Annotation, AnnotationObject
+from ontolabel.core.geometry import Span
+from ontolabel.core.modality import Modality
+from ontolabel.errors import Location
+from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord
+from ontolabel.formats.conll.tags import (
+    Decoder,
+    Scheme,
+    SchemeSniffer,
+    Tag,
+    parse_tag,
+    tag_problem,
+)
+from ontolabel.formats.conll.tokens import TOKENS_KEY
+
+DOCSTART = "-DOCSTART-"
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    token: str
+    tag: Tag
+    line: int
+
+
+@dataclass
+class _Doc:
+    first_line: int = 0
+    sentences: list[list[_Word]] = field(default_factory=list)
+    current: list[_Word] = field(default_factory=list)
+    bad: bool = False
+
+    def end_sentence(self) -> None:
+        if self.current:
+            self.sentences.append(self.current)
+            self.current = []
+
+
+# what one line of the file is: a document start, the end of a sentence, or words
+_DOC, _END, _WORDS = "doc", "end", "words"
+
+
+def is_sentence_per_line(line: str) -> bool:
+    """Whether ``line`` is ``word|POS|tag`` tokens (spaCy's sentence-per-line form)."""
+    fields = line.split()
+    if not fields or not all("|" in f for f in fields):
+        return False
+    return all(parse_tag(f.rsplit("|", 1)[1]) is not None for f in fields)
+
+
+class ConllReader:
+    def __init__(self, path: Path, policy: ErrorPolicy) -> None:
+        self.path = path
+        self.file = path.name
+        self.policy = policy
+        self.pipes = False
+        self.documents = False
+
+    def _at(self, line: int) -> Location:
+        return Location(file=self.file, line=line)
+
+    def _lines(self) -> Iterator[tuple[int, str | None]]:
+        """Each line of the file without its line break (None: not UTF-8)."""
+        with self.path.open("rb") as f:
+            for lineno, raw in enumerate(f, start=1):
+                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                try:
+                    yield lineno, raw.decode("utf-8").rstrip("\r\n")
+                except UnicodeDecodeError:
+                    yield lineno, None
+
+    def _events(self, report: bool) -> Iterator[tuple[int, str, list[tuple[str, Tag]] | None]]:
+        """(line, kind, words) per line; words None for a bad line (reported if ``report``)."""
+        for lineno, line in self._lines():
+            if line is None:
+                if report:
+                    self.policy.report("not UTF-8 text", self._at(lineno))
+                yield lineno, _WORDS, None
+                continue
+            if not line.strip():
+                yield lineno, _END, []
+                continue
+            fields = line.split()
+            first = fields[0].split("|", 1)[0] if self.pipes else fields[0]
+            if first == DOCSTART:
+                yield lineno, _DOC, []
+                continue
+            words = self._words(fields, lineno, report)
+            yield lineno, _WORDS, words
+            if self.pipes:
+                yield lineno, _END, []
+
+    def _words(self, fields: list[str], lineno: int, report: bool) -> list[tuple[str, Tag]] | None:
+        if self.pipes:
+            pairs = [(f.split("|", 1)[0], f.rsplit("|", 1)[-1]) for f in fields]
+            if any("|" not in f for f in fields):
+                if report:
+                    self.policy.report("a token without a |tag (word|POS|tag)", self._at(lineno))
+                return None
+        elif len(fields) < 2:
+            if report:
+                self.policy.report(
+                    f"the line has one column ({fields[0]!r}): a token needs a tag column",
+                    self._at(lineno),
+                )
+            return None
+        else:
+            pairs = [(fields[0], fields[-1])]
+        words: list[tuple[str, Tag]] = []
+        for token, raw in pairs:
+            tag = parse_tag(raw)
+            if tag is None:
+                if report:
+                    self.policy.report(tag_problem(raw), self._at(lineno))
+                return None
+            words.append((token, tag))
+        return words
+
+    def _sniff(self) -> Scheme:
+        """The file's scheme and layout, from a first pass over its tags."""
+        for _, line in self._lines():
+            if line is not None and line.strip():
+                head = line.split()[0]
+                if head != DOCSTART and head.split("|", 1)[0] != DOCSTART:
+                    self.pipes = is_sentence_per_line(line)
+                    break
+        sniffer = SchemeSniffer()
+        for _, kind, words in self._events(report=False):
+            if kind == _DOC:
+                self.documents = True
+                sniffer.end_sentence()
+            elif kind == _END:
+                sniffer.end_sentence()
+            elif words:
+                for _, tag in words:
+                    sniffer.feed(tag)
+        return sniffer.scheme()
+
+    def records(self) -> Iterator[ImportRecord]:
+        scheme = self._sniff()
+        doc = _Doc()
+        for lineno, kind, words in self._events(report=True):
+            if kind == _DOC:
+                doc.end_sentence()
+                yield from self._finish(doc, scheme)
+                doc = _Doc()
+            elif kind == _END:
+                doc.end_sentence()
+                if not self.documents:
+                    yield from self._finish(doc, scheme)
+                    doc = _Doc()
+            elif words is None:
+                doc.bad = True
+                doc.first_line = doc.first_line or lineno
+            else:
+                doc.first_line = doc.first_line or lineno
+                doc.current.extend(_Word(t, tag, lineno) for t, tag in words)
+        doc.end_sentence()
+        yield from self._finish(doc, scheme)
+
+    def _finish(self, doc: _Doc, scheme: Scheme) -> Iterator[ImportRecord]:
+        if not doc.sentences:
+            return  # a document marker or blank lines with no tokens: nothing to import
+        parts: list[str] = []
+        tokens: list[list[int]] = []
+        found: list[tuple[int, int, str, int]] = []  # start, end, class, line
+        offset = 0
+        for sentence in doc.sentences:
+            if parts:
+                parts.append("\n")
+                offset += 1
+            decoder = Decoder(scheme)
+            base = len(tokens)
+            for index, word in enumerate(sentence):
+                if index:
+                    parts.append(" ")
+                    offset += 1
+                tokens.append([offset, offset + len(word.token)])
+                parts.append(word.token)
+                offset += len(word.token)
+                decoder.feed(word.tag, index, word.line)
+            decoder.end()
+            for line, message in decoder.problems:
+                self.policy.report(message, self._at(line))
+                doc.bad = True
+            for e in decoder.entities:
+                found.append((tokens[base + e.first][0], tokens[base + e.last][1], e.label, e.line))
+        if doc.bad:
+            return
+        text = "".join(parts)
+        spans = [
+            AnnotationObject(
+                id=f"e{k}",
+                class_name=label,
+                geometry=Span(start=start, end=end, text=text[start:end]),
+            )
+            for k, (start, end, label, _) in enumerate(found, start=1)
+        ]
+        # where each span's first token is, for problems the ontology finds later
+        origins = tuple(f"line {line}" for *_, line in found)
+        yield ImportRecord(
+            location=self._at(doc.first_line),
+            modality=Modality.TEXT,
+            text=text,
+            meta={TOKENS_KEY: tokens},
+            annotations=[AnnotationRecord(document=Annotation(objects=spans), origins=origins)],
+        )
