@@ -1,0 +1,299 @@
+"""Streaming CVAT for images 1.1 writer: a zip of ``annotations.xml`` (and ``images/``).
+
+``<meta>`` comes first in the file but lists the skeletons' points, which are learnt from
+the data, so the ``<image>`` elements wait in a spooled temporary file (in memory while
+small, on disk beyond that) and ``annotations.xml`` is written at the end: header, meta,
+then the spool copied through. Images (with include_media) are copied into the zip as the
+items come.
+
+Groups: a polygon of several parts is written as one ``<polygon>`` per part sharing a
+``group_id``; objects sharing an ``entity_id`` share a ``group_id`` too (``group:<n>`` keeps
+its number ``n``). A polygon with holes is written as a ``<mask>`` (CVAT polygons have no
+holes); what CVAT cannot hold at all goes to ``WriteStats.skipped`` with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from typing import IO, BinaryIO
+from xml.etree.ElementTree import Element, SubElement, indent, tostring
+
+from ontolabel.core.annotation import AnnotationObject
+from ontolabel.core.geometry import (
+    Box,
+    Keypoints,
+    Mask,
+    Polygon,
+    Polyline,
+    RotatedBox,
+    Tag,
+)
+from ontolabel.core.geometry.mask import rle_encode
+from ontolabel.core.item import MediaInfo
+from ontolabel.core.modality import Modality
+from ontolabel.core.ontology import Ontology
+from ontolabel.errors import Location, Violation
+from ontolabel.formats.archive import ZipTree
+from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
+from ontolabel.formats.cvat.labels import SHAPE_ATTRIBUTES, value_text, write_labels
+from ontolabel.formats.cvat.options import CvatOptions
+from ontolabel.formats.cvat.shapes import format_points, mask_runs, number, rasterize
+from ontolabel.formats.media import MediaSource
+
+SPOOL_IN_MEMORY = 16 << 20
+ANNOTATIONS_XML = "annotations.xml"
+_GROUP = re.compile(r"^group:(\d+)$")
+
+
+def _points_names(keypoints: Keypoints) -> bool:
+    """Whether keypoints are a plain CVAT ``<points>`` shape: named 1..n, all visible."""
+    return all(p.name == str(i + 1) and p.visibility == 2 for i, p in enumerate(keypoints.points))
+
+
+class CvatWriter:
+    def __init__(
+        self, out: BinaryIO, ontology: Ontology, options: CvatOptions, media: MediaSource | None
+    ):
+        self.tree = ZipTree(out)
+        self.ontology = ontology
+        self.options = options
+        self.media = media
+        self.stats = WriteStats()
+        self.skeletons: dict[str, list[str]] = {}
+        self.frame = 0
+        self.names: set[str] = set()
+
+    def write(self, records: Iterable[ExportRecord]) -> WriteStats:
+        with self.tree, tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY, "w+b") as spool:
+            for record in records:
+                self._record(record, spool)
+            with self.tree.open(ANNOTATIONS_XML) as out:
+                out.write(b'<?xml version="1.0" encoding="utf-8"?>\n<annotations>\n')
+                out.write(b"  <version>1.1</version>\n")
+                out.write(self._meta())
+                spool.seek(0)
+                shutil.copyfileobj(spool, out)
+                out.write(b"</annotations>\n")
+        return self.stats
+
+    def _meta(self) -> bytes:
+        meta = Element("meta")
+        task = SubElement(meta, "task")
+        SubElement(task, "name").text = self.ontology.name
+        SubElement(task, "size").text = str(self.frame)
+        SubElement(task, "mode").text = "annotation"
+        SubElement(task, "z_order").text = "True"
+        write_labels(task, self.ontology, self.skeletons)
+        indent(meta, level=1)
+        xml: bytes = tostring(meta, encoding="utf-8")
+        return b"  " + xml + b"\n"
+
+    def _skip(self, message: str, record: ExportRecord, path: str | None = None) -> None:
+        item = record.external_id if record.external_id is not None else str(record.item_id)
+        self.stats.skipped.append(Violation(message, Location(item=item, path=path)))
+
+    def _chosen(self, record: ExportRecord) -> AnnotationRecord | None:
+        selected = self.options.select(record.annotations)
+        # one label set per image: the last submitted annotation, else the last draft
+        chosen = [a for a in selected if a.status == "submitted"] or selected
+        return chosen[-1] if chosen else None
+
+    def _record(self, record: ExportRecord, spool: IO[bytes]) -> None:
+        content = record.content
+        if content.modality != Modality.IMAGE:
+            self._skip(
+                f"CVAT for images holds images; this item is {content.modality.value}", record
+            )
+            return
+        if not content.media:
+            self._skip("the item has no image file", record)
+            return
+        media = content.media[0]
+        subset = content.meta.get("subset")
+        subset = subset if isinstance(subset, str) and subset else None
+        path = f"images/{subset}/{media.name}" if subset else f"images/{media.name}"
+        if path in self.names:
+            self._skip(f"another item is already exported as {path!r}", record)
+            return
+        self.names.add(path)
+        for index in range(1, len(content.media)):
+            self._skip(
+                f"CVAT for images holds one image per item; {content.media[index].name!r} is "
+                "left out",
+                record,
+                f"media[{index}]",
+            )
+        image = Element("image", {"id": str(self.frame), "name": media.name})
+        if media.width and media.height:
+            image.set("width", str(media.width))
+            image.set("height", str(media.height))
+        if subset:
+            image.set("subset", subset)
+        annotation = self._chosen(record)
+        if annotation is not None:
+            self._shapes(image, record, annotation.document.objects, media)
+        indent(image, level=1)
+        spool.write(b"  " + tostring(image, encoding="utf-8") + b"\n")
+        if self.options.include_media:
+            if self.media is None:
+                self._skip("the images cannot be bundled here (no media store)", record)
+            else:
+                with self.media.open(media.sha256) as src:
+                    self.tree.copy_from(path, src)
+        self.frame += 1
+        self.stats.items += 1
+
+    def _shapes(
+        self,
+        image: Element,
+        record: ExportRecord,
+        objects: list[AnnotationObject],
+        media: MediaInfo,
+    ) -> None:
+        groups: dict[str, int] = {}
+        taken = {int(m[1]) for o in objects if o.entity_id and (m := _GROUP.match(o.entity_id))}
+        shared = {o.entity_id for o in objects if o.entity_id}
+        counts = {e: sum(1 for o in objects if o.entity_id == e) for e in shared}
+        fresh = max(taken, default=0)
+
+        def new_group() -> int:
+            nonlocal fresh
+            fresh += 1
+            return fresh
+
+        for index, obj in enumerate(objects):
+            path = f"objects[{index}]"
+            if obj.media_index != 0:
+                self._skip(
+                    "the object lies on a media file CVAT for images does not hold", record, path
+                )
+                continue
+            group = 0
+            if obj.entity_id and counts[obj.entity_id] > 1:
+                if obj.entity_id not in groups:
+                    found = _GROUP.match(obj.entity_id)
+                    groups[obj.entity_id] = int(found[1]) if found else new_group()
+                group = groups[obj.entity_id]
+            elements = self._elements(obj, media, record, path)
+            if elements is None:
+                continue
+            if len(elements) > 1 and not group:
+                group = new_group()
+            for element in elements:
+                self._common(element, obj, record, path, group)
+                image.append(element)
+            self.stats.objects += 1
+
+    def _elements(
+        self, obj: AnnotationObject, media: MediaInfo, record: ExportRecord, path: str
+    ) -> list[Element] | None:
+        g = obj.geometry
+        label = {"label": obj.class_name, "source": "manual"}
+        if isinstance(g, Box):
+            corners = {"xtl": g.x1, "ytl": g.y1, "xbr": g.x2, "ybr": g.y2}
+            return [Element("box", {**label, **{k: number(v) for k, v in corners.items()}})]
+        if isinstance(g, RotatedBox):
+            corners = {
+                "xtl": g.cx - g.w / 2,
+                "ytl": g.cy - g.h / 2,
+                "xbr": g.cx + g.w / 2,
+                "ybr": g.cy + g.h / 2,
+            }
+            attributes = {k: number(v) for k, v in corners.items()}
+            return [Element("box", {**label, **attributes, "rotation": number(g.angle % 360)})]
+        if isinstance(g, Polygon):
+            if any(part.holes for part in g.parts):
+                if not (media.width and media.height):
+                    self._skip(
+                        "a polygon with holes becomes a CVAT mask, which needs the image's size",
+                        record,
+                        path,
+                    )
+                    return None
+                return self._mask(rle_encode(rasterize(g, media.width, media.height)), label)
+            return [
+                Element("polygon", {**label, "points": format_points(p.exterior)}) for p in g.parts
+            ]
+        if isinstance(g, Polyline):
+            return [Element("polyline", {**label, "points": format_points(g.points)})]
+        if isinstance(g, Keypoints):
+            return [self._keypoints(obj, g, label)]
+        if isinstance(g, Mask):
+            elements = self._mask(g, label)
+            if elements is None:
+                self._skip(f"the mask of {obj.class_name!r} is empty", record, path)
+            return elements
+        if isinstance(g, Tag):
+            return [Element("tag", label)]
+        self._skip(f"CVAT for images has no form for a {g.kind} ({obj.class_name})", record, path)
+        return None
+
+    def _keypoints(self, obj: AnnotationObject, g: Keypoints, label: dict[str, str]) -> Element:
+        if _points_names(g) and obj.class_name not in self.skeletons:
+            return Element(
+                "points", {**label, "points": format_points([(p.x, p.y) for p in g.points])}
+            )
+        known = self.skeletons.setdefault(obj.class_name, [])
+        skeleton = Element("skeleton", {**label, "points": ""})
+        for point in g.points:
+            if point.name not in known:
+                known.append(point.name)
+            SubElement(
+                skeleton,
+                "points",
+                {
+                    "label": point.name,
+                    "source": "manual",
+                    "outside": "1" if point.visibility == 0 else "0",
+                    "occluded": "1" if point.visibility == 1 else "0",
+                    "points": format_points([(point.x, point.y)]),
+                },
+            )
+        return skeleton
+
+    @staticmethod
+    def _mask(mask: Mask, label: dict[str, str]) -> list[Element] | None:
+        found = mask_runs(mask)
+        if found is None:
+            return None
+        runs, left, top, width, height = found
+        return [
+            Element(
+                "mask",
+                {
+                    **label,
+                    "rle": ",".join(map(str, runs)),
+                    "left": str(left),
+                    "top": str(top),
+                    "width": str(width),
+                    "height": str(height),
+                },
+            )
+        ]
+
+    def _common(
+        self, element: Element, obj: AnnotationObject, record: ExportRecord, path: str, group: int
+    ) -> None:
+        if element.tag != "tag":
+            element.set("occluded", "1" if obj.attributes.get("occluded") is True else "0")
+            z_order = obj.attributes.get("z_order")
+            element.set("z_order", str(z_order) if isinstance(z_order, int) else "0")
+        if group:
+            element.set("group_id", str(group))
+        for key, value in obj.attributes.items():
+            if key in SHAPE_ATTRIBUTES and element.tag != "tag":
+                continue
+            text = value_text(value)
+            if text is None:
+                self._skip(
+                    f"CVAT has no form for the value of attribute {key!r}",
+                    record,
+                    f"{path}.attributes.{key}",
+                )
+                continue
+            SubElement(element, "attribute", {"name": key}).text = text
+        if obj.score is not None:
+            self._skip("CVAT shapes carry no score", record, f"{path}.score")
