@@ -8,6 +8,7 @@ is accepted on import.
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -90,6 +91,29 @@ def _decode(cell: str, column: str) -> Any:
     return cell
 
 
+class _Lines:
+    """The file's lines as text, decoded one by one so that bad UTF-8 is found on its line;
+    a leading byte-order mark (as Excel writes) is dropped."""
+
+    def __init__(self, f: BinaryIO, file: str):
+        self.f = f
+        self.file = file
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self.f:
+            self.count += 1
+            if self.count == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise FormatError(
+                    f"not UTF-8 text: {exc.reason} at byte {exc.start} of the line",
+                    location=Location(file=self.file, line=self.count),
+                ) from exc
+
+
 @register
 class CsvTableFormat(Format[CsvOptions]):
     name = "csv"
@@ -118,38 +142,34 @@ class CsvTableFormat(Format[CsvOptions]):
 
     def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
         file = path.name
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f)
-            try:
-                header = next(reader, None)
-            except (csv.Error, UnicodeDecodeError) as exc:
-                raise FormatError(
-                    f"cannot read the header: {exc}", location=Location(file=file, line=1)
-                ) from exc
+        with path.open("rb") as f:
+            lines = _Lines(f, file)
+            reader = csv.reader(lines)
+            header = self._next(reader, lines)
             if header is None:
                 raise FormatError("the file is empty", location=Location(file=file))
             check_columns(header, file, policy, Location(file=file, line=1))
             known = [c for c in header if c in FIXED_TYPES or c.startswith(ATTRIBUTE_PREFIX)]
-            yield from Assembler(path, policy).records(self._rows(reader, header, known, file))
+            rows = self._rows(reader, lines, header, known, file)
+            yield from Assembler(path, policy).records(rows)
+
+    def _next(self, reader: Any, lines: _Lines) -> list[str] | None:
+        try:
+            cells: list[str] | None = next(reader, None)
+        except csv.Error as exc:
+            raise FormatError(
+                f"not readable as CSV: {exc}", location=Location(file=lines.file, line=lines.count)
+            ) from exc
+        return cells
 
     def _rows(
-        self, reader: Any, header: list[str], known: list[str], file: str
+        self, reader: Any, lines: _Lines, header: list[str], known: list[str], file: str
     ) -> Iterator[SourceRow]:
-        line = reader.line_num + 1
         while True:
-            try:
-                cells = next(reader, None)
-            except UnicodeDecodeError as exc:
-                raise FormatError(
-                    f"not UTF-8 text: {exc.reason}", location=Location(file=file, line=line)
-                ) from exc
-            except csv.Error as exc:
-                raise FormatError(
-                    f"not readable as CSV: {exc}", location=Location(file=file, line=line)
-                ) from exc
+            start = lines.count + 1
+            cells = self._next(reader, lines)
             if cells is None:
                 return
-            start, line = line, reader.line_num + 1
             if not cells:
                 continue  # a blank line
 

@@ -26,7 +26,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ontolabel.core.annotation import Annotation, AnnotationObject, AnnotationSource
 from ontolabel.core.geometry import Geometry, GeometryUnion
-from ontolabel.core.modality import Modality
+from ontolabel.core.modality import KINDS_BY_MODALITY, Modality
 from ontolabel.errors import FormatError, Location
 from ontolabel.formats.base import (
     AnnotationRecord,
@@ -214,7 +214,14 @@ class Assembler:
             if row.errors:
                 continue
             try:
-                modality = _modality(self._same(group, row, "modality"))
+                found = _modality(self._same(group, row, "modality"), row.values)
+                if modality is not None and found != modality:
+                    raise RowError(
+                        f"a {row.values.get('geometry_kind')} makes this a {found.value} item; "
+                        f"its earlier rows make it {modality.value}",
+                        "geometry_kind",
+                    )
+                modality = found
                 self._media(media, row)
                 annotation = self._annotation(row)
                 user = annotation.user
@@ -354,7 +361,21 @@ class Assembler:
             raise RowError(f"cannot read the object: {first['msg']}", column) from exc
 
 
-def _modality(value: Any) -> Modality:
+def _modality(value: Any, values: dict[str, Any]) -> Modality:
+    if value is None:
+        # a table made by hand may leave the modality out: the geometry kind tells it,
+        # when only one modality has that kind
+        kind = values.get("geometry_kind")
+        if kind is None and isinstance(values.get(GEOMETRY_COLUMN), dict):
+            kind = values[GEOMETRY_COLUMN].get("kind")
+        having = [m for m, kinds in KINDS_BY_MODALITY.items() if kind in kinds]
+        if len(having) == 1:
+            return having[0]
+        raise RowError(
+            f"the modality is empty and a {kind or 'row without a geometry kind'} does not "
+            "tell it (text, image, audio, video or pointcloud)",
+            "modality",
+        )
     try:
         return Modality(value)
     except ValueError:

@@ -11,8 +11,8 @@ index (0-based, as pandas shows them) and column.
 from __future__ import annotations
 
 import math
-from datetime import date
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
