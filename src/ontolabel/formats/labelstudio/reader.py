@@ -1,0 +1,237 @@
+"""Label Studio JSON export (a list of tasks) into import records, one per task.
+
+A task is ``{id, data, annotations, predictions, drafts}``. ``data`` names the image (``image``,
+or an ``images`` list for multi-image tasks) or holds the ``text``; its other fields become the
+item's meta data. Each annotation is one annotation record (its user from ``completed_by``:
+the e-mail or user name when the export includes users; a bare numeric id is the importing
+user's). Predictions are model pre-labels (drafts of source ``model``); drafts of annotators
+are drafts. A task with any bad result is reported (task id, annotation id, result id, type,
+cause) and skipped whole, so an item is never imported half-labelled.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+from ontolabel.core.modality import Modality
+from ontolabel.errors import FormatError, Location
+from ontolabel.formats.base import (
+    AnnotationRecord,
+    AnnotationStatus,
+    ErrorPolicy,
+    ImportRecord,
+    MediaRef,
+)
+from ontolabel.formats.labelstudio.regions import AnnotationReader, ImageSize, RegionError
+from ontolabel.formats.labelstudio.stream import JsonStreamError, elements
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+# the key a writer may add to keep an item's external id that is not a task id
+EXTERNAL_ID = "ontolabel_external_id"
+# files uploaded to Label Studio are stored as "<8 hex digits>-<original name>"
+_UPLOAD_PREFIX = re.compile(r"^[0-9a-f]{8}-")
+
+
+def media_name(url: str) -> str:
+    """The file name a Label Studio task's image URL refers to."""
+    if "://" in url or url.startswith("/"):
+        parsed = urlparse(url)
+        local = parse_qs(parsed.query).get("d")  # /data/local-files/?d=folder/name.jpg
+        path = local[0] if local else unquote(parsed.path)
+    else:
+        path = url
+    return path.rsplit("/", 1)[-1]
+
+
+def _candidates(folder: Path, name: str) -> tuple[Path, ...]:
+    names = [name]
+    stripped = _UPLOAD_PREFIX.sub("", name)
+    if stripped != name and stripped:
+        names.append(stripped)
+    return tuple(p for n in names for p in (folder / n, folder / "images" / n))
+
+
+def user_of(completed_by: object) -> str | None:
+    """The annotator's name: e-mail or user name when the export includes users."""
+    if isinstance(completed_by, dict):
+        for key in ("email", "username"):
+            if isinstance(completed_by.get(key), str) and completed_by[key]:
+                return str(completed_by[key])
+    return None
+
+
+def _image_sources(data: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """The data key of the task's image(s) and their URLs, or None for a task of no image."""
+    if isinstance(data.get("image"), str):
+        return "image", [data["image"]]
+    images = data.get("images")
+    if isinstance(images, list) and images and all(isinstance(i, str) for i in images):
+        return "images", list(images)
+    found = [
+        k
+        for k, v in data.items()
+        if isinstance(v, str) and urlparse(v).path.lower().endswith(IMAGE_SUFFIXES)
+    ]
+    return (found[0], [data[found[0]]]) if len(found) == 1 else None
+
+
+def _text_key(data: dict[str, Any], spans: list[tuple[int, int, str]]) -> str | None:
+    """The data field holding the task's text: ``text``, else the one string field that every
+    span of the task quotes (Label Studio's config may name it anything, e.g. ``$ner``)."""
+    if isinstance(data.get("text"), str):
+        return "text"
+    if not spans:
+        return None
+    fits = [
+        k
+        for k, v in data.items()
+        if isinstance(v, str) and all(v[s:e] == quoted or quoted in v for s, e, quoted in spans)
+    ]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _spans(task: dict[str, Any]) -> list[tuple[int, int, str]]:
+    """The (start, end, text) every text span result of the task gives."""
+    found: list[tuple[int, int, str]] = []
+    for list_key in ("annotations", "completions", "predictions"):
+        for ann in task.get(list_key) or []:
+            for result in (ann.get("result") or []) if isinstance(ann, dict) else []:
+                value = result.get("value") if isinstance(result, dict) else None
+                if isinstance(value, dict) and isinstance(value.get("text"), str):
+                    start, end = value.get("start"), value.get("end")
+                    if isinstance(start, int) and isinstance(end, int):
+                        found.append((start, end, value["text"]))
+    return found
+
+
+class LabelStudioReader:
+    def __init__(self, path: Path, policy: ErrorPolicy):
+        self.path = path
+        self.file = path.name
+        self.policy = policy
+
+    def records(self) -> Iterator[ImportRecord]:
+        try:
+            for element in elements(self.path):
+                record = self._task(element.index, element.line, element.value)
+                if record is not None:
+                    yield record
+        except JsonStreamError as exc:
+            raise FormatError(str(exc), location=Location(file=self.file, line=exc.line)) from exc
+
+    def _report(self, message: str, line: int, item: str | None, path: str) -> None:
+        self.policy.report(message, Location(file=self.file, line=line, item=item, path=path))
+
+    def _task(self, index: int, line: int, task: object) -> ImportRecord | None:
+        where = f"[{index}]"
+        if not isinstance(task, dict):
+            self._report("a task must be a JSON object", line, None, where)
+            return None
+        if not isinstance(task.get("data"), dict):
+            self._report(
+                "the task has no 'data' object (its image or text): Label Studio exports each "
+                "task with its data",
+                line,
+                None if task.get("id") is None else str(task["id"]),
+                f"{where}.data",
+            )
+            return None
+        data: dict[str, Any] = task["data"]
+        task_id = task.get("id")
+        external = task.get(EXTERNAL_ID, task_id)
+        item = None if external is None else str(external)
+        label = f"task {task_id}" if task_id is not None else f"task [{index}]"
+        images = _image_sources(data)
+        text_key = None if images is not None else _text_key(data, _spans(task))
+        if images is not None:
+            key, urls = images
+            modality, text = Modality.IMAGE, None
+        elif text_key is not None:
+            key, urls, modality, text = text_key, [], Modality.TEXT, data[text_key]
+        else:
+            self._report(
+                f"{label}: its data ({', '.join(sorted(data)) or 'empty'}) has no image and "
+                "no 'text' field (nor one that its spans quote); ontolabel reads Label Studio "
+                "image and text tasks",
+                line,
+                item,
+                f"{where}.data",
+            )
+            return None
+        sizes = ImageSize()
+        sources = [("annotations", "submitted"), ("completions", "submitted")]
+        sources += [("drafts", "draft"), ("predictions", "draft")]
+        for list_key, _ in sources:
+            for ann in task.get(list_key) or []:
+                for result in (ann.get("result") or []) if isinstance(ann, dict) else []:
+                    if isinstance(result, dict):
+                        sizes.learn(result)
+        reader = AnnotationReader(text, sizes)
+        records: list[AnnotationRecord] = []
+        ok = True
+        for list_key, status in sources:
+            entries = task.get(list_key) or []
+            if not isinstance(entries, list):
+                self._report(f"{label}: {list_key} must be a list", line, item, where)
+                return None
+            for n, ann in enumerate(entries):
+                record = self._annotation(reader, ann, list_key, status, label)
+                if isinstance(record, str):
+                    self._report(record, line, item, f"{where}.{list_key}[{n}]")
+                    ok = False
+                elif record is not None:
+                    records.append(record)
+        if not ok:
+            return None
+        meta = {k: v for k, v in data.items() if k != key}
+        media = [
+            MediaRef(
+                name=media_name(url),
+                candidates=_candidates(self.path.parent, media_name(url)),
+                width=sizes.sizes.get(i, (None, None))[0],
+                height=sizes.sizes.get(i, (None, None))[1],
+            )
+            for i, url in enumerate(urls)
+        ]
+        return ImportRecord(
+            location=Location(file=self.file, line=line, item=item, path=where),
+            modality=modality,
+            external_id=item,
+            media=media,
+            text=text,
+            meta=meta,
+            annotations=records,
+        )
+
+    def _annotation(
+        self, reader: AnnotationReader, ann: object, list_key: str, status: str, label: str
+    ) -> AnnotationRecord | str | None:
+        """The record of one annotation, prediction or draft, or why it cannot be read."""
+        if not isinstance(ann, dict):
+            return f"{label}: an entry of {list_key} must be an object"
+        results = ann.get("result") or []
+        if not isinstance(results, list):
+            return f"{label}: result must be a list"
+        name = f"{label}, {list_key[:-1]} {ann.get('id', '?')}"
+        model = list_key == "predictions"
+        score = ann.get("score") if model and isinstance(ann.get("score"), int | float) else None
+        try:
+            document = reader.read(results, score)
+        except RegionError as exc:
+            return f"{name}, {exc}"
+        except ValueError as exc:  # pydantic: a value core refuses (e.g. a non-finite number)
+            return f"{name}: {exc}"
+        if not document.objects and not results:
+            return None  # an empty annotation or prediction carries nothing
+        user = ann.get("user") if list_key == "drafts" else ann.get("completed_by")
+        by: AnnotationStatus = "submitted" if status == "submitted" else "draft"
+        return AnnotationRecord(
+            document=document,
+            user=None if model else (user if isinstance(user, str) else user_of(user)),
+            status=by,
+            source="model" if model else "human",
+        )
