@@ -4,10 +4,12 @@ tables made by hand import, and the writers stream."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from format_builders import image_record, obj
 
@@ -216,3 +218,89 @@ def test_a_table_made_by_hand_imports(tmp_path: Path) -> None:
     assert doc.annotations[0].document.objects[0].geometry == Span(start=0, end=3, text="Ana")
     # no modality column: the geometry kind tells it
     assert (photo.modality, doc.modality) == ("image", "text")
+
+
+def test_parquet_problems_name_the_row_index_and_column(tmp_path: Path, ontology: Ontology) -> None:
+    recs = [image_record(i, [obj("a", "Car", BOX)]) for i in range(1, 4)]
+    data, _ = export("parquet", ontology, recs)
+    path = tmp_path / "objects.parquet"
+    path.write_bytes(data)
+    df = pd.read_parquet(path)
+    df.loc[1, "geometry"] = '{"kind": "box"'
+    df.loc[2, "x2"] = 9.0
+    df.to_parquet(path)  # as an analyst would write it back: pandas' own schema
+    records, policy = read("parquet", path)
+    assert [str(v.location) + ": " + v.message.split(":")[0] for v in policy.violations] == [
+        "objects.parquet, item img-2, row 1, column geometry: not valid JSON",
+        "objects.parquet, item img-3, row 2, column x2: x2 is 9.0 but the geometry gives 4.0",
+    ]
+    assert [r.external_id for r in records] == ["img-1"]
+    assert records[0].annotations[0].document.objects[0].geometry == Box(
+        **{k: v for k, v in BOX.items() if k != "kind"}
+    )
+
+
+def test_parquet_with_a_column_of_the_wrong_type_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "objects.parquet"
+    pd.DataFrame(
+        {
+            "external_id": ["a"],
+            "class": ["Car"],
+            "geometry_kind": ["tag"],
+            "x1": ["left"],
+            "object_id": ["1"],
+        }
+    ).to_parquet(path)
+    assert get_format("parquet").detect(path).confidence >= 0.5
+    with pytest.raises(
+        FormatError, match="column 'x1' is string; the objects table has float there"
+    ):
+        read("parquet", path)
+    path.write_bytes(b"PAR1 not really")
+    assert get_format("parquet").detect(path).confidence == 0
+    with pytest.raises(FormatError, match="not a readable Parquet file"):
+        read("parquet", path)
+
+
+def test_parquet_is_written_in_row_groups(ontology: Ontology, tmp_path: Path) -> None:
+    recs = [image_record(i, [obj(str(k), "Car", BOX) for k in range(3)]) for i in range(1, 11)]
+    data, stats = export("parquet", ontology, recs, row_group_rows=7)
+    path = tmp_path / "objects.parquet"
+    path.write_bytes(data)
+    meta = pq.ParquetFile(path).metadata
+    assert stats.objects == meta.num_rows == 30
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [7, 7, 7, 7, 2]
+    records, policy = read("parquet", path, "fail")
+    assert policy.violations == [] and len(records) == 10
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_the_writers_stream(fmt: str, ontology: Ontology) -> None:
+    # the CSV has each item's rows before the next item is produced; the Parquet writer
+    # holds one row group at most
+    out = io.BytesIO()
+    sizes: list[int] = []
+
+    def produce() -> Iterator[ExportRecord]:
+        for i in range(1, 5):
+            sizes.append(len(out.getvalue()))
+            yield image_record(i, [obj("a", "Car", BOX)])
+
+    f = get_format(fmt)
+    options = f.parse_options({"row_group_rows": 2} if fmt == "parquet" else None)
+    f.write(produce(), out, ontology=ontology, options=options)
+    if fmt == "csv":
+        assert sizes[0] < sizes[1] < sizes[2] < sizes[3]
+    else:
+        assert sizes[0] == sizes[1] < sizes[2] == sizes[3]  # a group is out every two items
+
+
+def test_detection(tmp_path: Path, ontology: Ontology) -> None:
+    data, _ = export("csv", ontology, [image_record(1, [obj("a", "Car", BOX)])])
+    (tmp_path / "t.csv").write_bytes(data)
+    pdata, _ = export("parquet", ontology, [image_record(1, [obj("a", "Car", BOX)])])
+    (tmp_path / "t.parquet").write_bytes(pdata)
+    from ontolabel.formats import detect_format
+
+    assert detect_format(tmp_path / "t.csv").name == "csv"
+    assert detect_format(tmp_path / "t.parquet").name == "parquet"

@@ -79,9 +79,8 @@ def _fits(arrow: pa.DataType, kind: ColumnType) -> bool:
     """Whether a column of a file (maybe written by pandas) can hold the values ``kind`` means."""
     if pa.types.is_null(arrow):
         return True  # a column with no values at all
-    if kind == "int":
-        return bool(pa.types.is_integer(arrow))
-    if kind == "float":
+    if kind in ("int", "float"):
+        # pandas writes a whole-number column with empty cells as floats (NaN for empty)
         return bool(pa.types.is_floating(arrow) or pa.types.is_integer(arrow))
     return bool(pa.types.is_string(arrow) or pa.types.is_large_string(arrow))
 
@@ -168,6 +167,7 @@ class ParquetTableFormat(Format[ParquetOptions]):
         self, parquet: pq.ParquetFile, known: list[str], cell_columns: set[str], file: str
     ) -> Iterator[SourceRow]:
         index = 0
+        int_columns = {n for n in known if FIXED_TYPES.get(n) == "int"}
         try:
             batches = parquet.iter_batches(batch_size=READ_BATCH, columns=known)
             for batch in batches:
@@ -182,6 +182,15 @@ class ParquetTableFormat(Format[ParquetOptions]):
                         value = values.get(column)
                         if isinstance(value, float) and not math.isfinite(value):
                             values[column] = None  # pandas writes missing numbers as NaN
+                        elif isinstance(value, float) and column in int_columns:
+                            if value.is_integer():
+                                values[column] = int(value)
+                            else:
+                                row.errors.append(
+                                    RowError(
+                                        f"{column} must be a whole number, got {value}", column
+                                    )
+                                )
                         elif isinstance(value, date):
                             # as date attributes read from CSV or JSON: ISO text
                             values[column] = value.isoformat()
