@@ -146,7 +146,7 @@ class LabelmeReader:
         if raw_path is not None and not isinstance(raw_path, str):
             raise _BadFile("imagePath must be a string", "imagePath")
         # LabelMe on Windows writes backslashes
-        relative = PureWindowsPath(raw_path or "").as_posix()
+        relative = PureWindowsPath(raw_path).as_posix() if raw_path else ""
         name = PurePosixPath(relative).name
         height, width = size if size is not None else (None, None)
         embedded = data.get("imageData")
