@@ -1,0 +1,42 @@
+"""YOLO export options (Darknet and Ultralytics layouts)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ontolabel.formats.selection import SelectionOptions
+
+Task = Literal["detect", "segment", "pose", "obb"]
+
+
+class DarknetOptions(SelectionOptions):
+    merge: Literal["latest", "all"] = Field(
+        default="latest",
+        description=(
+            "latest: one label set per image (the last submitted annotation, else the last "
+            "draft); all: every selected annotator's objects in one label file"
+        ),
+    )
+    include_media: bool = Field(
+        default=True,
+        description="put the images in the archive beside their label files (a trainable dataset)",
+    )
+    clip: bool = Field(
+        default=True,
+        description=(
+            "clip shapes reaching outside the image to it (trainers refuse coordinates "
+            "outside 0..1); each clipped object is reported"
+        ),
+    )
+
+
+class UltralyticsOptions(DarknetOptions):
+    task: Task = Field(
+        default="detect",
+        description=(
+            "detect: boxes; segment: polygons (boxes and masks as polygons); pose: keypoints "
+            "with their box; obb: oriented boxes as 4 corners"
+        ),
+    )

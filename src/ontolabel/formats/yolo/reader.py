@@ -1,0 +1,268 @@
+"""Reading a YOLO dataset tree into import records, one per image, label file by label file.
+
+Each image is one item (its external id is ``<split>/<name>``, its meta holds the split);
+each label line is one object, its id the line number (a pose line gives a box ``n`` and
+its keypoints ``n:keypoints``, as COCO's reader splits a person's box and skeleton). An image
+without a label file is an item with no objects (a background image, as trainers read it).
+Every bad line is reported with the label file and line; an image with any bad line is
+skipped whole, so no item is imported half-labelled. A label file that no image claims is
+an error: its coordinates are fractions of an image size that is not there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ontolabel.core.annotation import Annotation, AnnotationObject, AttributeValue
+from ontolabel.core.geometry import Keypoints, Polygon, RotatedBox, Tag
+from ontolabel.core.geometry.box import Box
+from ontolabel.core.modality import Modality
+from ontolabel.errors import Location
+from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
+from ontolabel.formats.yolo.classes import ClassList
+from ontolabel.formats.yolo.lines import (
+    LineError,
+    class_index,
+    corners_to_rotated,
+    floats,
+    is_axis_aligned,
+    is_parallelogram,
+    read_box,
+    read_oriented,
+    read_polygon,
+    read_pose,
+)
+from ontolabel.formats.yolo.tree import (
+    ImageEntry,
+    classification_splits,
+    dataset_files,
+    image_size,
+    is_dota,
+    is_image,
+    pair,
+)
+
+ShapeGeometry = Box | RotatedBox | Polygon | Keypoints
+
+
+@dataclass
+class _Line:
+    number: int
+    tokens: list[str]
+
+
+def _lines(path: Path) -> Iterator[_Line]:
+    with path.open(encoding="utf-8", errors="strict") as f:
+        for number, text in enumerate(f, start=1):
+            tokens = text.split()
+            if tokens:
+                yield _Line(number, tokens)
+
+
+def looks_oriented(root: Path, labels: list[PurePosixPath]) -> bool:
+    """Whether the dataset is Ultralytics OBB, which its data.yaml does not say: every label
+    line is 4 corners of a parallelogram, and some are turned (all along the axes: boxes
+    written as 4-point polygons by a segment export, read as the polygons they are).
+    Stops at the first line that rules it out."""
+    turned = False
+    for label in labels:
+        if is_dota(label):
+            continue
+        try:
+            for entry in _lines(root.joinpath(*label.parts)):
+                if len(entry.tokens) != 9:
+                    return False
+                values = floats(entry.tokens[1:], "")
+                if not is_parallelogram(values):
+                    return False
+                turned = turned or not is_axis_aligned(values)
+        except (LineError, UnicodeDecodeError):
+            return False
+    return turned
+
+
+class YoloReader:
+    def __init__(
+        self,
+        root: Path,
+        policy: ErrorPolicy,
+        classes: ClassList | None,
+        *,
+        ultralytics: bool,
+    ):
+        self.root = root
+        self.policy = policy
+        self.classes = classes
+        self.ultralytics = ultralytics
+        self.oriented = False
+
+    def records(self) -> Iterator[ImportRecord]:
+        if self.classes is None:
+            yield from self._classification()
+            return
+        files = dataset_files(self.root)
+        images, orphans = pair(self.root, files)
+        if self.ultralytics and self.classes.keypoints is None:
+            task = self.classes.task
+            self.oriented = task == "obb" or (
+                task is None and looks_oriented(self.root, [i.label for i in images if i.label])
+            )
+        for label in orphans:
+            self._orphan(label)
+        for entry in images:
+            record = self._record(entry)
+            if record is not None:
+                yield record
+
+    def _report(
+        self, message: str, file: str, line: int | None = None, item: str | None = None
+    ) -> None:
+        self.policy.report(message, Location(file=file, line=line, item=item))
+
+    def _orphan(self, label: PurePosixPath) -> None:
+        path = self.root.joinpath(*label.parts)
+        first = next((entry.number for entry in _lines(path)), None) if path.is_file() else None
+        if first is None:
+            return  # an empty label file places nothing: there is nothing to lose
+        self._report(
+            f"no image {label.stem}.* for this label file (looked beside it and in the "
+            "images/ folder matching its labels/ folder); YOLO coordinates are fractions of "
+            "the image size, so its objects cannot be placed",
+            label.as_posix(),
+            first,
+        )
+
+    def _record(self, entry: ImageEntry) -> ImportRecord | None:
+        item = entry.external_id
+        try:
+            width, height = image_size(entry.path)
+        except ValueError as exc:
+            self._report(f"cannot read the image size: {exc}", entry.relative.as_posix(), item=item)
+            return None
+        objects: list[AnnotationObject] = []
+        if entry.label is not None:
+            found = self._objects(entry.label, width, height, item)
+            if found is None:
+                return None
+            objects = found
+        at = entry.label or entry.relative
+        return ImportRecord(
+            location=Location(file=at.as_posix(), item=item),
+            modality=Modality.IMAGE,
+            external_id=item,
+            media=[MediaRef(name=entry.name, candidates=(entry.path,), width=width, height=height)],
+            meta={"split": entry.split} if entry.split is not None else {},
+            annotations=[AnnotationRecord(document=Annotation(objects=objects))] if objects else [],
+        )
+
+    def _objects(
+        self, label: PurePosixPath, width: int, height: int, item: str
+    ) -> list[AnnotationObject] | None:
+        shown = label.as_posix()
+        dota = is_dota(label)
+        objects: list[AnnotationObject] = []
+        ok = True
+        try:
+            for entry in _lines(self.root.joinpath(*label.parts)):
+                try:
+                    found = self._dota(entry) if dota else self._line(entry, width, height)
+                except (LineError, ValueError) as exc:
+                    self._report(str(exc), shown, entry.number, item)
+                    ok = False
+                    continue
+                if found is not None:
+                    objects.extend(found)
+        except UnicodeDecodeError as exc:
+            self._report(f"not UTF-8 text ({exc.reason})", shown, item=item)
+            return None
+        return objects if ok else None
+
+    def _line(self, entry: _Line, width: int, height: int) -> list[AnnotationObject]:
+        assert self.classes is not None
+        name = self.classes.name_of(class_index(entry.tokens[0]))
+        values = floats(entry.tokens[1:], "a coordinate")
+        oid = str(entry.number)
+        shape = self.classes.keypoints
+        if shape is not None:
+            box, points = read_pose(values, shape, width, height)
+            return [_object(oid, name, box), _object(f"{oid}:keypoints", name, points)]
+        geometry: ShapeGeometry
+        if len(values) == 4:
+            geometry = read_box(values, width, height)
+        elif self.oriented:
+            geometry = read_oriented(values, width, height)
+        elif len(values) >= 6 and len(values) % 2 == 0:
+            geometry = read_polygon(values, width, height)
+        else:
+            raise LineError(
+                f"{len(entry.tokens)} fields: expected a class id and 4 numbers (a box: cx cy "
+                "w h) or a class id and x y pairs of a polygon (at least 3 points)"
+            )
+        return [_object(oid, name, geometry)]
+
+    def _dota(self, entry: _Line) -> list[AnnotationObject] | None:
+        """A DOTA-style line (Roboflow's "YOLO OBB" labelTxt): 4 corners in pixels, the class
+        name, a difficulty flag; ``imagesource:``/``gsd:`` header lines carry no object."""
+        tokens = entry.tokens
+        if tokens[0].endswith(":"):
+            return None
+        if len(tokens) not in (9, 10):
+            raise LineError(
+                f"{len(tokens)} fields: a DOTA line is x1 y1 x2 y2 x3 y3 x4 y4, the class "
+                "name and an optional difficulty (0 or 1)"
+            )
+        values = floats(tokens[:8], "a corner")
+        assert self.classes is not None
+        name = tokens[8]
+        if self.classes.names and name not in self.classes.names.values():
+            raise LineError(f"class {name!r} is not in {self.classes.file}")
+        attributes: dict[str, AttributeValue] = {}
+        if len(tokens) == 10:
+            if tokens[9] not in ("0", "1"):
+                raise LineError(f"difficulty must be 0 or 1, got {tokens[9]!r}")
+            if tokens[9] == "1":
+                attributes["difficult"] = True
+        corners = [(values[i], values[i + 1]) for i in range(0, 8, 2)]
+        return [_object(str(entry.number), name, corners_to_rotated(corners), attributes)]
+
+    def _classification(self) -> Iterator[ImportRecord]:
+        """Ultralytics classification: ``<split>/<class>/<image>``, a whole-image Tag."""
+        for split in classification_splits(self.root):
+            for folder in sorted(p for p in split.iterdir() if p.is_dir()):
+                for path in sorted(folder.iterdir()):
+                    relative = PurePosixPath(path.relative_to(self.root).as_posix())
+                    if not path.is_file() or not is_image(relative):
+                        continue
+                    item = f"{split.name}/{path.name}"
+                    try:
+                        width, height = image_size(path)
+                    except ValueError as exc:
+                        self._report(
+                            f"cannot read the image: {exc}", relative.as_posix(), item=item
+                        )
+                        continue
+                    yield ImportRecord(
+                        location=Location(file=relative.as_posix(), item=item),
+                        modality=Modality.IMAGE,
+                        external_id=item,
+                        media=[
+                            MediaRef(name=path.name, candidates=(path,), width=width, height=height)
+                        ],
+                        meta={"split": split.name},
+                        annotations=[
+                            AnnotationRecord(
+                                document=Annotation(objects=[_object("1", folder.name, Tag())])
+                            )
+                        ],
+                    )
+
+
+def _object(
+    oid: str,
+    name: str,
+    geometry: ShapeGeometry | Tag,
+    attributes: dict[str, AttributeValue] | None = None,
+) -> AnnotationObject:
+    return AnnotationObject(id=oid, class_name=name, geometry=geometry, attributes=attributes or {})

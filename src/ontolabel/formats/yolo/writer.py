@@ -1,0 +1,334 @@
+"""Streaming YOLO writer: a dataset tree in one zip, image by image.
+
+Layouts, exactly as the trainers (and datumaro) read them:
+- Darknet: ``obj.names``, ``obj.data`` (``classes``, one ``<split> = data/<split>.txt`` per
+  split, ``names``, ``backup``), ``<split>.txt`` listing ``data/obj_<split>_data/<image>``,
+  and ``obj_<split>_data/`` holding each image and its ``.txt``;
+- Ultralytics: ``data.yaml`` (``path``, one ``<split>: images/<split>`` per split, ``names``
+  as an id map; ``kpt_shape`` for pose), ``images/<split>/`` and ``labels/<split>/``.
+The split is the item's ``meta["split"]`` (what the YOLO reader records), else ``train``.
+Every image gets a label file, empty when it has no objects (a background image).
+Label files go out as each item comes; pose label files wait in a disk spool, because the
+keypoint order (the union of the names seen, numerically when they are numbers) is known
+only at the end. Image names are kept (UTF-8 in the zip); two images with one name in a
+split get ``_2``, ``_3`` suffixes, since a label file is named after its image.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Iterable
+from contextlib import ExitStack
+from pathlib import PurePosixPath
+from typing import IO, Any, BinaryIO, Literal, cast
+
+import yaml
+
+from ontolabel.core.annotation import AnnotationObject
+from ontolabel.core.geometry import Box, Keypoints
+from ontolabel.core.geometry.keypoints import keypoints_bbox, labeled_points
+from ontolabel.core.item import MediaInfo
+from ontolabel.core.modality import Modality
+from ontolabel.core.ontology import Ontology
+from ontolabel.errors import Location, OntolabelError, Violation
+from ontolabel.formats.archive import ZipTree
+from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
+from ontolabel.formats.media import MediaSource
+from ontolabel.formats.yolo.classes import DARKNET_RESERVED, TASK_COMMENT, leaf_classes
+from ontolabel.formats.yolo.lines import box_fields, clamp01, clamp_box_fields, line, outside
+from ontolabel.formats.yolo.options import DarknetOptions, Task, UltralyticsOptions
+from ontolabel.formats.yolo.shapes import fields_for
+
+Layout = Literal["darknet", "ultralytics"]
+DEFAULT_SPLIT = "train"
+_SPLIT = re.compile(r"^[A-Za-z0-9_-]+$")
+SPOOL_IN_MEMORY = 8 << 20
+KEYPOINTS_SUFFIX = ":keypoints"
+
+
+def _safe_name(name: str) -> str:
+    path = PurePosixPath(name.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or not path.parts or ":" in path.parts[0]:
+        return PurePosixPath(name.replace("\\", "/")).name or "image"
+    return path.as_posix()
+
+
+class YoloWriter:
+    def __init__(
+        self,
+        out: BinaryIO,
+        ontology: Ontology,
+        options: DarknetOptions,
+        media: MediaSource | None,
+        layout: Layout,
+    ):
+        self.zip = ZipTree(out)
+        self.ontology = ontology
+        self.options = options
+        self.media = media if options.include_media else None
+        self.layout = layout
+        self.task: Task = options.task if isinstance(options, UltralyticsOptions) else "detect"
+        self.names = leaf_classes(ontology)
+        self.ids = {name: i for i, name in enumerate(self.names)}
+        self.stats = WriteStats()
+        self.stack = ExitStack()
+        self.splits: dict[str, IO[bytes]] = {}  # the image list of each split, spooled
+        self.used: set[tuple[str, str]] = set()
+        self.pose: IO[bytes] | None = None
+        self.keypoint_names: list[str] = []
+
+    # -- the whole export -----------------------------------------------------------------
+
+    def write(self, records: Iterable[ExportRecord]) -> WriteStats:
+        with self.stack, self.zip:
+            if self.task == "pose":
+                self.pose = self._spool()
+            for record in records:
+                self._record(record)
+            if self.pose is not None:
+                self._write_pose_labels(self.pose)
+            if self.layout == "darknet":
+                self._write_darknet_files()
+            else:
+                self._write_data_yaml()
+        return self.stats
+
+    def _spool(self) -> IO[bytes]:
+        # closed with the stack when the export ends (or fails)
+        spool = self.stack.enter_context(
+            tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b")  # noqa: SIM115
+        )
+        return cast(IO[bytes], spool)
+
+    def _write_darknet_files(self) -> None:
+        self.zip.write_text("obj.names", "".join(f"{n}\n" for n in self.names))
+        lines = [f"classes = {len(self.names)}"]
+        for split, spool in sorted(self.splits.items()):
+            lines.append(f"{split} = data/{split}.txt")
+            spool.seek(0)
+            self.zip.copy_from(f"{split}.txt", cast(BinaryIO, spool), compress=True)
+        lines += ["names = data/obj.names", "backup = backup/"]
+        self.zip.write_text("obj.data", "\n".join(lines) + "\n")
+
+    def _write_data_yaml(self) -> None:
+        data: dict[str, Any] = {"path": "."}
+        for split in sorted(self.splits):
+            data[split] = f"images/{split}"
+        if self.task == "pose":
+            data["kpt_shape"] = [max(1, len(self.keypoint_names)), 3]
+        data["names"] = dict(enumerate(self.names))
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None)
+        self.zip.write_text("data.yaml", TASK_COMMENT.format(task=self.task) + "\n" + text)
+
+    # -- one item ------------------------------------------------------------------------
+
+    def _skip(self, message: str, record: ExportRecord, path: str | None = None) -> None:
+        item = record.external_id if record.external_id is not None else str(record.item_id)
+        self.stats.skipped.append(Violation(message, Location(item=item, path=path)))
+
+    def _chosen(self, record: ExportRecord) -> list[AnnotationRecord]:
+        selected = self.options.select(record.annotations)
+        if self.options.merge == "all" or not selected:
+            return selected
+        submitted = [a for a in selected if a.status == "submitted"]
+        return [(submitted or selected)[-1]]
+
+    def _split(self, record: ExportRecord) -> str:
+        split = record.content.meta.get("split")
+        if not isinstance(split, str) or not _SPLIT.match(split):
+            return DEFAULT_SPLIT
+        if self.layout == "darknet" and split in DARKNET_RESERVED:
+            return DEFAULT_SPLIT
+        return split
+
+    def _member(self, split: str, name: str) -> str:
+        """The image's name in its split folder, unique by stem (its label file's name)."""
+        path = PurePosixPath(_safe_name(name))
+        stem, suffix, n = path.with_suffix("").as_posix(), path.suffix, 1
+        candidate = stem
+        while (split, candidate.casefold()) in self.used:
+            n += 1
+            candidate = f"{stem}_{n}"
+        self.used.add((split, candidate.casefold()))
+        return candidate + suffix
+
+    def _record(self, record: ExportRecord) -> None:
+        content = record.content
+        if content.modality != Modality.IMAGE:
+            self._skip(f"YOLO holds images; this item is {content.modality.value}", record)
+            return
+        if not content.media:
+            self._skip("the item has no image file", record)
+            return
+        split = self._split(record)
+        objects: list[list[tuple[int, AnnotationObject]]] = [[] for _ in content.media]
+        for annotation in self._chosen(record):
+            for index, obj in enumerate(annotation.document.objects):
+                if 0 <= obj.media_index < len(content.media):
+                    objects[obj.media_index].append((index, obj))
+                else:
+                    self._skip(
+                        f"media_index {obj.media_index} is not an image of the item",
+                        record,
+                        f"objects[{index}]",
+                    )
+        for media, found in zip(content.media, objects, strict=True):
+            if not media.width or not media.height:
+                self._skip(f"the size of image {media.name!r} is unknown", record)
+                continue
+            self.stats.items += 1
+            self._image(record, media, split, found)
+
+    def _folders(self, split: str) -> tuple[str, str]:
+        if self.layout == "darknet":
+            return f"obj_{split}_data", f"obj_{split}_data"
+        return f"images/{split}", f"labels/{split}"
+
+    def _image(
+        self,
+        record: ExportRecord,
+        media: MediaInfo,
+        split: str,
+        objects: list[tuple[int, AnnotationObject]],
+    ) -> None:
+        name = self._member(split, media.name)
+        images, labels = self._folders(split)
+        image_member = f"{images}/{name}"
+        label_member = f"{labels}/{PurePosixPath(name).with_suffix('.txt').as_posix()}"
+        if split not in self.splits:
+            self.splits[split] = self._spool()
+        self.splits[split].write(f"data/{image_member}\n".encode())
+        if self.media is not None:
+            self._copy_image(record, media, image_member)
+        if self.task == "pose":
+            self._spool_pose(record, media, label_member, objects)
+            return
+        text: list[str] = []
+        for index, obj in objects:
+            text.extend(self._lines(record, media, index, obj))
+        self.zip.write_text(label_member, "".join(f"{t}\n" for t in text))
+
+    def _copy_image(self, record: ExportRecord, media: MediaInfo, member: str) -> None:
+        assert self.media is not None
+        try:
+            with self.media.open(media.sha256) as src:
+                self.zip.copy_from(member, src)
+        except (OntolabelError, OSError) as exc:
+            self._skip(f"image {media.name!r} is not in the store ({exc}); labels only", record)
+
+    def _class_id(self, record: ExportRecord, obj: AnnotationObject, path: str) -> int | None:
+        class_id = self.ids.get(obj.class_name)
+        if class_id is None:
+            if self.ontology.has_class(obj.class_name):
+                self._skip(
+                    f"class {obj.class_name!r} has subclasses: YOLO ids are the ontology's "
+                    "leaf classes",
+                    record,
+                    path,
+                )
+            else:
+                self._skip(f"class {obj.class_name!r} is not in the ontology", record, path)
+        return class_id
+
+    def _clip(self, record: ExportRecord, path: str, fields: list[float], box: bool) -> list[float]:
+        if not self.options.clip or not outside(fields):
+            return fields
+        self._skip(
+            "reaches outside the image: clipped to it (export with clip=false to keep it)",
+            record,
+            path,
+        )
+        return clamp_box_fields(fields) if box else [clamp01(v) for v in fields]
+
+    def _lines(
+        self, record: ExportRecord, media: MediaInfo, index: int, obj: AnnotationObject
+    ) -> list[str]:
+        path = f"objects[{index}]"
+        class_id = self._class_id(record, obj, path)
+        if class_id is None:
+            return []
+        shaped = fields_for(self.task, obj.geometry, media.width or 0, media.height or 0)
+        if isinstance(shaped, str):
+            reason = shaped or f"YOLO {self.task} has no form for a {obj.geometry.kind}"
+            self._skip(f"{reason} ({obj.class_name}); not written", record, path)
+            return []
+        for note in shaped.notes:
+            self._skip(note, record, path)
+        self.stats.objects += 1
+        return [line(class_id, self._clip(record, path, f, shaped.box)) for f in shaped.lines]
+
+    # -- pose ------------------------------------------------------------------------------
+
+    def _spool_pose(
+        self,
+        record: ExportRecord,
+        media: MediaInfo,
+        member: str,
+        objects: list[tuple[int, AnnotationObject]],
+    ) -> None:
+        """Pose lines wait for the final keypoint order: each is spooled as its class id,
+        box fields and {name: normalised point}. A keypoints object ``n:keypoints`` takes
+        the box ``n`` (as the reader makes them); a lone one takes its points' hull."""
+        assert self.pose is not None
+        width, height = media.width or 1, media.height or 1
+        boxes = {o.id: (i, o) for i, o in objects if isinstance(o.geometry, Box)}
+        paired: set[str] = set()
+        entries: list[Any] = []
+        for index, obj in objects:
+            path = f"objects[{index}]"
+            geometry = obj.geometry
+            if isinstance(geometry, Box) and obj.id + KEYPOINTS_SUFFIX in {
+                o.id for _, o in objects
+            }:
+                continue  # written with its keypoints
+            if not isinstance(geometry, Keypoints | Box):
+                self._skip(
+                    f"YOLO pose has no form for a {geometry.kind} ({obj.class_name}); not written",
+                    record,
+                    path,
+                )
+                continue
+            class_id = self._class_id(record, obj, path)
+            if class_id is None:
+                continue
+            points: dict[str, list[float]] = {}
+            box: Box | None = geometry if isinstance(geometry, Box) else None
+            if isinstance(geometry, Keypoints):
+                owner = boxes.get(obj.id.removesuffix(KEYPOINTS_SUFFIX))
+                if obj.id.endswith(KEYPOINTS_SUFFIX) and owner is not None:
+                    paired.add(owner[1].id)
+                    box = owner[1].geometry  # type: ignore[assignment]
+                for p in labeled_points(geometry):
+                    if p.name not in self.keypoint_names:
+                        self.keypoint_names.append(p.name)
+                    points[p.name] = self._clip(
+                        record, path, [p.x / width, p.y / height], False
+                    ) + [p.visibility]
+                box = box or keypoints_bbox(geometry) or Box(x1=0, y1=0, x2=0, y2=0)
+            assert box is not None
+            fields = self._clip(record, path, box_fields(box, width, height), True)
+            entries.append([class_id, fields, points])
+            self.stats.objects += 1
+        self.pose.write(json.dumps([member, entries], ensure_ascii=False).encode() + b"\n")
+
+    def _ordered_keypoint_names(self) -> list[str]:
+        names = self.keypoint_names
+        if names and all(n.isdigit() and int(n) > 0 for n in names):
+            # YOLO numbers points by position: "1".."k" keep their places, gaps included
+            return [str(i) for i in range(1, max(int(n) for n in names) + 1)]
+        return names
+
+    def _write_pose_labels(self, spool: IO[bytes]) -> None:
+        self.keypoint_names = self._ordered_keypoint_names()
+        spool.seek(0)
+        for raw in spool:
+            member, entries = json.loads(raw)
+            text: list[str] = []
+            for class_id, fields, points in entries:
+                flat = list(fields)
+                for name in self.keypoint_names:
+                    flat.extend(points.get(name, [0, 0, 0]))
+                text.append(line(class_id, flat))
+            self.zip.write_text(member, "".join(f"{t}\n" for t in text))
