@@ -134,11 +134,13 @@ class CsvTableFormat(Format[CsvOptions]):
             return Detection(0.0, "the first line is not UTF-8 text")
         columns = next(csv.reader([text]), [])
         have = set(columns)
-        if {"class", "object_id"} <= have and have & {GEOMETRY_COLUMN, "geometry_kind"}:
+        if not {"class"} <= have or not have & {GEOMETRY_COLUMN, "geometry_kind"}:
+            return Detection(0.0, "no CSV header with class and geometry (or geometry_kind)")
+        if not have & {"external_id", "item_id"}:
+            return Detection(0.3, "a CSV header with class and geometry, but no item column")
+        if "object_id" in have:
             return Detection(0.9, "a CSV header with class, object_id and geometry columns")
-        if "," in text and "class" in have:
-            return Detection(0.3, "a CSV header with a class column, but no object_id/geometry")
-        return Detection(0.0, "no CSV header with class, object_id and geometry columns")
+        return Detection(0.7, "a CSV header with class, geometry and item columns")
 
     def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
         file = path.name
