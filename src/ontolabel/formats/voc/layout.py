@@ -22,6 +22,8 @@ MAIN = PurePosixPath("ImageSets", "Main")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp")
 # split lists that are unions of others: an image listed there too keeps the other name
 UNION_SPLITS = ("trainval",)
+# the split of images that belong to none (datumaro's name too): read back as no split
+DEFAULT_SUBSET = "default"
 
 
 @dataclass

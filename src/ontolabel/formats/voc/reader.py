@@ -133,6 +133,10 @@ def read_attributes(element: Element, where: str) -> dict[str, AttributeValue]:
     return found
 
 
+def _meta(subset: str | None) -> dict[str, Any]:
+    return {"subset": subset} if subset and subset != layout.DEFAULT_SUBSET else {}
+
+
 class VocReader:
     def __init__(self, root: Path, policy: ErrorPolicy):
         self.root = root
@@ -165,7 +169,7 @@ class VocReader:
                 modality=Modality.IMAGE,
                 external_id=image_id,
                 media=[self._media(name, None, image_id, None, None)],
-                meta={"subset": lists.subset[image_id]},
+                meta=_meta(lists.subset[image_id]),
             )
             self._add_tags(record, [], lists, image_id)
             yield record
@@ -226,7 +230,7 @@ class VocReader:
             modality=Modality.IMAGE,
             external_id=image_id,
             media=[self._media(name or f"{image_id}.jpg", xml, image_id, width, height)],
-            meta={"subset": subset} if subset else {},
+            meta=_meta(subset),
         )
         if lists is not None:
             self._add_tags(record, objects, lists, image_id, relations)

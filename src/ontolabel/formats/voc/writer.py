@@ -11,6 +11,7 @@ everything else goes to ``WriteStats.skipped`` with the reason.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Iterable
 from datetime import date
@@ -32,8 +33,32 @@ from ontolabel.formats.voc.pixels import box_to_voc, voc_number
 from ontolabel.formats.voc.reader import FLAGS, PART_OF, UNSPECIFIED_POSE
 
 SPOOL_IN_MEMORY = 8 << 20
-DEFAULT_SUBSET = "default"
 _OWN_ATTRIBUTES = frozenset({"pose", "actions", *FLAGS})
+# VOC's own labels, in the order of its palette
+VOC_LABELS = [
+    "background",
+    "aeroplane",
+    "bicycle",
+    "bird",
+    "boat",
+    "bottle",
+    "bus",
+    "car",
+    "cat",
+    "chair",
+    "cow",
+    "diningtable",
+    "dog",
+    "horse",
+    "motorbike",
+    "person",
+    "pottedplant",
+    "sheep",
+    "sofa",
+    "train",
+    "tvmonitor",
+]
+_WHITESPACE = re.compile(r"\s")
 
 
 def voc_color(index: int) -> tuple[int, int, int]:
@@ -110,7 +135,8 @@ class VocWriter:
             self._skip("the item has no image file", record)
             return
         media = content.media[0]
-        image_id = PurePosixPath(media.name).with_suffix("").as_posix()
+        # the split lists are whitespace-separated: an id has none (<filename> keeps the name)
+        image_id = _WHITESPACE.sub("_", PurePosixPath(media.name).with_suffix("").as_posix())
         if image_id in self.ids:
             self._skip(f"another item is already exported as image {image_id!r}", record)
             return
@@ -143,7 +169,11 @@ class VocWriter:
         if self.options.include_media:
             self._copy_media(record, media.sha256, f"{layout.IMAGES}/{media.name}")
         subset = content.meta.get("subset")
-        line = [subset if isinstance(subset, str) and subset else DEFAULT_SUBSET, image_id, tags]
+        line = [
+            subset if isinstance(subset, str) and subset else layout.DEFAULT_SUBSET,
+            image_id,
+            tags,
+        ]
         spool.write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
         self.stats.items += 1
 
@@ -307,8 +337,11 @@ class VocWriter:
 
     def _labelmap(self) -> None:
         lines = ["# label:color_rgb:parts:actions"]
-        for index, cls in enumerate(self.ontology.classes, start=1):
-            r, g, b = _hex_color(cls.color) if cls.color else voc_color(index)
+        for index, cls in enumerate(self.ontology.classes):
+            # the ontology's colour, else VOC's own for its labels, else the next free ones
+            standard = VOC_LABELS.index(cls.name) if cls.name in VOC_LABELS else None
+            palette = standard if standard is not None else len(VOC_LABELS) + index
+            r, g, b = _hex_color(cls.color) if cls.color else voc_color(palette % 256)
             parts = ",".join(self.parts.get(cls.name, []))
             actions = ",".join(self.actions.get(cls.name, []))
             lines.append(f"{cls.name}:{r},{g},{b}:{parts}:{actions}")

@@ -1,0 +1,632 @@
+"""Pascal VOC: the pixel convention, the corpus's VOC trees (datumaro, Roboflow, Kaggle),
+round trips through our export, what VOC cannot hold, and precise errors for broken files."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
+
+from corpus import corpus_path
+from ontolabel.core.annotation import Annotation, AnnotationObject, Relation
+from ontolabel.core.geometry import Box
+from ontolabel.core.item import ItemContent, MediaInfo
+from ontolabel.core.modality import Modality
+from ontolabel.core.ontology import Ontology, parse_ontology
+from ontolabel.formats import (
+    AnnotationRecord,
+    ErrorPolicy,
+    ExportRecord,
+    ImportRecord,
+    WriteStats,
+    detect_format,
+    get_format,
+)
+from ontolabel.formats.archive import unpack
+from ontolabel.formats.voc.pixels import box_to_voc, voc_to_box
+
+VOC_CORPUS = [
+    "datumaro/tests/assets/voc_dataset/voc_dataset1",
+    "datumaro/tests/assets/voc_dataset/voc_dataset2",
+    "datumaro/tests/assets/voc_dataset/voc_dataset3",
+    "datumaro/tests/assets/roboflow_dataset/voc",
+    "datumaro/tests/assets/kaggle_dataset/relaxed_voc1",
+    "datumaro/tests/assets/kaggle_dataset/relaxed_voc2",
+]
+VOC_CLASSES = [
+    "background",
+    "aeroplane",
+    "bicycle",
+    "bird",
+    "boat",
+    "bottle",
+    "bus",
+    "car",
+    "cat",
+    "chair",
+    "cow",
+    "diningtable",
+    "dog",
+    "horse",
+    "motorbike",
+    "person",
+    "pottedplant",
+    "sheep",
+    "sofa",
+    "train",
+    "tvmonitor",
+    "ignored",
+    "label_0",
+    "label_1",
+]
+ACTIONS = [
+    "other",
+    "jumping",
+    "phoning",
+    "playinginstrument",
+    "reading",
+    "ridingbike",
+    "ridinghorse",
+    "running",
+    "takingphoto",
+    "usingcomputer",
+    "walking",
+]
+VOC_ATTRIBUTES = [
+    {"name": "truncated", "type": "bool"},
+    {"name": "difficult", "type": "bool"},
+    {"name": "occluded", "type": "bool"},
+    {"name": "pose", "type": "text"},
+    {"name": "actions", "type": "multi_enum", "options": ACTIONS},
+]
+# what a project needs to take these VOC files: the VOC classes with VOC's flags
+VOC_ONTOLOGY: dict[str, Any] = {
+    "name": "voc",
+    "classes": [
+        {"name": "Object", "geometry": {"image": ["box", "tag"]}, "attributes": VOC_ATTRIBUTES},
+        *({"name": c, "parent": "Object"} for c in VOC_CLASSES),
+        *({"name": p, "parent": "Object"} for p in ("head", "hand", "foot")),
+        {"name": "Käfer", "parent": "Object", "color": "#12ab34"},
+        {"name": "Shape", "geometry": {"image": ["polygon", "mask", "rotated_box", "polyline"]}},
+    ],
+    "relations": [{"name": "part_of", "sources": ["head", "hand", "foot"]}],
+}
+
+
+@pytest.fixture()
+def voc_ontology() -> Ontology:
+    return parse_ontology(VOC_ONTOLOGY)
+
+
+def read(path: Path, mode: str = "fail") -> tuple[list[ImportRecord], ErrorPolicy]:
+    policy = ErrorPolicy(mode)  # type: ignore[arg-type]
+    return list(get_format("voc").read(path, policy)), policy
+
+
+def media_info(name: str, width: int | None, height: int | None) -> MediaInfo:
+    return MediaInfo(
+        modality=Modality.IMAGE,
+        mime="image/jpeg",
+        sha256=hashlib.sha256(name.encode()).hexdigest(),
+        size=1,
+        name=name,
+        width=width,
+        height=height,
+    )
+
+
+def as_export(records: Iterable[ImportRecord]) -> list[ExportRecord]:
+    """What the exporter would hand the writer after importing ``records``."""
+    return [
+        ExportRecord(
+            item_id=i,
+            external_id=r.external_id,
+            content=ItemContent(
+                modality=r.modality,
+                media=[media_info(m.name, m.width, m.height) for m in r.media],
+                meta=r.meta,
+            ),
+            annotations=r.annotations,
+        )
+        for i, r in enumerate(records, start=1)
+    ]
+
+
+def view(records: Iterable[ImportRecord]) -> list[tuple[Any, ...]]:
+    """What an import keeps of a record: ids, split, media names and sizes, the documents."""
+    return [
+        (
+            r.external_id,
+            r.meta,
+            [(m.name, m.width, m.height) for m in r.media],
+            [a.document for a in r.annotations],
+        )
+        for r in records
+    ]
+
+
+class Store:
+    """A MediaSource over bytes kept by sha256."""
+
+    def __init__(self, files: dict[str, bytes]):
+        self.files = {hashlib.sha256(n.encode()).hexdigest(): b for n, b in files.items()}
+
+    def open(self, sha256: str) -> io.BytesIO:
+        return io.BytesIO(self.files[sha256])
+
+
+def export(
+    ontology: Ontology,
+    records: list[ExportRecord],
+    tmp_path: Path,
+    media: Store | None = None,
+    **options: Any,
+) -> tuple[Path, WriteStats, zipfile.ZipFile]:
+    fmt = get_format("voc")
+    out = io.BytesIO()
+    stats = fmt.write(
+        records, out, ontology=ontology, options=fmt.parse_options(options), media=media
+    )
+    archive = tmp_path / "voc.zip"
+    archive.write_bytes(out.getvalue())
+    root = unpack(archive, tmp_path / "unpacked")
+    return root, stats, zipfile.ZipFile(archive)
+
+
+def record(
+    objects: list[AnnotationObject],
+    name: str = "a.jpg",
+    width: int = 640,
+    height: int = 480,
+    relations: list[Relation] | None = None,
+    meta: dict[str, Any] | None = None,
+) -> ExportRecord:
+    return ExportRecord(
+        item_id=1,
+        external_id=name,
+        content=ItemContent(
+            modality=Modality.IMAGE, media=[media_info(name, width, height)], meta=meta or {}
+        ),
+        annotations=[
+            AnnotationRecord(document=Annotation(objects=objects, relations=relations or []))
+        ],
+    )
+
+
+def box(
+    oid: str, cls: str, x1: float, y1: float, x2: float, y2: float, **attributes: Any
+) -> AnnotationObject:
+    return AnnotationObject(
+        id=oid, class_name=cls, geometry=Box(x1=x1, y1=y1, x2=x2, y2=y2), attributes=attributes
+    )
+
+
+# -- the pixel convention -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("voc", "size", "expected"),
+    [
+        ((1, 1, 640, 480), (640, 480), (0, 0, 640, 480)),  # the whole image
+        ((1, 2, 3, 4), (20, 10), (0, 1, 3, 4)),
+        ((5, 5, 5, 5), (20, 10), (4, 4, 5, 5)),  # one pixel: inclusive
+        ((5.5, 6, 7.5, 8), (None, None), (4.5, 5, 7.5, 8)),  # fractional values shift alike
+        ((0, 0, 641, 481), (640, 480), (0, 0, 640, 480)),  # 0-based or past the edge: clamped
+        ((0, 0, 641, 481), (None, None), (0, 0, 641, 481)),  # no size known: only >= 0
+    ],
+)
+def test_voc_to_box(
+    voc: tuple[float, ...], size: tuple[Any, Any], expected: tuple[float, ...]
+) -> None:
+    got = voc_to_box(*voc, *size)
+    assert (got.x1, got.y1, got.x2, got.y2) == expected
+
+
+def test_box_to_voc_inverts_voc_to_box() -> None:
+    assert box_to_voc(Box(x1=0, y1=0, x2=640, y2=480)) == (1, 1, 640, 480)
+    assert box_to_voc(voc_to_box(3, 7, 30, 70, 640, 480)) == (3, 7, 30, 70)
+
+
+def test_a_whole_image_box_is_1_1_640_480_and_reads_back_exactly(
+    voc_ontology: Ontology, tmp_path: Path
+) -> None:
+    root, stats, archive = export(
+        voc_ontology, [record([box("1", "car", 0, 0, 640, 480)])], tmp_path
+    )
+    xml = fromstring(archive.read("Annotations/a.xml"))
+    bndbox = xml.find("object/bndbox")
+    assert [bndbox.findtext(k) for k in ("xmin", "ymin", "xmax", "ymax")] == [
+        "1",
+        "1",
+        "640",
+        "480",
+    ]
+    assert xml.findtext("size/width") == "640" and xml.findtext("size/height") == "480"
+    assert (stats.items, stats.objects, stats.skipped) == (1, 1, [])
+    (back,), policy = read(root)
+    assert policy.violations == []
+    assert back.annotations[0].document.objects[0].geometry == Box(x1=0, y1=0, x2=640, y2=480)
+
+
+# -- the corpus -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("relative", VOC_CORPUS)
+def test_corpus_tree_is_detected_as_voc(relative: str) -> None:
+    assert detect_format(corpus_path(relative)).name == "voc"
+
+
+def test_voc_dataset1_boxes_flags_parts_actions_and_class_lists() -> None:
+    records, policy = read(corpus_path(VOC_CORPUS[0]))
+    assert policy.violations == []
+    first, second = records
+    assert (first.external_id, first.meta) == ("2007_000001", {"subset": "train"})
+    assert (first.media[0].name, first.media[0].width, first.media[0].height) == (
+        "2007_000001.jpg",
+        20,
+        10,
+    )
+    document = first.annotations[0].document
+    by_id = {o.id: o for o in document.objects}
+    # <xmin>1</xmin><ymin>2</ymin><xmax>3</xmax><ymax>4</ymax>: 1-based and inclusive
+    assert by_id["1"].class_name == "cat"
+    assert by_id["1"].geometry == Box(x1=0, y1=1, x2=3, y2=4)
+    assert by_id["1"].attributes == {"truncated": True}  # pose Unspecified, difficult 0
+    assert by_id["2"].class_name == "person" and by_id["2"].geometry == Box(x1=3, y1=4, x2=6, y2=7)
+    assert by_id["2"].attributes == {
+        "actions": ["other", "phoning", "reading", "ridinghorse", "takingphoto", "walking"]
+    }
+    assert by_id["2.1"].class_name == "head"
+    assert by_id["2.1"].geometry == Box(x1=4.5, y1=5, x2=7.5, y2=8)
+    assert document.relations == [Relation(id="r1", name="part_of", source="2.1", target="2")]
+    # class lists: "1" for a class no object shows is a tag; cat (-1 there) keeps its box
+    tags = sorted(o.class_name for o in document.objects if o.geometry.kind == "tag")
+    assert tags == [
+        "aeroplane",
+        "bird",
+        "bottle",
+        "car",
+        "chair",
+        "diningtable",
+        "horse",
+        "ignored",
+        "sheep",
+        "train",
+    ]
+    # listed in ImageSets/Main/test.txt, no annotation file: an unlabelled item
+    assert (second.external_id, second.meta, second.annotations) == (
+        "2007_000002",
+        {"subset": "test"},
+        [],
+    )
+    assert second.media[0].name == "2007_000002.jpg"
+    assert (corpus_path(VOC_CORPUS[0]) / second.media[0].relative[0]).is_file()
+
+
+def test_voc_dataset2_odd_file_name_and_labelmap_tree() -> None:
+    records, policy = read(corpus_path(VOC_CORPUS[1]))
+    assert policy.violations == []
+    assert [r.external_id for r in records] == ["@", "a", "b", "c", "d"]
+    assert records[0].annotations == []  # @.xml has no objects
+    assert all(r.meta == {"subset": "trainval"} for r in records)
+    a = records[1].annotations[0].document.objects[0]
+    assert (a.class_name, a.geometry, a.attributes) == (
+        "background",
+        Box(x1=0, y1=1, x2=4, y2=6),
+        {"occluded": True},
+    )
+    assert [r.media[0].width for r in records] == [None] * 5  # no <size>: nothing claimed
+
+
+def test_relaxed_layouts_roboflow_and_kaggle() -> None:
+    records, policy = read(corpus_path(VOC_CORPUS[3]))
+    assert policy.violations == []
+    assert [(r.external_id, r.meta) for r in records] == [
+        ("train_001", {"subset": "train"}),
+        ("train_002", {"subset": "train"}),
+        ("val_001", {"subset": "val"}),
+    ]
+    obj = records[0].annotations[0].document.objects[0]
+    # Roboflow writes xmin, xmax, ymin, ymax in that order: read by name
+    assert (obj.class_name, obj.geometry) == ("label_0", Box(x1=1, y1=0, x2=5, y2=2))
+    root = corpus_path(VOC_CORPUS[3])
+    assert any((root / p).is_file() for p in records[0].media[0].relative)
+    for relative in VOC_CORPUS[4:]:
+        kaggle, policy = read(corpus_path(relative))
+        assert policy.violations == []
+        (only,) = kaggle
+        assert [o.class_name for o in only.annotations[0].document.objects] == ["cat", "person"]
+        assert any((corpus_path(relative) / p).is_file() for p in only.media[0].relative)
+
+
+@pytest.mark.parametrize("relative", VOC_CORPUS)
+def test_corpus_round_trip_import_export_import(
+    relative: str, voc_ontology: Ontology, tmp_path: Path
+) -> None:
+    first, policy = read(corpus_path(relative))
+    assert policy.violations == []
+    root, stats, archive = export(voc_ontology, as_export(first), tmp_path)
+    assert stats.skipped == [] and stats.items == len(first)
+    second, policy = read(root)
+    assert policy.violations == []
+    assert view(second) == view(first)
+    # the layout datumaro and the VOC devkit read
+    names = set(archive.namelist())
+    assert "labelmap.txt" in names
+    assert {f"Annotations/{r.external_id}.xml" for r in first if r.annotations} <= names
+
+
+def test_split_and_class_lists_and_labelmap(voc_ontology: Ontology, tmp_path: Path) -> None:
+    records, _ = read(corpus_path(VOC_CORPUS[0]))
+    _, _, archive = export(voc_ontology, as_export(records), tmp_path)
+    assert archive.read("ImageSets/Main/train.txt") == b"2007_000001\n"
+    assert archive.read("ImageSets/Main/test.txt") == b"2007_000002\n"
+    assert archive.read("ImageSets/Main/aeroplane_train.txt") == b"2007_000001  1\n"
+    assert archive.read("ImageSets/Main/aeroplane_test.txt") == b"2007_000002 -1\n"
+    labelmap = archive.read("labelmap.txt").decode().splitlines()
+    assert labelmap[0] == "# label:color_rgb:parts:actions"
+    rows = {line.split(":")[0]: line for line in labelmap[1:]}
+    assert rows["person"] == (
+        "person:"
+        + rows["person"].split(":")[1]
+        + ":head:other,phoning,reading,ridinghorse,takingphoto,walking,jumping,"
+        "playinginstrument,ridingbike,running,usingcomputer"
+    )
+    assert rows["Käfer"] == "Käfer:18,171,52::"  # the ontology's colour
+    assert rows["aeroplane"].split(":")[1] == "128,0,0"  # VOC's palette, by class order
+    xml = fromstring(archive.read("Annotations/2007_000001.xml"))
+    person = xml.findall("object")[1]
+    assert person.findtext("part/name") == "head"
+    assert [a.tag for a in person.find("actions") if a.text == "1"] == [
+        "other",
+        "phoning",
+        "reading",
+        "ridinghorse",
+        "takingphoto",
+        "walking",
+    ]
+    assert [person.findtext(k) for k in ("pose", "truncated", "difficult", "occluded")] == [
+        "Unspecified",
+        "0",
+        "0",
+        "0",
+    ]
+
+
+def test_non_ascii_names_and_media_round_trip(voc_ontology: Ontology, tmp_path: Path) -> None:
+    name = "東京/café é.jpg"
+    store = Store({name: b"\xff\xd8 jpeg bytes"})
+    rec = record(
+        [box("1", "Käfer", 2, 3, 12, 8, difficult=True, pose="Frontal")],
+        name=name,
+        width=60,
+        height=40,
+        meta={"subset": "välj"},
+    )
+    root, stats, archive = export(voc_ontology, [rec], tmp_path, media=store, include_media=True)
+    assert stats.skipped == []
+    # the split lists are whitespace-separated: the id has "_", the file keeps its name
+    assert "Annotations/東京/café_é.xml" in archive.namelist()
+    assert archive.read(f"JPEGImages/{name}") == b"\xff\xd8 jpeg bytes"
+    assert archive.read("ImageSets/Main/välj.txt").decode() == "東京/café_é\n"
+    (back,), policy = read(root)
+    assert policy.violations == []
+    assert back.external_id == "東京/café_é" and back.meta == {"subset": "välj"}
+    assert back.media[0].name.encode() == name.encode()
+    assert (root / back.media[0].relative[0]).read_bytes() == b"\xff\xd8 jpeg bytes"
+    obj = back.annotations[0].document.objects[0]
+    assert obj.class_name == "Käfer" and obj.attributes == {"difficult": True, "pose": "Frontal"}
+
+
+def test_what_voc_cannot_hold_is_reported(voc_ontology: Ontology, tmp_path: Path) -> None:
+    square = [(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0)]
+    objects = [
+        box("b", "car", 1, 1, 5, 5),
+        AnnotationObject.model_validate(
+            {
+                "id": "p",
+                "class_name": "Shape",
+                "geometry": {"kind": "polygon", "parts": [{"exterior": square}]},
+            }
+        ),
+        AnnotationObject.model_validate(
+            {
+                "id": "r",
+                "class_name": "Shape",
+                "geometry": {"kind": "rotated_box", "cx": 5, "cy": 5, "w": 4, "h": 2, "angle": 30},
+            }
+        ),
+        AnnotationObject.model_validate(
+            {
+                "id": "l",
+                "class_name": "Shape",
+                "geometry": {"kind": "polyline", "points": [(0, 0), (3, 3)]},
+            }
+        ),
+        box("s", "car", 1, 1, 2, 2).model_copy(update={"score": 0.5}),
+    ]
+    _, stats, archive = export(voc_ontology, [record(objects)], tmp_path)
+    assert stats.objects == 2
+    reasons = {v.location.path: v.message for v in stats.skipped}
+    assert set(reasons) == {"objects[1]", "objects[2]", "objects[3]", "objects[4].score"}
+    assert "SegmentationObject" in reasons["objects[1]"]
+    assert "angle" in reasons["objects[2]"]
+    assert "polyline" in reasons["objects[3]"]
+    assert all(v.location.item == "a.jpg" for v in stats.skipped)
+    assert len(fromstring(archive.read("Annotations/a.xml")).findall("object")) == 2
+
+
+# -- broken files ---------------------------------------------------------------------------
+
+GOOD_OBJECT = (
+    "<object><name>cat</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>4</xmax><ymax>4</ymax>"
+    "</bndbox></object>"
+)
+
+
+def tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "voc"
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "message"),
+    [
+        (
+            "<object><name>cat</name><bndbox><xmin>5</xmin><ymin>1</ymin><xmax>2</xmax>"
+            "<ymax>4</ymax></bndbox></object>",
+            "object[1].bndbox",
+            "ends before it starts",
+        ),
+        (
+            "<object><name>cat</name><bndbox><xmin>one</xmin><ymin>1</ymin><xmax>2</xmax>"
+            "<ymax>4</ymax></bndbox></object>",
+            "object[1].bndbox.xmin",
+            "must be a number",
+        ),
+        (
+            "<object><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax><ymax>4</ymax></bndbox>"
+            "</object>",
+            "object[1].name",
+            "needs a <name>",
+        ),
+        ("<object><name>cat</name></object>", "object[1].bndbox", "has no bndbox"),
+        (
+            "<object><name>cat</name><difficult>maybe</difficult><bndbox><xmin>1</xmin><ymin>1"
+            "</ymin><xmax>2</xmax><ymax>4</ymax></bndbox></object>",
+            "object[1].difficult",
+            "must be 0 or 1",
+        ),
+    ],
+)
+def test_a_bad_object_is_reported_and_the_rest_imports(
+    tmp_path: Path, body: str, path: str, message: str
+) -> None:
+    root = tree(
+        tmp_path,
+        {
+            "Annotations/x.xml": (
+                f"<annotation><filename>x.jpg</filename>{GOOD_OBJECT}{body}</annotation>"
+            )
+        },
+    )
+    (record_,), policy = read(root, "collect")
+    (violation,) = policy.violations
+    assert (violation.location.file, violation.location.item, violation.location.path) == (
+        "Annotations/x.xml",
+        "x",
+        path,
+    )
+    assert message in violation.message
+    assert [o.class_name for o in record_.annotations[0].document.objects] == ["cat"]
+    strict = ErrorPolicy("fail")
+    list(get_format("voc").read(root, strict))
+    assert strict.failed and strict.violations == policy.violations
+
+
+def test_malformed_xml_names_file_and_line(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {
+            "Annotations/a.xml": (
+                f"<annotation><filename>a.jpg</filename>{GOOD_OBJECT}</annotation>"
+            ),
+            "Annotations/b.xml": (
+                "<annotation>\n<filename>b.jpg</filename>\n<object>\n</annotation>"
+            ),
+            "ImageSets/Main/train.txt": "a\nb\nc d\n",
+        },
+    )
+    records, policy = read(root, "collect")
+    assert [r.external_id for r in records] == ["a"]
+    found = {(v.location.file, v.location.line): v.message for v in policy.violations}
+    assert set(found) == {("ImageSets/Main/train.txt", 3), ("Annotations/b.xml", 4)}
+    assert "not well-formed XML" in found[("Annotations/b.xml", 4)]
+    assert "one image id a line" in found[("ImageSets/Main/train.txt", 3)]
+    fail = ErrorPolicy("fail")
+    list(get_format("voc").read(root, fail))
+    assert fail.failed
+
+
+def test_not_voc_is_not_detected(tmp_path: Path) -> None:
+    cvat = corpus_path("datumaro/tests/assets/cvat_dataset/for_images/export_task")
+    assert get_format("voc").detect(cvat).confidence < 0.5
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert get_format("voc").detect(empty).confidence == 0.0
+
+
+# -- golden file ----------------------------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "golden" / "voc"
+
+
+def test_export_matches_the_golden_file(voc_ontology: Ontology, tmp_path: Path) -> None:
+    records, _ = read(corpus_path(VOC_CORPUS[0]))
+    _, _, archive = export(voc_ontology, as_export(records), tmp_path)
+    assert archive.read("Annotations/2007_000001.xml") == (GOLDEN / "2007_000001.xml").read_bytes()
+
+
+# -- end to end, through the import and export use cases ------------------------------------
+
+
+def test_import_export_import_through_a_project(workspace: Any, owner: Any, tmp_path: Path) -> None:
+    from ontolabel.services import projects, transfer
+
+    def project(name: str) -> int:
+        return projects.create_project(
+            workspace, name=name, modality="image", ontology=VOC_ONTOLOGY, user_id=owner.id
+        ).id
+
+    first = project("VOC")
+    report = transfer.import_file(workspace, first, corpus_path(VOC_CORPUS[0]), user_id=owner.id)
+    assert (report.imported, report.skipped, report.violations) == (2, 0, [])
+    out = io.BytesIO()
+    stats = transfer.export_project(workspace, first, "voc", out, options={"include_media": True})
+    assert (stats.items, stats.skipped) == (2, [])
+    archive = tmp_path / "export.zip"
+    archive.write_bytes(out.getvalue())
+    names = zipfile.ZipFile(archive).namelist()
+    assert {"JPEGImages/2007_000001.jpg", "JPEGImages/2007_000002.jpg"} <= set(names)
+    second = project("VOC again")
+    report = transfer.import_file(workspace, second, archive, user_id=owner.id)
+    assert (report.imported, report.skipped, report.violations) == (2, 0, [])
+    again = io.BytesIO()
+    transfer.export_project(workspace, second, "voc", again, options={"include_media": True})
+    before, after = zipfile.ZipFile(archive), zipfile.ZipFile(again)
+    assert sorted(before.namelist()) == sorted(after.namelist())
+    assert all(before.read(n) == after.read(n) for n in before.namelist())
+
+
+def test_undeclared_voc_flags_are_reported_by_the_project(workspace: Any, owner: Any) -> None:
+    from ontolabel.errors import FormatError
+    from ontolabel.services import projects, transfer
+
+    bare = {
+        "name": "bare",
+        "classes": [
+            {"name": c, "geometry": {"image": ["box", "tag"]}} for c in (*VOC_CLASSES, "head")
+        ],
+        "relations": [{"name": "part_of"}],
+    }
+    pid = projects.create_project(
+        workspace, name="bare", modality="image", ontology=bare, user_id=owner.id
+    ).id
+    with pytest.raises(FormatError) as caught:
+        transfer.import_file(workspace, pid, corpus_path(VOC_CORPUS[0]), user_id=owner.id)
+    messages = [(v.location.item, v.location.path, v.message) for v in caught.value.violations]
+    assert messages[0][:2] == (
+        "2007_000001",
+        "annotations[0].objects[0].attributes.truncated",
+    )
+    assert "unknown attribute 'truncated'" in messages[0][2]
