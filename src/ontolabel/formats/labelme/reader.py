@@ -203,7 +203,9 @@ class LabelmeReader:
         tags = self._tags(data.get("flags"), shown, item)
         if not ok or tags is None:
             return None, (), {}
-        return self._finish(drafts, tags, shown, item)
+        kept = data.get(KEPT_KEY)
+        tag_ids = kept.get("flags") if isinstance(kept, dict) else None
+        return self._finish(drafts, tags, tag_ids if isinstance(tag_ids, dict) else {}, shown, item)
 
     def _draft(self, shape: object, where: str, size: tuple[int, int] | None) -> _Draft:
         if not isinstance(shape, dict):
@@ -249,13 +251,19 @@ class LabelmeReader:
         return [name for name, value in flags.items() if value]
 
     def _finish(
-        self, drafts: list[_Draft], tags: list[str], shown: str, item: str
+        self,
+        drafts: list[_Draft],
+        tags: list[str],
+        tag_ids: dict[str, Any],
+        shown: str,
+        item: str,
     ) -> tuple[list[AnnotationObject] | None, tuple[str, ...], dict[str, Any]]:
         # ids an ontolabel export kept are used again; the rest are numbered around them
         claimed: set[str] = set()
         ids: list[str | None] = []
-        for draft in drafts:
-            kept_id = _text(draft.kept.get("id"))
+        for kept_id in [_text(d.kept.get("id")) for d in drafts] + [
+            _text(tag_ids.get(name)) for name in tags
+        ]:
             usable = kept_id if kept_id and kept_id not in claimed else None
             ids.append(usable)
             if usable is not None:
@@ -275,7 +283,7 @@ class LabelmeReader:
         circles: dict[str, list[float]] = {}
         groups: dict[str, int] = {}
         types: dict[str, str] = {}
-        for draft, kept_id in zip(drafts, ids, strict=True):
+        for draft, kept_id in zip(drafts, ids, strict=False):
             object_id = kept_id or fresh()
             geometry = draft.shape.geometry
             if isinstance(geometry, Polygon) and len(draft.parts) > len(geometry.parts):
@@ -307,8 +315,8 @@ class LabelmeReader:
                 groups[object_id] = draft.group_id
             if _needs_hint(geometry, draft.shape_type):
                 types[object_id] = draft.shape_type
-        for name in tags:
-            objects.append(AnnotationObject(id=fresh(), class_name=name, geometry=Tag()))
+        for name, kept_id in zip(tags, ids[len(drafts) :], strict=True):
+            objects.append(AnnotationObject(id=kept_id or fresh(), class_name=name, geometry=Tag()))
             origins.append(f"flags.{name}")
         meta = {k: v for k, v in (("circles", circles), ("groups", groups), ("types", types)) if v}
         return objects, tuple(origins), meta

@@ -150,6 +150,7 @@ class LabelmeWriter:
 
     def _document(self, record: ExportRecord, image: MediaInfo, image_path: str) -> dict[str, Any]:
         flags = dict.fromkeys(self.flag_classes, False)
+        tag_ids: dict[str, str] = {}
         shapes: list[dict[str, Any]] = []
         annotation = self._chosen(record)
         if annotation is not None:
@@ -160,8 +161,8 @@ class LabelmeWriter:
                     record,
                     f"relations[{index}]",
                 )
-            shapes = self._shapes(record, annotation.document.objects, image, flags)
-        return {
+            shapes = self._shapes(record, annotation.document.objects, image, flags, tag_ids)
+        document: dict[str, Any] = {
             "version": LABELME_VERSION,
             "flags": flags,
             "shapes": shapes,
@@ -170,6 +171,10 @@ class LabelmeWriter:
             "imageHeight": image.height,
             "imageWidth": image.width,
         }
+        if tag_ids:
+            # the ids of the tag objects (LabelMe keeps unknown top-level keys when it saves)
+            document[KEPT_KEY] = {"flags": tag_ids}
+        return document
 
     def _shapes(
         self,
@@ -177,6 +182,7 @@ class LabelmeWriter:
         objects: list[AnnotationObject],
         image: MediaInfo,
         flags: dict[str, bool],
+        tag_ids: dict[str, str],
     ) -> list[dict[str, Any]]:
         meta = record.content.meta.get(META_KEY)
         meta = meta if isinstance(meta, dict) else {}
@@ -194,7 +200,16 @@ class LabelmeWriter:
                 )
                 continue
             if isinstance(obj.geometry, Tag):
+                if obj.class_name in tag_ids:
+                    self._skip(
+                        f"LabelMe flags hold one {obj.class_name!r} tag; object {obj.id!r} "
+                        f"repeats {tag_ids[obj.class_name]!r}",
+                        record,
+                        path,
+                    )
+                    continue
                 flags[obj.class_name] = True
+                tag_ids[obj.class_name] = obj.id
                 self.stats.objects += 1
                 continue
             written = self._geometry(obj, circles.get(obj.id), types.get(obj.id), size)
