@@ -1,0 +1,201 @@
+"""One timed phase of bench/formats.py, run in a process of its own (its peak RSS is its own).
+
+    python bench/formats_worker.py SIDE PHASE FORMAT WORKLOAD TARGET
+
+SIDE ``ours`` runs under ontolabel's virtualenv (ontolabel.formats, the code `ontolabel
+export`/`import` run); SIDE ``datumaro`` runs under .venv-peers (datumaro pins its own
+numpy and opencv, so it never shares a process with ontolabel). PHASE ``export`` writes the
+workload (an .npz from bench/formats.py) to TARGET; ``import`` reads TARGET back and counts
+every image and box. It prints one JSON line: seconds, peak RSS, the images and boxes it
+saw. The clocks start once the workload is loaded: an export's covers building the side's
+own objects from the arrays (our ExportRecords, datumaro's Dataset; ``build_seconds`` says
+how long datumaro's took) and writing the file; an import's covers reading to the last box.
+
+Each side imports its own library inside its own functions: no interpreter has both.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+class Workload:
+    """The seeded dataset bench/formats.py saved: per image a name and size, per box its
+    image, class and xyxy pixels (images' boxes are contiguous)."""
+
+    def __init__(self, path: Path) -> None:
+        data = np.load(path)
+        self.names: list[str] = [str(n) for n in data["names"]]
+        self.classes: list[str] = [str(c) for c in data["classes"]]
+        self.sizes = data["sizes"]  # (images, 2): width, height
+        self.starts = data["starts"]  # (images + 1,): box index range of each image
+        self.labels = data["labels"]
+        self.boxes = data["boxes"]  # (boxes, 4) xyxy float64
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+# --- ours -------------------------------------------------------------------------------
+
+
+def our_records(w: Workload) -> Iterator[Any]:
+    """The workload as the exporter hands it to a format: one ExportRecord per image (built
+    inside the clock, as the exporter builds them from the database)."""
+    from ontolabel.core.annotation import Annotation, AnnotationObject
+    from ontolabel.core.geometry import Box
+    from ontolabel.core.item import ItemContent, MediaInfo
+    from ontolabel.core.modality import Modality
+    from ontolabel.formats import AnnotationRecord, ExportRecord
+
+    classes = w.classes
+    for i, name in enumerate(w.names):
+        width, height = (int(v) for v in w.sizes[i])
+        first, last = int(w.starts[i]), int(w.starts[i + 1])
+        # per image, so the workload is never a million Python lists at once
+        boxes, labels = w.boxes[first:last].tolist(), w.labels[first:last].tolist()
+        media = MediaInfo(
+            modality=Modality.IMAGE,
+            mime="image/jpeg",
+            sha256=f"{i:064x}",
+            size=1,
+            name=name,
+            width=width,
+            height=height,
+        )
+        objects = [
+            AnnotationObject(
+                id=str(k),
+                class_name=classes[label],
+                geometry=Box(x1=x1, y1=y1, x2=x2, y2=y2),
+            )
+            for k, ((x1, y1, x2, y2), label) in enumerate(zip(boxes, labels, strict=True))
+        ]
+        yield ExportRecord(
+            item_id=i + 1,
+            external_id=name,
+            content=ItemContent(modality=Modality.IMAGE, media=[media]),
+            annotations=[AnnotationRecord(document=Annotation(objects=objects), user="bench")],
+        )
+
+
+def our_ontology(w: Workload) -> Any:
+    from ontolabel.core.ontology import parse_ontology
+
+    return parse_ontology(
+        {
+            "name": "bench",
+            "classes": [{"name": c, "geometry": {"image": ["box"]}} for c in w.classes],
+        }
+    )
+
+
+def ours(phase: str, fmt_name: str, w: Workload, target: Path) -> dict[str, Any]:
+    from ontolabel.formats import ErrorPolicy, get_format
+
+    fmt = get_format(fmt_name)
+    if phase == "export":
+        ontology = our_ontology(w)
+        options = fmt.parse_options({"include_media": False} if fmt_name != "coco" else {})
+        start = time.perf_counter()
+        with target.open("wb") as out:
+            stats = fmt.write(our_records(w), out, ontology=ontology, options=options)
+        seconds = time.perf_counter() - start
+        if stats.skipped:
+            raise SystemExit(f"the export skipped {len(stats.skipped)}: {stats.skipped[0]}")
+        return {"seconds": seconds, "images": stats.items, "boxes": stats.objects}
+    policy = ErrorPolicy("collect")
+    images = boxes = 0
+    start = time.perf_counter()
+    for record in fmt.read(target, policy):
+        images += 1
+        boxes += sum(len(a.document.objects) for a in record.annotations)
+    seconds = time.perf_counter() - start
+    if policy.violations:
+        raise SystemExit(f"the import reported {len(policy.violations)}: {policy.violations[0]}")
+    return {"seconds": seconds, "images": images, "boxes": boxes}
+
+
+# --- datumaro ---------------------------------------------------------------------------
+
+DATUMARO_FORMATS = {"coco": "coco_instances", "yolo": "yolo"}
+
+
+def datumaro_dataset(w: Workload) -> Any:
+    import datumaro as dm
+
+    items = []
+    for i, name in enumerate(w.names):
+        width, height = (int(v) for v in w.sizes[i])
+        first, last = int(w.starts[i]), int(w.starts[i + 1])
+        boxes, labels = w.boxes[first:last].tolist(), w.labels[first:last].tolist()
+        anns = [
+            dm.Bbox(x1, y1, x2 - x1, y2 - y1, label=label, id=first + k + 1)
+            for k, ((x1, y1, x2, y2), label) in enumerate(zip(boxes, labels, strict=True))
+        ]
+        items.append(
+            dm.DatasetItem(
+                id=name.rsplit(".", 1)[0],
+                subset="train",
+                media=dm.Image.from_file(path=name, size=(height, width)),
+                annotations=anns,
+            )
+        )
+    return dm.Dataset.from_iterable(items, categories=w.classes)
+
+
+def datumaro(phase: str, fmt_name: str, w: Workload, target: Path) -> dict[str, Any]:
+    import datumaro as dm
+
+    fmt = DATUMARO_FORMATS[fmt_name]
+    if phase == "export":
+        # datumaro exports from its in-memory Dataset, built from the same arrays ours builds
+        # its records from: both clocks run from the loaded workload to the written file
+        start = time.perf_counter()
+        dataset = datumaro_dataset(w)
+        built = time.perf_counter()
+        dataset.export(str(target), fmt, save_media=False)
+        seconds = time.perf_counter() - start
+        boxes = sum(len(item.annotations) for item in dataset)
+        return {
+            "seconds": seconds,
+            "build_seconds": built - start,
+            "images": len(dataset),
+            "boxes": boxes,
+        }
+    start = time.perf_counter()
+    dataset = dm.Dataset.import_from(str(target), fmt)
+    images = boxes = 0
+    for item in dataset:
+        images += 1
+        boxes += len(item.annotations)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "images": images, "boxes": boxes}
+
+
+def main(argv: list[str]) -> int:
+    side, phase, fmt_name, workload, target = argv
+    if phase not in ("export", "import"):
+        raise SystemExit(f"unknown phase {phase!r}")
+    w = Workload(Path(workload))
+    run = ours if side == "ours" else datumaro
+    result = run(phase, fmt_name, w, Path(target))
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
