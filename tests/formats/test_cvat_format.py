@@ -1,0 +1,619 @@
+"""CVAT for images 1.1: the corpus's CVAT files, round trips through our export, groups,
+rotation, masks, skeletons, the <meta> labels from the ontology, and precise errors."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
+
+from corpus import corpus_path
+from ontolabel.core.annotation import Annotation, AnnotationObject
+from ontolabel.core.geometry import Box, Keypoint, Keypoints, Mask, Polygon, RotatedBox
+from ontolabel.core.geometry.mask import rle_area, rle_decode, rle_encode
+from ontolabel.core.item import ItemContent, MediaInfo
+from ontolabel.core.modality import Modality
+from ontolabel.core.ontology import Ontology, parse_ontology
+from ontolabel.errors import FormatError
+from ontolabel.formats import (
+    AnnotationRecord,
+    ErrorPolicy,
+    ExportRecord,
+    ImportRecord,
+    WriteStats,
+    detect_format,
+    get_format,
+)
+from ontolabel.formats.archive import unpack
+
+TRAIN_XML = "cvat-datumaro/tests/assets/cvat_dataset/for_images/train.xml"
+PROJECT = "datumaro/tests/assets/cvat_dataset/for_images/export_project"
+TASK = "datumaro/tests/assets/cvat_dataset/for_images/export_task"
+VIDEOS = [
+    "datumaro/tests/assets/cvat_dataset/for_video/annotations.xml",
+    "cvat-datumaro/tests/assets/cvat_dataset/for_video/annotations.xml",
+]
+CVAT_CORPUS = [TRAIN_XML, PROJECT, f"{PROJECT}/annotations.xml", TASK, f"{TASK}/train.xml"]
+# the corpus's files leave two shapes without a label (label=""): reported, not imported
+UNLABELLED = {
+    TRAIN_XML: [("img0.jpg", "image[0].polyline[1]"), ("img1.jpg", "image[1].polygon[0]")],
+    TASK: [("img0.jpg", "image[0].polyline[1]"), ("img1.jpg", "image[1].polygon[0]")],
+    f"{TASK}/train.xml": [
+        ("img0.jpg", "image[0].polyline[1]"),
+        ("img1.jpg", "image[1].polygon[0]"),
+    ],
+}
+SHAPE_ATTRIBUTES = [
+    {"name": "occluded", "type": "bool"},
+    {"name": "z_order", "type": "int"},
+]
+CVAT_ONTOLOGY: dict[str, Any] = {
+    "name": "cvat",
+    "classes": [
+        {
+            "name": "label1",
+            "geometry": {"image": ["box", "polygon", "polyline", "keypoints", "mask"]},
+            "attributes": [
+                {"name": "a1", "type": "bool"},
+                {"name": "a2", "type": "enum", "options": ["v1", "v2", "v3"]},
+                {"name": "a3", "type": "text"},
+                {"name": "a4", "type": "float", "min": -5.6, "max": 2.4},
+                *SHAPE_ATTRIBUTES,
+            ],
+        },
+        {
+            "name": "label2",
+            "geometry": {"image": ["box", "polygon", "polyline", "keypoints"]},
+            "attributes": SHAPE_ATTRIBUTES,
+        },
+        {"name": "skeleton", "geometry": {"image": ["keypoints"]}},
+        {
+            "name": "東京 Käfer",
+            "color": "#12ab34",
+            "geometry": {
+                "image": ["box", "rotated_box", "polygon", "mask", "tag", "keypoints", "polyline"]
+            },
+            "attributes": [
+                {"name": "kind", "type": "multi_enum", "options": ["x", "y"]},
+                *SHAPE_ATTRIBUTES,
+            ],
+        },
+    ],
+}
+
+
+@pytest.fixture()
+def cvat_ontology() -> Ontology:
+    return parse_ontology(CVAT_ONTOLOGY)
+
+
+def read(path: Path, mode: str = "collect") -> tuple[list[ImportRecord], ErrorPolicy]:
+    policy = ErrorPolicy(mode)  # type: ignore[arg-type]
+    return list(get_format("cvat").read(path, policy)), policy
+
+
+def read_text(tmp_path: Path, body: str, meta: str = "") -> tuple[list[ImportRecord], ErrorPolicy]:
+    path = tmp_path / "annotations.xml"
+    path.write_text(
+        f"<annotations><version>1.1</version><meta>{meta}</meta>{body}</annotations>",
+        encoding="utf-8",
+    )
+    return read(path)
+
+
+def media_info(name: str, width: int | None, height: int | None) -> MediaInfo:
+    return MediaInfo(
+        modality=Modality.IMAGE,
+        mime="image/jpeg",
+        sha256=hashlib.sha256(name.encode()).hexdigest(),
+        size=1,
+        name=name,
+        width=width,
+        height=height,
+    )
+
+
+def as_export(records: Iterable[ImportRecord]) -> list[ExportRecord]:
+    return [
+        ExportRecord(
+            item_id=i,
+            external_id=r.external_id,
+            content=ItemContent(
+                modality=r.modality,
+                media=[media_info(m.name, m.width, m.height) for m in r.media],
+                meta=r.meta,
+            ),
+            annotations=r.annotations,
+        )
+        for i, r in enumerate(records, start=1)
+    ]
+
+
+def view(records: Iterable[ImportRecord]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            r.external_id,
+            r.meta,
+            [(m.name, m.width, m.height) for m in r.media],
+            [a.document for a in r.annotations],
+        )
+        for r in records
+    ]
+
+
+class Store:
+    def __init__(self, files: dict[str, bytes]):
+        self.files = {hashlib.sha256(n.encode()).hexdigest(): b for n, b in files.items()}
+
+    def open(self, sha256: str) -> io.BytesIO:
+        return io.BytesIO(self.files[sha256])
+
+
+def export(
+    ontology: Ontology,
+    records: list[ExportRecord],
+    tmp_path: Path,
+    media: Store | None = None,
+    **options: Any,
+) -> tuple[Path, WriteStats, zipfile.ZipFile]:
+    fmt = get_format("cvat")
+    out = io.BytesIO()
+    stats = fmt.write(
+        records, out, ontology=ontology, options=fmt.parse_options(options), media=media
+    )
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    archive = tmp_path / "cvat.zip"
+    archive.write_bytes(out.getvalue())
+    root = unpack(archive, tmp_path / "unpacked")
+    return root, stats, zipfile.ZipFile(archive)
+
+
+def item(
+    objects: list[AnnotationObject],
+    name: str = "a.jpg",
+    width: int = 60,
+    height: int = 40,
+    meta: dict[str, Any] | None = None,
+) -> ExportRecord:
+    return ExportRecord(
+        item_id=1,
+        external_id=name,
+        content=ItemContent(
+            modality=Modality.IMAGE, media=[media_info(name, width, height)], meta=meta or {}
+        ),
+        annotations=[AnnotationRecord(document=Annotation(objects=objects))],
+    )
+
+
+def obj(
+    oid: str, geometry: dict[str, Any], cls: str = "東京 Käfer", **extra: Any
+) -> AnnotationObject:
+    return AnnotationObject.model_validate(
+        {"id": oid, "class_name": cls, "geometry": geometry, **extra}
+    )
+
+
+def square(x1: float, y1: float, x2: float, y2: float) -> list[tuple[float, float]]:
+    return [(x1, y1), (x2, y1), (x2, y2), (x1, y2)]
+
+
+# -- the corpus -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("relative", CVAT_CORPUS)
+def test_corpus_file_is_detected_as_cvat(relative: str) -> None:
+    assert detect_format(corpus_path(relative)).name == "cvat"
+
+
+def test_train_xml_boxes_attributes_points_and_skeletons() -> None:
+    records, policy = read(corpus_path(TRAIN_XML))
+    assert [(v.location.item, v.location.path) for v in policy.violations] == UNLABELLED[TRAIN_XML]
+    assert all("has no label" in v.message for v in policy.violations)
+    img0, img1 = records
+    assert (img0.external_id, img0.media[0].width, img0.media[0].height) == ("img0.jpg", 8, 8)
+    box, skeleton = img0.annotations[0].document.objects
+    assert (box.class_name, box.geometry) == ("label1", Box(x1=0, y1=2, x2=4, y2=4))
+    # typed by the labels' input types: checkbox -> bool, number -> float, text stays text
+    assert box.attributes == {
+        "a1": True,
+        "a2": "v3",
+        "a3": "0003",
+        "a4": 2.4,
+        "occluded": True,
+        "z_order": 1,
+    }
+    # a skeleton: its points named by their labels; outside="1" -> visibility 0
+    assert skeleton.class_name == "skeleton"
+    assert skeleton.geometry == Keypoints(
+        points=[
+            Keypoint(name="1", x=1, y=1, visibility=0),
+            Keypoint(name="2", x=2, y=2),
+            Keypoint(name="3", x=3, y=3),
+            Keypoint(name="4", x=4, y=4),
+        ]
+    )
+    points = img1.annotations[0].document.objects[0]
+    assert points.class_name == "label2" and points.attributes == {"z_order": 2}
+    assert points.geometry == Keypoints(
+        points=[
+            Keypoint(name=str(i + 1), x=x, y=y) for i, (x, y) in enumerate([(1, 2), (3, 4), (5, 6)])
+        ]
+    )
+    root = corpus_path(TRAIN_XML).parent
+    assert (root / img0.media[0].relative[0]).is_file()
+
+
+def test_project_export_keeps_subsets_apart() -> None:
+    records, policy = read(corpus_path(PROJECT))
+    assert policy.violations == []
+    assert [r.external_id for r in records] == [
+        f"{s}/img{i}.jpg" for s in ("Test", "Train", "Validation") for i in (0, 1)
+    ]
+    assert [r.meta["subset"] for r in records] == [
+        "Test",
+        "Test",
+        "Train",
+        "Train",
+        "Validation",
+        "Validation",
+    ]
+    root = corpus_path(PROJECT)
+    for record in records:
+        found = root / record.media[0].relative[0]
+        assert found.is_file() and found.parent.name == record.meta["subset"]
+    polygon = records[1].annotations[0].document.objects[0]
+    assert polygon.geometry == Polygon.model_validate(
+        {"parts": [{"exterior": [(1, 2), (3, 4), (6, 5)]}]}
+    )
+
+
+@pytest.mark.parametrize("relative", VIDEOS)
+def test_cvat_for_video_is_refused_with_the_reason(relative: str) -> None:
+    path = corpus_path(relative)
+    detection = get_format("cvat").detect(path)
+    assert detection.confidence == 0.0 and "CVAT for video" in detection.reason
+    with pytest.raises(FormatError) as caught:
+        read(path)
+    assert "CVAT for video" in caught.value.message and caught.value.location.path == "track"
+
+
+@pytest.mark.parametrize("relative", CVAT_CORPUS)
+def test_corpus_round_trip_import_export_import(
+    relative: str, cvat_ontology: Ontology, tmp_path: Path
+) -> None:
+    first, policy = read(corpus_path(relative))
+    assert [(v.location.item, v.location.path) for v in policy.violations] == UNLABELLED.get(
+        relative, []
+    )
+    root, stats, archive = export(cvat_ontology, as_export(first), tmp_path)
+    assert stats.skipped == [] and stats.items == len(first)
+    second, policy = read(root)
+    assert policy.violations == []
+    assert view(second) == view(first)
+    assert "annotations.xml" in archive.namelist()
+
+
+# -- geometry -------------------------------------------------------------------------------
+
+
+def test_rotated_box_reads_and_writes_cvat_rotation(
+    cvat_ontology: Ontology, tmp_path: Path
+) -> None:
+    (record,), policy = read_text(
+        tmp_path,
+        '<image id="0" name="a.jpg" width="60" height="40">'
+        '<box label="東京 Käfer" xtl="10" ytl="20" xbr="30" ybr="30" rotation="30.5"/></image>',
+    )
+    assert policy.violations == []
+    geometry = record.annotations[0].document.objects[0].geometry
+    assert geometry == RotatedBox(cx=20, cy=25, w=20, h=10, angle=30.5)
+    _, _, archive = export(cvat_ontology, as_export([record]), tmp_path / "out")
+    box = fromstring(archive.read("annotations.xml")).find("image/box")
+    assert {k: box.get(k) for k in ("xtl", "ytl", "xbr", "ybr", "rotation")} == {
+        "xtl": "10",
+        "ytl": "20",
+        "xbr": "30",
+        "ybr": "30",
+        "rotation": "30.5",
+    }
+
+
+def test_mask_rle_of_its_box_becomes_a_whole_image_mask(
+    cvat_ontology: Ontology, tmp_path: Path
+) -> None:
+    # a 3x2 mask at (1, 1), row by row: 0 1 1 / 1 1 0 -> runs 1,4,1
+    (record,), policy = read_text(
+        tmp_path,
+        '<image id="0" name="a.jpg" width="6" height="4"><mask label="東京 Käfer" '
+        'rle="1,4,1" left="1" top="1" width="3" height="2"/></image>',
+    )
+    assert policy.violations == []
+    mask = record.annotations[0].document.objects[0].geometry
+    assert isinstance(mask, Mask) and (mask.height, mask.width) == (4, 6)
+    expected = np.zeros((4, 6), dtype=np.uint8)
+    expected[1, 2:4] = 1
+    expected[2, 1:3] = 1
+    assert (rle_decode(mask) == expected).all() and rle_area(mask) == 4
+    _, _, archive = export(cvat_ontology, as_export([record]), tmp_path / "out")
+    element = fromstring(archive.read("annotations.xml")).find("image/mask")
+    assert {k: element.get(k) for k in ("rle", "left", "top", "width", "height")} == {
+        "rle": "1,4,1",
+        "left": "1",
+        "top": "1",
+        "width": "3",
+        "height": "2",
+    }
+
+
+def test_a_polygon_with_a_hole_is_a_mask_of_area_300(
+    cvat_ontology: Ontology, tmp_path: Path
+) -> None:
+    holed = {
+        "kind": "polygon",
+        "parts": [{"exterior": square(0, 0, 20, 20), "holes": [square(5, 5, 15, 15)]}],
+    }
+    root, stats, archive = export(cvat_ontology, [item([obj("h", holed)])], tmp_path)
+    assert stats.skipped == []
+    image = fromstring(archive.read("annotations.xml")).find("image")
+    assert image.find("polygon") is None
+    (back,), _ = read(root)
+    mask = back.annotations[0].document.objects[0].geometry
+    assert isinstance(mask, Mask) and rle_area(mask) == 300
+    assert not rle_decode(mask)[5:15, 5:15].any()
+
+
+def test_multi_part_objects_are_groups_of_polygons(cvat_ontology: Ontology, tmp_path: Path) -> None:
+    two = {
+        "kind": "polygon",
+        "parts": [{"exterior": square(10, 10, 20, 20)}, {"exterior": square(40, 5, 50, 15)}],
+    }
+    one = {"kind": "polygon", "parts": [{"exterior": square(1, 1, 3, 3)}]}
+    root, stats, archive = export(cvat_ontology, [item([obj("1", two), obj("2", one)])], tmp_path)
+    polygons = fromstring(archive.read("annotations.xml")).findall("image/polygon")
+    assert [(p.get("points"), p.get("group_id")) for p in polygons] == [
+        ("10,10;20,10;20,20;10,20", "1"),
+        ("40,5;50,5;50,15;40,15", "1"),
+        ("1,1;3,1;3,3;1,3", None),
+    ]
+    assert stats.objects == 2
+    (back,), _ = read(root)
+    objects = back.annotations[0].document.objects
+    assert [o.geometry for o in objects] == [
+        Polygon.model_validate(two),
+        Polygon.model_validate(one),
+    ]
+    assert [o.entity_id for o in objects] == [None, None]
+
+
+def test_a_group_of_other_shapes_keeps_its_identity(tmp_path: Path) -> None:
+    (record,), policy = read_text(
+        tmp_path,
+        '<image id="0" name="a.jpg" width="60" height="40">'
+        '<box label="label1" xtl="0" ytl="0" xbr="9" ybr="9" group_id="7"/>'
+        '<polygon label="label1" points="1,1;4,1;4,4" group_id="7"/>'
+        '<polygon label="label1" points="5,5;8,5;8,8" group_id="7"/>'
+        '<polygon label="label2" points="1,1;4,1;4,4" group_id="8"/></image>',
+    )
+    assert policy.violations == []
+    box, polygon, other = record.annotations[0].document.objects
+    assert isinstance(polygon.geometry, Polygon) and len(polygon.geometry.parts) == 2
+    assert (box.entity_id, polygon.entity_id, other.entity_id) == ("group:7", "group:7", None)
+
+
+def test_skeletons_are_declared_in_meta_with_their_points(
+    cvat_ontology: Ontology, tmp_path: Path
+) -> None:
+    records, _ = read(corpus_path(TRAIN_XML))
+    _, _, archive = export(cvat_ontology, as_export(records), tmp_path)
+    meta = fromstring(archive.read("annotations.xml")).find("meta/task/labels")
+    labels = {
+        label.findtext("name"): label
+        for label in meta.findall("label")
+        if label.findtext("parent") is None
+    }
+    assert labels["skeleton"].findtext("type") == "skeleton"
+    assert [s.findtext("name") for s in meta.findall("label") if s.findtext("parent")] == [
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
+    assert 'data-label-name="4"' in labels["skeleton"].findtext("svg")
+    inputs = {
+        a.findtext("name"): (a.findtext("input_type"), a.findtext("values"))
+        for a in labels["label1"].findall("attributes/attribute")
+    }
+    # occluded and z_order are shape properties in CVAT, not attributes
+    assert inputs == {
+        "a1": ("checkbox", "false\ntrue"),
+        "a2": ("select", "v1\nv2\nv3"),
+        "a3": ("text", ""),
+        "a4": ("number", "-5.6\n2.4\n0.01"),
+    }
+    assert labels["東京 Käfer"].findtext("color") == "#12ab34"
+
+
+def test_non_ascii_and_media_round_trip_byte_for_byte(
+    cvat_ontology: Ontology, tmp_path: Path
+) -> None:
+    name = "東京/café é.jpg"
+    store = Store({name: b"jpeg bytes \xff"})
+    record = item(
+        [
+            obj(
+                "1",
+                {"kind": "box", "x1": 1.25, "y1": 2, "x2": 30, "y2": 20},
+                attributes={"occluded": True},
+            ),
+            obj("2", {"kind": "tag"}),
+        ],
+        name=name,
+        meta={"subset": "välj"},
+    )
+    root, stats, archive = export(
+        cvat_ontology, [record], tmp_path, media=store, include_media=True
+    )
+    assert stats.skipped == []
+    assert archive.read(f"images/välj/{name}") == b"jpeg bytes \xff"
+    (back,), policy = read(root)
+    assert policy.violations == []
+    assert back.external_id == f"välj/{name}" and back.media[0].name.encode() == name.encode()
+    assert (root / back.media[0].relative[0]).read_bytes() == b"jpeg bytes \xff"
+    assert [o.class_name for o in back.annotations[0].document.objects] == ["東京 Käfer"] * 2
+    assert back.annotations[0].document.objects[0].geometry == Box(x1=1.25, y1=2, x2=30, y2=20)
+    assert back.annotations[0].document.objects[0].attributes == {"occluded": True}
+
+
+def test_what_cvat_cannot_hold_is_reported(cvat_ontology: Ontology, tmp_path: Path) -> None:
+    empty = rle_encode(np.zeros((40, 60), dtype=np.uint8))
+    objects = [
+        obj("m", empty.model_dump()),
+        obj("k", {"kind": "box", "x1": 0, "y1": 0, "x2": 2, "y2": 2}, attributes={"kind": ["x"]}),
+        obj("s", {"kind": "box", "x1": 0, "y1": 0, "x2": 2, "y2": 2}, score=0.9),
+    ]
+    _, stats, _ = export(cvat_ontology, [item(objects)], tmp_path)
+    assert [(v.location.path, v.message) for v in stats.skipped] == [
+        ("objects[0]", "the mask of '東京 Käfer' is empty"),
+        ("objects[1].attributes.kind", "CVAT has no form for the value of attribute 'kind'"),
+        ("objects[2].score", "CVAT shapes carry no score"),
+    ]
+
+
+# -- broken files ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("shape", "message"),
+    [
+        ('<polygon label="label1" points="1,2;3,4"/>', "a polygon needs at least 3 points, got 2"),
+        ('<polyline label="label1" points="1,2;3"/>', "points must be 'x,y' pairs"),
+        ('<box label="label1" xtl="5" ytl="0" xbr="1" ybr="4"/>', "the box ends before it starts"),
+        ('<box label="label1" xtl="a" ytl="0" xbr="1" ybr="4"/>', "xtl must be a number"),
+        ('<ellipse label="label1" cx="1" cy="1" rx="1" ry="1"/>', "no form for a CVAT ellipse"),
+        (
+            '<mask label="label1" rle="1,2" left="0" top="0" width="2" height="2"/>',
+            "mask runs cover 3 pixels; its box 2x2 has 4",
+        ),
+        (
+            '<mask label="label1" rle="4" left="5" top="0" width="2" height="2"/>',
+            "leaves the 6x4 image",
+        ),
+        (
+            '<box label="label1" xtl="0" ytl="0" xbr="1" ybr="4"><attribute name="a1">maybe'
+            "</attribute></box>",
+            "attribute 'a1': a checkbox is true or false",
+        ),
+    ],
+)
+def test_a_bad_shape_is_reported_with_image_and_place(
+    tmp_path: Path, shape: str, message: str
+) -> None:
+    meta = (
+        "<task><labels><label><name>label1</name><attributes><attribute><name>a1</name>"
+        "<input_type>checkbox</input_type></attribute></attributes></label></labels></task>"
+    )
+    (record,), policy = read_text(
+        tmp_path,
+        f'<image id="0" name="a.jpg" width="6" height="4">'
+        f'<box label="label1" xtl="0" ytl="0" xbr="1" ybr="1"/>{shape}</image>',
+        meta,
+    )
+    (violation,) = policy.violations
+    tag = shape[1:].split(" ", 1)[0]
+    assert (violation.location.file, violation.location.item, violation.location.path) == (
+        "annotations.xml",
+        "a.jpg",
+        f"image[0].{tag}[1]",
+    )
+    assert message in violation.message
+    assert len(record.annotations[0].document.objects) == 1  # the good box imports
+
+
+def test_malformed_xml_reports_the_line_after_the_good_images(tmp_path: Path) -> None:
+    path = tmp_path / "annotations.xml"
+    path.write_text(
+        "<annotations>\n<version>1.1</version>\n"
+        '<image id="0" name="a.jpg"><tag label="label1"/></image>\n'
+        '<image id="1" name="b.jpg">\n<box label="x"\n</annotations>\n',
+        encoding="utf-8",
+    )
+    records, policy = read(path)
+    # streamed: the first image was read before the broken one was reached
+    assert [r.external_id for r in records] == ["a.jpg"]
+    (violation,) = policy.violations
+    assert (violation.location.file, violation.location.line) == ("annotations.xml", 6)
+    assert "not well-formed XML" in violation.message
+
+
+def test_a_file_that_is_not_cvat(tmp_path: Path) -> None:
+    path = tmp_path / "other.xml"
+    path.write_text("<annotation><filename>a.jpg</filename></annotation>", encoding="utf-8")
+    assert get_format("cvat").detect(path).confidence == 0.0
+    with pytest.raises(FormatError, match="not <annotations>"):
+        read(path)
+    voc = corpus_path("datumaro/tests/assets/voc_dataset/voc_dataset1")
+    assert get_format("cvat").detect(voc).confidence == 0.0
+
+
+# -- golden file ----------------------------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "golden" / "cvat"
+
+
+def test_export_matches_the_golden_file(cvat_ontology: Ontology, tmp_path: Path) -> None:
+    records, _ = read(corpus_path(TRAIN_XML))
+    _, _, archive = export(cvat_ontology, as_export(records), tmp_path)
+    assert archive.read("annotations.xml") == (GOLDEN / "train.xml").read_bytes()
+
+
+# -- end to end, through the import and export use cases ------------------------------------
+
+
+def test_import_export_import_through_a_project(workspace: Any, owner: Any, tmp_path: Path) -> None:
+    from ontolabel.services import projects, transfer
+
+    def project(name: str) -> int:
+        return projects.create_project(
+            workspace, name=name, modality="image", ontology=CVAT_ONTOLOGY, user_id=owner.id
+        ).id
+
+    first = project("CVAT")
+    path = corpus_path(PROJECT)
+    report = transfer.import_file(workspace, first, path, user_id=owner.id)
+    assert (report.imported, report.skipped, report.violations) == (6, 0, [])
+    out = io.BytesIO()
+    stats = transfer.export_project(workspace, first, "cvat", out, options={"include_media": True})
+    assert (stats.items, stats.objects, stats.skipped) == (6, 12, [])
+    archive = tmp_path / "export.zip"
+    archive.write_bytes(out.getvalue())
+    assert "images/Train/img1.jpg" in zipfile.ZipFile(archive).namelist()
+    second = project("CVAT again")
+    report = transfer.import_file(workspace, second, archive, user_id=owner.id)
+    assert (report.imported, report.skipped, report.violations) == (6, 0, [])
+    again = io.BytesIO()
+    transfer.export_project(workspace, second, "cvat", again, options={"include_media": True})
+    before, after = zipfile.ZipFile(archive), zipfile.ZipFile(again)
+    assert sorted(before.namelist()) == sorted(after.namelist())
+    assert all(before.read(n) == after.read(n) for n in before.namelist())
+
+
+def test_unlabelled_shapes_refuse_a_strict_import(workspace: Any, owner: Any) -> None:
+    from ontolabel.services import projects, transfer
+
+    pid = projects.create_project(
+        workspace, name="t", modality="image", ontology=CVAT_ONTOLOGY, user_id=owner.id
+    ).id
+    with pytest.raises(FormatError) as caught:
+        transfer.import_file(workspace, pid, corpus_path(TASK), user_id=owner.id)
+    assert [(v.location.item, v.location.path) for v in caught.value.violations] == UNLABELLED[TASK]
+    report = transfer.import_file(
+        workspace, pid, corpus_path(TASK), user_id=owner.id, errors="collect"
+    )
+    assert (report.imported, len(report.violations)) == (2, 2)
