@@ -209,9 +209,21 @@ def test_a_square_with_a_hole_is_a_mask_of_300_pixels(onto: Ontology, tmp_path: 
     assert stats.skipped == []
     [written] = json.loads(archive.read("a.json"))["shapes"]
     assert (written["shape_type"], written["points"]) == ("mask", [[10, 10], [29, 29]])
+    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(written["mask"]))))
+    assert pixels.shape == (20, 20) and pixels.sum() == 300
+    # our import gets the polygon back; a LabelMe edit of the mask makes the mask win
     [again] = reimport(archive, tmp_path).values()
-    [mask] = again.annotations[0].document.objects
-    assert mask.geometry.kind == "mask" and rle_area(mask.geometry) == 300  # type: ignore[arg-type]
+    assert again.annotations[0].document.objects == [holed]
+    data = json.loads(archive.read("a.json"))
+    pixels = pixels.copy()
+    pixels[0, 0] = 0
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG")
+    data["shapes"][0]["mask"] = base64.b64encode(buffer.getvalue()).decode()
+    (tmp_path / "edited.json").write_text(json.dumps(data))
+    [edited] = LABELME.read(tmp_path / "edited.json", ErrorPolicy())
+    [mask] = edited.annotations[0].document.objects
+    assert mask.geometry.kind == "mask" and rle_area(mask.geometry) == 299  # type: ignore[arg-type]
 
 
 def test_a_circle_is_written_as_the_circle_it_was_until_edited(

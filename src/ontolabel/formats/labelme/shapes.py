@@ -12,7 +12,8 @@ Import (``shape_type`` -> geometry; all in image pixels, as LabelMe stores them)
 - ``mask``: a base64 PNG whose top-left pixel is ``round(points[0])`` -> Mask (COCO RLE of
   the whole image, the PNG clipped to it, as LabelMe's own ``shapes_to_label`` does).
 Export is the inverse; a polygon with holes, which LabelMe polygons cannot hold, is written
-as a mask shape (its pixels, never a filled outline).
+as a mask shape (its pixels, never a filled outline), the polygon itself kept beside it for
+our import while the mask still has exactly its pixels.
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ def _png_pixels(data: object) -> npt.NDArray[np.bool_]:
             pixels: npt.NDArray[Any] = np.asarray(img)
     except (binascii.Error, ValueError) as exc:
         raise ShapeError(f"the mask is not valid base64: {exc}", "mask") from exc
-    except (UnidentifiedImageError, OSError) as exc:
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ShapeError(f"the mask is not a readable PNG: {exc}", "mask") from exc
     if pixels.ndim == 3:
         # a colour PNG: any coloured pixel is foreground (alpha ignored)
@@ -241,12 +242,26 @@ def read_geometry(
         return ReadShape(_keypoints(points, kept.get("keypoints")))
     if shape_type == "mask":
         _count(points, shape_type, 2)
-        return ReadShape(mask_from_shape(points, shape.get("mask"), size))
+        mask = mask_from_shape(points, shape.get("mask"), size)
+        return ReadShape(_holed_polygon(kept.get("geometry"), mask) or mask)
     raise ShapeError(
         f"unknown shape_type {shape_type!r} (LabelMe has rectangle, polygon, circle, "
         "oriented_rectangle, line, linestrip, point, points, mask)",
         "shape_type",
     )
+
+
+def _holed_polygon(exact: object, mask: Mask) -> Polygon | None:
+    """The polygon with holes an ontolabel export wrote as this mask, while the mask still
+    has exactly its pixels (an edit in LabelMe makes the mask win)."""
+    if not isinstance(exact, dict) or exact.get("kind") != "polygon":
+        return None
+    try:
+        polygon = Polygon.model_validate(exact)
+        pixels = _polygon_pixels(polygon, (mask.height, mask.width))
+    except (ValueError, shapely.errors.GEOSException):
+        return None
+    return polygon if np.array_equal(pixels, rle_decode(mask)) else None
 
 
 # -- export ---------------------------------------------------------------------------------
@@ -316,7 +331,10 @@ def write_geometry(geometry: object, size: tuple[int, int] | None) -> list[Writt
         if size is None:
             return "a polygon with holes is written as a mask, and the image size is unknown"
         shape = mask_shape(_polygon_pixels(geometry, size))
-        return [shape] if shape is not None else "the polygon covers no pixel of the image"
+        if shape is None:
+            return "the polygon covers no pixel of the image"
+        shape.kept["geometry"] = geometry.model_dump(mode="json")
+        return [shape]
     if isinstance(geometry, Polyline):
         kind = "line" if len(geometry.points) == 2 else "linestrip"
         return [WrittenShape(kind, _pairs(geometry.points))]
