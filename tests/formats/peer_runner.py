@@ -41,13 +41,22 @@ def peers_python() -> Path:
 
 
 def read_with(
-    peer: str, fmt: str, path: Path, *, config: str | None = None, python: Path | None = None
+    peer: str,
+    fmt: str,
+    path: Path,
+    *,
+    config: str | None = None,
+    python: Path | None = None,
+    **options: str,
 ) -> dict[str, Any]:
-    """What ``peer`` finds in ``path`` read as ``fmt`` (see tests/peers/read_with.py)."""
+    """What ``peer`` finds in ``path`` read as ``fmt`` (see tests/peers/read_with.py);
+    ``options`` go to the peer's importer."""
     exe = python or peers_python()
     argv = [str(exe), str(SCRIPT), peer, fmt, str(path)]
     if config is not None:
         argv += ["--config", config]
+    for key, value in options.items():
+        argv += ["--option", f"{key}={value}"]
     done = subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", timeout=300)
     if done.returncode != 0:
         pytest.fail(f"{peer} could not read our {fmt} export {path.name}:\n{done.stderr[-4000:]}")

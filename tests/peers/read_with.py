@@ -1,6 +1,6 @@
 """Read a dataset with another project's own reader and print what it found, as JSON.
 
-    .venv-peers/bin/python tests/peers/read_with.py PEER FORMAT PATH [--config LABEL_CONFIG]
+    .venv-peers/bin/python tests/peers/read_with.py PEER FORMAT PATH [--config XML] [--option K=V]
 
 PEER is ``datumaro`` (FORMAT: coco, voc, yolo, yolo_ultralytics, cvat, label_me: any of its
 importers), ``pycocotools`` (FORMAT coco; also runs COCOeval of the file against itself) or
@@ -134,11 +134,11 @@ def datumaro_object(anns: list[Any], names: list[str]) -> dict[str, Any]:
     return obj
 
 
-def read_datumaro(fmt: str, path: Path) -> dict[str, Any]:
+def read_datumaro(fmt: str, path: Path, options: dict[str, str]) -> dict[str, Any]:
     import datumaro as dm
     from datumaro.components.annotation import AnnotationType
 
-    dataset = dm.Dataset.import_from(str(path), fmt)
+    dataset = dm.Dataset.import_from(str(path), fmt, **options)
     names = [c.name for c in dataset.categories()[AnnotationType.label].items]
     items: dict[str, dict[str, Any]] = {}
     for item in dataset:
@@ -268,9 +268,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("format")
     parser.add_argument("path", type=Path)
     parser.add_argument("--config", help="Label Studio labeling config (XML text or file)")
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an importer option (datumaro: e.g. coordinate_mode=voc-one-based)",
+    )
     args = parser.parse_args(argv)
+    options = dict(o.split("=", 1) for o in args.option)
     if args.peer == "datumaro":
-        result = read_datumaro(args.format, args.path)
+        result = read_datumaro(args.format, args.path, options)
     elif args.peer == "pycocotools":
         result = read_pycocotools(args.path)
     else:
