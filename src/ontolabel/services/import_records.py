@@ -12,9 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from pydantic_core import to_json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,7 +25,7 @@ from ontolabel.services import users
 from ontolabel.services.items import NewAnnotation, NewItem, modality_mismatch
 from ontolabel.services.media import store_media
 from ontolabel.services.workspace import Workspace
-from ontolabel.storage.database import driver_errors
+from ontolabel.storage.bulk import items_by_external_id
 from ontolabel.storage.mappers import item_content
 from ontolabel.storage.tables import ItemMediaRow, ItemRow
 
@@ -201,7 +199,9 @@ class RecordPreparer:
         matched: dict[int, int] = {}
         with self.ws.read_session() as session:
             if by_external:
-                for item_id, external_id in _by_external(session, project_id, list(by_external)):
+                for item_id, external_id in items_by_external_id(
+                    session.connection(), project_id, list(by_external)
+                ):
                     matched[id(by_external[str(external_id)])] = item_id
             by_name: dict[str, list[ImportRecord]] = {}
             for r in records:
@@ -302,31 +302,6 @@ class RecordPreparer:
             except MediaError as exc:
                 self.stored[path] = f"media file {name!r}: {exc.message}"
         return self.stored[path]
-
-
-# Items of a project by external id, the ids bound as ONE parameter (a JSON array on
-# SQLite, an array on PostgreSQL): an expanding IN of 500 values costs SQLAlchemy a bound
-# parameter per value on every chunk, more than the indexed lookups themselves.
-_BY_EXTERNAL = {
-    "sqlite": "SELECT id, external_id FROM items WHERE project_id = ?"
-    " AND external_id IN (SELECT value FROM json_each(?))",
-    "postgresql": "SELECT id, external_id FROM items WHERE project_id = %s"
-    " AND external_id = ANY(%s)",
-}
-
-
-def _by_external(session: Session, project_id: int, wanted: list[str]) -> list[tuple[int, str]]:
-    connection = session.connection()
-    dialect = connection.dialect.name
-    ids: Any = to_json(wanted).decode() if dialect == "sqlite" else wanted
-    sql = _BY_EXTERNAL[dialect]
-    cursor = connection.connection.cursor()
-    try:
-        with driver_errors(connection, sql, (project_id, ids)):
-            cursor.execute(sql, (project_id, ids))
-        return [(int(item_id), str(external_id)) for item_id, external_id in cursor.fetchall()]
-    finally:
-        cursor.close()
 
 
 _OBJECT_PATH = re.compile(r"^objects\[(\d+)\](.*)$")

@@ -34,8 +34,12 @@ from ontolabel.services.access import Role, require_item_role, require_project_r
 from ontolabel.services.media import store_media
 from ontolabel.services.projects import ontology_in_session
 from ontolabel.services.workspace import Workspace
-from ontolabel.storage.bulk import BulkInsert, reserve_ids
-from ontolabel.storage.mappers import annotation_to_json, item_content, media_info_to_json
+from ontolabel.storage.bulk import BulkInsert, items_by_external_id, reserve_ids
+from ontolabel.storage.mappers import (
+    annotation_to_json,
+    item_content,
+    media_info_json_text,
+)
 from ontolabel.storage.tables import (
     AnnotationRevisionRow,
     AnnotationRow,
@@ -208,12 +212,6 @@ def _check_chunk(
                 )
 
 
-_EXISTING = select(_items.c.external_id, _items.c.id).where(
-    _items.c.project_id == bindparam("project_id"),
-    _items.c.external_id.in_(bindparam("wanted", expanding=True)),
-)
-
-
 def _insert_chunk(
     session: Session, project_id: int, chunk: list[NewItem], version: int, result: BulkResult
 ) -> None:
@@ -221,7 +219,10 @@ def _insert_chunk(
     wanted = [r.external_id for r in chunk if r.external_id is not None]
     existing: dict[str | None, int] = {}
     if wanted:
-        existing = dict(db.execute(_EXISTING, {"project_id": project_id, "wanted": wanted}).all())
+        existing = {
+            external_id: item_id
+            for item_id, external_id in items_by_external_id(db, project_id, wanted)
+        }
     fresh: list[NewItem] = []
     seen: set[str] = set()
     for r in chunk:
@@ -259,10 +260,9 @@ def _insert_chunk(
         list(blobs.values())
     )
     media = BulkInsert(db, _media, ("item_id", "position", "sha256", "name", "info"))
-    info = media.encoder("info")
     media.run(
         [
-            (item_id, i, m.sha256, m.name, info(media_info_to_json(m)))
+            (item_id, i, m.sha256, m.name, media_info_json_text(m))
             for item_id, r in zip(new_ids, fresh, strict=True)
             for i, m in enumerate(r.media)
         ]

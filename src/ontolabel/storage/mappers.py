@@ -17,6 +17,15 @@ def media_info_to_json(info: MediaInfo) -> dict[str, Any]:
     return info.model_dump(mode="json", exclude_defaults=True)
 
 
+def media_info_json_text(info: MediaInfo) -> str:
+    """``media_info_to_json`` as the JSON text a JSON column stores, in one serialiser call
+    (what a bulk insert hands the driver)."""
+    return _MEDIA_INFO_SERIALIZER.to_json(info, exclude_defaults=True).decode()
+
+
+_MEDIA_INFO_SERIALIZER = MediaInfo.__pydantic_serializer__
+
+
 def media_info_from_json(data: dict[str, Any]) -> MediaInfo:
     return MediaInfo.model_validate(data)
 
