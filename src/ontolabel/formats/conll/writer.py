@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import BinaryIO
 
 from ontolabel.core.annotation import Annotation
-from ontolabel.core.geometry import Span
+from ontolabel.core.geometry import Span, Tag
 from ontolabel.core.modality import Modality
 from ontolabel.errors import Location, Violation
 from ontolabel.formats.base import ExportRecord, WriteStats
@@ -42,14 +42,17 @@ class ItemSkips:
 
 
 def writable_spans(
-    document: Annotation, text: str, skip: ItemSkips, fmt: str, *, carries_attributes: bool = False
+    document: Annotation, text: str, skip: ItemSkips, fmt: str, *, tags_elsewhere: bool = False
 ) -> list[PlacedSpan]:
-    """The spans of ``document`` a token-based file can hold; the rest reported to ``skip``.
-    Overlaps are left to the caller (a flat layer, or spaCy's span groups)."""
+    """The spans of ``document`` a token-based file can hold; the rest reported to ``skip``
+    (document classes too, unless the caller writes them: ``tags_elsewhere``). Overlaps are
+    left to the caller (a flat layer, or spaCy's span groups)."""
     found: list[PlacedSpan] = []
     for index, obj in enumerate(document.objects):
         path = f"objects[{index}]"
         geometry = obj.geometry
+        if isinstance(geometry, Tag) and tags_elsewhere:
+            continue
         if not isinstance(geometry, Span):
             what = "document class" if geometry.kind == "tag" else geometry.kind
             skip(f"{fmt} has no form for a {what} ({obj.class_name})", path)
@@ -61,7 +64,7 @@ def writable_spans(
         if not 0 <= start < end <= len(text) or not text[start:end].strip():
             skip(f"the span {obj.class_name} [{start},{end}) holds no token of the text", path)
             continue
-        lost = [f"attribute {name!r}" for name in obj.attributes] if not carries_attributes else []
+        lost = [f"attribute {name!r}" for name in obj.attributes]
         if obj.score is not None:
             lost.append("score")
         if lost:
