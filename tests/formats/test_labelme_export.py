@@ -422,3 +422,33 @@ def test_options_are_one_typed_model() -> None:
     assert LABELME.parse_options({"include_media": "false"}).include_media is False
     with pytest.raises(Exception, match="invalid options"):
         LABELME.parse_options({"embed": True})
+
+
+GOLDEN = Path(__file__).parent / "golden" / "labelme"
+
+
+def golden_objects() -> list[AnnotationObject]:
+    ring = circle_ring((45, 30), (50, 33))
+    *shapes, tag = every_geometry()
+    return [
+        *shapes,
+        obj("h", "Vehicle", {"kind": "polygon", "parts": [{"exterior": SQUARE, "holes": [HOLE]}]}),
+        obj("c", "Größe", {"kind": "polygon", "parts": [{"exterior": ring}]}),
+        tag,
+        obj("t", "東京", {"kind": "tag"}),
+    ]
+
+
+def test_export_matches_the_golden_file(onto: Ontology, tmp_path: Path) -> None:
+    # the golden file is the format's specification (checked by hand against LabelMe's
+    # own loader): regenerate it only on purpose
+    meta = {"labelme": {"circles": {"c": [45, 30, 50, 33]}}}
+    item = record(1, image("東京 é.jpg"), golden_objects(), external_id="every", meta=meta)
+    archive, stats = export([item], onto, None, include_media=False)
+    assert stats.skipped == []
+    assert archive.read("every.json") == (GOLDEN / "every.json").read_bytes()
+    # and the golden file reads back into the very objects
+    [again] = LABELME.read(GOLDEN / "every.json", ErrorPolicy("fail"))
+    assert again.annotations[0].document.objects == golden_objects()
+    # the group the two-part polygon was written in is learnt
+    assert again.meta == {"labelme": {**meta["labelme"], "groups": {"two parts": 0}}}
