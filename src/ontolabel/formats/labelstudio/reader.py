@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
+from PIL import Image, UnidentifiedImageError
+
 from ontolabel.core.modality import Modality
 from ontolabel.errors import FormatError, Location
 from ontolabel.formats.base import (
@@ -53,6 +55,24 @@ def _candidates(folder: Path, name: str) -> tuple[Path, ...]:
     if stripped != name and stripped:
         names.append(stripped)
     return tuple(p for n in names for p in (folder / n, folder / "images" / n))
+
+
+def local_size(paths: tuple[Path, ...]) -> tuple[int, int] | None:
+    """The displayed size (EXIF orientation applied) of the first of ``paths`` that is an
+    image, for results that give no original size (the editor's percent are of that view)."""
+    for path in paths:
+        if not path.is_file():
+            continue
+        try:
+            with Image.open(path) as img:
+                width, height = img.size
+                # orientations 5-8 turn the picture a quarter: the viewer swaps the sides
+                if img.getexif().get(0x0112, 1) in (5, 6, 7, 8):
+                    width, height = height, width
+                return width, height
+        except (OSError, UnidentifiedImageError):
+            continue
+    return None
 
 
 def user_of(completed_by: object) -> str | None:
@@ -156,7 +176,7 @@ class LabelStudioReader:
             self._report(
                 f"{label}: its data ({', '.join(sorted(data)) or 'empty'}) has no image and "
                 "no 'text' field (nor one that its spans quote); ontolabel reads Label Studio "
-                "image and text tasks",
+                "image and text tasks (name the field holding a task's text 'text')",
                 line,
                 item,
                 f"{where}.data",
@@ -170,6 +190,11 @@ class LabelStudioReader:
                 for result in (ann.get("result") or []) if isinstance(ann, dict) else []:
                     if isinstance(result, dict):
                         sizes.learn(result)
+        for index, url in enumerate(urls):
+            if index not in sizes.sizes:
+                found = local_size(_candidates(self.path.parent, media_name(url)))
+                if found is not None:
+                    sizes.sizes[index] = found
         reader = AnnotationReader(text, sizes)
         records: list[AnnotationRecord] = []
         ok = True
@@ -179,7 +204,7 @@ class LabelStudioReader:
                 self._report(f"{label}: {list_key} must be a list", line, item, where)
                 return None
             for n, ann in enumerate(entries):
-                record = self._annotation(reader, ann, list_key, status, label)
+                record = self._annotation(reader, ann, (list_key, n), status, label)
                 if isinstance(record, str):
                     self._report(record, line, item, f"{where}.{list_key}[{n}]")
                     ok = False
@@ -208,15 +233,21 @@ class LabelStudioReader:
         )
 
     def _annotation(
-        self, reader: AnnotationReader, ann: object, list_key: str, status: str, label: str
+        self,
+        reader: AnnotationReader,
+        ann: object,
+        entry: tuple[str, int],
+        status: str,
+        label: str,
     ) -> AnnotationRecord | str | None:
         """The record of one annotation, prediction or draft, or why it cannot be read."""
+        list_key, index = entry
         if not isinstance(ann, dict):
             return f"{label}: an entry of {list_key} must be an object"
         results = ann.get("result") or []
         if not isinstance(results, list):
             return f"{label}: result must be a list"
-        name = f"{label}, {list_key[:-1]} {ann.get('id', '?')}"
+        name = f"{label}, {list_key[:-1]} {ann.get('id', f'[{index}]')}"
         model = list_key == "predictions"
         score = ann.get("score") if model and isinstance(ann.get("score"), int | float) else None
         try:

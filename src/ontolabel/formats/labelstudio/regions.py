@@ -83,9 +83,10 @@ class ImageSize:
         found = self.sizes.get(_item_index(result))
         if found is None:
             raise RegionError(
-                "has no original_width/original_height, and no other result of the task gives "
-                "the image's size: its percent coordinates cannot be turned into pixels "
-                "(Label Studio writes the size once the image was opened in its editor)"
+                "has no original_width/original_height, no other result of the task gives the "
+                "image's size and the image is not beside the file: its percent coordinates "
+                "cannot be turned into pixels (Label Studio writes the size once the image was "
+                "opened in its editor)"
             )
         return found
 
