@@ -15,7 +15,8 @@ The summary is the same for every peer, so a test compares it with what ontolabe
          "parts": 0, "points": []}, ...]}},
      "classes": {"Car": 1}}
 
-Items are keyed by their image path without extension, as datumaro names them. Objects are
+Items are keyed by their image path without extension, as datumaro names them (subsets, i.e.
+splits, are not part of the key). Objects are
 sorted by (label, kind, bbox). Coordinates are rounded to 2 decimals, areas to 1.
 
 This script runs in the peers' own virtualenv (.venv-peers: they pin old dependencies), so it
@@ -149,8 +150,7 @@ def read_datumaro(fmt: str, path: Path, options: dict[str, str]) -> dict[str, An
             # annotations of one object share a non-zero group; the others stand alone
             groups[("g", ann.group) if ann.group else ("n", n)].append(ann)
         size = item.media.size if item.media is not None and item.media.has_size else None
-        key = item.id if item.subset in ("default", "", None) else f"{item.subset}/{item.id}"
-        items[key] = {
+        items[item.id] = {
             "width": size[1] if size else None,
             "height": size[0] if size else None,
             "objects": finish([datumaro_object(g, names) for g in groups.values()]),
