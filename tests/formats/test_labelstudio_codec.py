@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from corpus import corpus_path
 
+from corpus import corpus_path
 from ontolabel.core.geometry import Box, Mask, RotatedBox
 from ontolabel.core.geometry.box import rotated_box_hull
 from ontolabel.core.geometry.mask import rle_area, rle_decode, rle_encode

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from corpus import corpus_path
 from PIL import Image
 
+from corpus import corpus_path
 from ontolabel.core.geometry import Box, Keypoints, Mask, Polygon, RotatedBox, Span, Tag
+from ontolabel.core.geometry.box import rotated_box_corners
 from ontolabel.core.modality import Modality
 from ontolabel.errors import FormatError
 from ontolabel.formats import ErrorPolicy, ImportRecord, detect_format, get_format
@@ -122,8 +123,6 @@ def test_obb_rectangles_become_rotated_boxes_about_their_centre() -> None:
         (w, h, v["rotation"])
     )
     # the corner Label Studio gives is the corner the rotated box has first (its top-left)
-    from ontolabel.core.geometry.box import rotated_box_corners
-
     assert rotated_box_corners(obj.geometry)[0] == pytest.approx((x, y))
 
 
@@ -234,7 +233,8 @@ def test_image_tools_task_reads_every_tool_and_reports_the_ellipse(tmp_path: Pat
     assert records == []
     [problem] = policy.violations
     assert problem.message == (
-        "task 1, annotation 1001, result 'YnhRme7NvX' (ellipse): ontolabel cannot carry ellipses yet"
+        "task 1, annotation 1001, result 'YnhRme7NvX' (ellipse): "
+        "ontolabel cannot carry ellipses yet"
     )
     assert problem.location.path == "[0].annotations[0]"
     # without the ellipse, every other tool comes in: rectangles, points, polygon, brush
