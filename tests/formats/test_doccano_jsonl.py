@@ -349,3 +349,15 @@ def test_import_validates_against_an_ontology() -> None:
     )
     content = ItemContent(modality=Modality.TEXT, text=record.text)
     assert ontology.validate(record.annotations[0].document, content) == []
+
+
+def test_bom_and_windows_line_ends(tmp_path: Path) -> None:
+    path = tmp_path / "win.jsonl"
+    lines = ['{"text": "Köln\\r\\nBonn", "label": [[0, 4, "City"], [6, 10, "City"]]}'] * 2
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
+    assert FMT.detect(path).confidence == 0.85
+    records, problems = read(path)
+    assert problems == []
+    assert [r.text for r in records] == ["Köln\r\nBonn"] * 2
+    spans = [o.geometry for o in records[0].annotations[0].document.objects]
+    assert [s.text for s in spans if isinstance(s, Span)] == ["Köln", "Bonn"]

@@ -30,6 +30,7 @@ from ontolabel.formats.registry import register
 from ontolabel.formats.selection import SelectionOptions
 
 HEAD_BYTES = 1 << 20
+BOM = b"\xef\xbb\xbf"
 
 
 class DoccanoOptions(SelectionOptions):
@@ -94,7 +95,7 @@ class DoccanoFormat(Format[DoccanoOptions]):
     def detect(self, path: Path) -> Detection:
         with path.open("rb") as f:
             head = f.read(HEAD_BYTES)
-        first = next((ln for ln in head.split(b"\n") if ln.strip()), b"")
+        first = next((ln for ln in head.removeprefix(BOM).split(b"\n") if ln.strip()), b"")
         if not first:
             return Detection(0.0, "the file is empty")
         try:
@@ -113,6 +114,8 @@ class DoccanoFormat(Format[DoccanoOptions]):
         first = True
         with path.open("rb") as f:
             for lineno, raw in enumerate(f, start=1):
+                if lineno == 1:
+                    raw = raw.removeprefix(BOM)  # written by Windows tools as "UTF-8"
                 if not raw.strip():
                     continue
                 at = Location(file=file, line=lineno)
