@@ -452,3 +452,19 @@ def test_export_matches_the_golden_file(onto: Ontology, tmp_path: Path) -> None:
     assert again.annotations[0].document.objects == golden_objects()
     # the group the two-part polygon was written in is learnt
     assert again.meta == {"labelme": {**meta["labelme"], "groups": {"two parts": 0}}}
+
+
+def test_each_item_is_written_as_it_comes(onto: Ontology) -> None:
+    out = io.BytesIO()
+    seen: list[int] = []
+
+    def records() -> Any:
+        for item_id in (1, 2, 3):
+            seen.append(out.getbuffer().nbytes)
+            yield record(item_id, image(f"{item_id}.jpg"), [], external_id=str(item_id))
+
+    options = LABELME.parse_options({"include_media": False})
+    stats = LABELME.write(records(), out, ontology=onto, options=options)
+    assert stats.items == 3
+    # the first item's JSON is in the output before the second item is asked for
+    assert seen[0] == 0 and 0 < seen[1] < seen[2]

@@ -376,3 +376,15 @@ def test_undeclared_shape_flags_are_reported_by_the_ontology(
     assert (problem.location.file, problem.location.item) == ("a.json", "a")
     assert problem.location.path is not None and problem.location.path.startswith("shapes[1]")
     assert "blurry" in problem.message
+
+
+def test_files_are_read_one_at_a_time(tmp_path: Path) -> None:
+    for name in ("a", "b", "c"):
+        write(tmp_path, f"{name}.json", labelme_file([shape("rectangle", [[1, 1], [5, 5]])]))
+    policy = ErrorPolicy("collect")
+    records = LABELME.read(tmp_path, policy)
+    assert next(records).external_id == "a"
+    # c.json is only opened when its turn comes: a change now is what gets read
+    write(tmp_path, "c.json", "{broken")
+    assert [r.external_id for r in records] == ["b"]
+    assert [v.location.file for v in policy.violations] == ["c.json"]
