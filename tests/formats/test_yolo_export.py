@@ -405,3 +405,37 @@ def test_same_names_in_a_split_get_suffixes_and_splits_keep_their_folders(
     assert files["val.txt"] == b"data/obj_val_data/a.jpg\n"
     assert messages(stats) == [(None, "YOLO holds images; this item is text")]
     assert stats.items == 3
+
+
+def test_classify_puts_each_image_in_its_class_folder(ontology: Ontology) -> None:
+    blobs = {image(sha=s).sha256: b"jpeg " + s.encode() for s in "123"}
+    tag = {"kind": "tag"}
+    records = [
+        image_record(1, [obj("1", "Car", tag)], media=image("a.jpg", sha="1")),
+        image_record(
+            2,
+            [obj("1", "Car", tag), obj("2", "Person", tag)],
+            media=image("b.jpg", sha="2"),
+        ),
+        image_record(
+            3,
+            [
+                obj("1", "Person", tag),
+                obj("2", "Person", {"kind": "box", "x1": 0, "y1": 0, "x2": 1, "y2": 1}),
+            ],
+            media=image("c.jpg", sha="3"),
+        ),
+    ]
+    archive, stats = export(records, "ultralytics", ontology, _Store(blobs), task="classify")
+    assert members(archive) == {
+        "dataset/train/Car/a.jpg": b"jpeg 1",
+        "dataset/train/Person/c.jpg": b"jpeg 3",
+    }
+    assert messages(stats) == [
+        (
+            None,
+            "image 'b.jpg' not written: classification needs one whole-image class "
+            "(found Car, Person)",
+        ),
+        ("objects[1]", "YOLO classify has no form for a box (Person); not written"),
+    ]

@@ -4,8 +4,8 @@ They share the label lines and the tree walk; they differ in where the class nam
 (``obj.names`` / ``classes.txt`` vs ``data.yaml``), in the folders, and in the tasks:
 Darknet files hold boxes (and, as Label Studio writes them, polygons), Ultralytics files
 one task each: detect, segment, pose (``kpt_shape`` in data.yaml), obb (told by its lines:
-every one 4 corners of a parallelogram), or classification (``<split>/<class>/`` folders
-of images, read as whole-image tags; not written).
+every one 4 corners of a parallelogram, some turned; an ontolabel export says it in a
+comment), or classify (``<split>/<class>/`` folders of images: whole-image tags).
 """
 
 from __future__ import annotations
@@ -116,6 +116,7 @@ class UltralyticsFormat(Format[UltralyticsOptions]):
             GeometryKind.POLYGON,
             GeometryKind.MASK,
             GeometryKind.KEYPOINTS,
+            GeometryKind.TAG,
         }
     )
     options_model = UltralyticsOptions

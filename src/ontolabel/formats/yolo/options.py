@@ -8,7 +8,7 @@ from pydantic import Field
 
 from ontolabel.formats.selection import SelectionOptions
 
-Task = Literal["detect", "segment", "pose", "obb"]
+Task = Literal["detect", "segment", "pose", "obb", "classify"]
 
 
 class DarknetOptions(SelectionOptions):
@@ -37,6 +37,7 @@ class UltralyticsOptions(DarknetOptions):
         default="detect",
         description=(
             "detect: boxes; segment: polygons (boxes and masks as polygons); pose: keypoints "
-            "with their box; obb: oriented boxes as 4 corners"
+            "with their box; obb: oriented boxes as 4 corners; classify: each image in the "
+            "folder of its one whole-image class (<split>/<class>/<image>)"
         ),
     )

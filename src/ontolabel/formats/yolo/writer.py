@@ -5,7 +5,9 @@ Layouts, exactly as the trainers (and datumaro) read them:
   split, ``names``, ``backup``), ``<split>.txt`` listing ``data/obj_<split>_data/<image>``,
   and ``obj_<split>_data/`` holding each image and its ``.txt``;
 - Ultralytics: ``data.yaml`` (``path``, one ``<split>: images/<split>`` per split, ``names``
-  as an id map; ``kpt_shape`` for pose), ``images/<split>/`` and ``labels/<split>/``.
+  as an id map; ``kpt_shape`` for pose), ``images/<split>/`` and ``labels/<split>/``;
+  classification: ``dataset/<split>/<class>/<image>`` and nothing else (the folders are
+  the labels).
 The split is the item's ``meta["split"]`` (what the YOLO reader records), else ``train``.
 Every image gets a label file, empty when it has no objects (a background image).
 Label files go out as each item comes; pose label files wait in a disk spool, because the
@@ -27,7 +29,7 @@ from typing import IO, Any, BinaryIO, Literal, cast
 import yaml
 
 from ontolabel.core.annotation import AnnotationObject
-from ontolabel.core.geometry import Box, Keypoints
+from ontolabel.core.geometry import Box, Keypoints, Tag
 from ontolabel.core.geometry.keypoints import keypoints_bbox, labeled_points
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import Modality
@@ -46,6 +48,9 @@ DEFAULT_SPLIT = "train"
 _SPLIT = re.compile(r"^[A-Za-z0-9_-]+$")
 SPOOL_IN_MEMORY = 8 << 20
 KEYPOINTS_SUFFIX = ":keypoints"
+# a classification tree is its split folders; in one top folder, so that an archive of a
+# single split unpacks to the dataset (train/...), not to that split's class folders
+CLASSIFY_ROOT = "dataset"
 
 
 def _safe_name(name: str) -> str:
@@ -91,7 +96,7 @@ class YoloWriter:
                 self._write_pose_labels(self.pose)
             if self.layout == "darknet":
                 self._write_darknet_files()
-            else:
+            elif self.task != "classify":
                 self._write_data_yaml()
         return self.stats
 
@@ -193,6 +198,9 @@ class YoloWriter:
         split: str,
         objects: list[tuple[int, AnnotationObject]],
     ) -> None:
+        if self.task == "classify":
+            self._classified(record, media, split, objects)
+            return
         name = self._member(split, media.name)
         images, labels = self._folders(split)
         image_member = f"{images}/{name}"
@@ -258,6 +266,52 @@ class YoloWriter:
             self._skip(note, record, path)
         self.stats.objects += 1
         return [line(class_id, self._clip(record, path, f, shaped.box)) for f in shaped.lines]
+
+    # -- classification ------------------------------------------------------------------
+
+    def _classified(
+        self,
+        record: ExportRecord,
+        media: MediaInfo,
+        split: str,
+        objects: list[tuple[int, AnnotationObject]],
+    ) -> None:
+        """The image goes into the folder of its one whole-image class (a Tag); anything
+        else on it has no form here, and an image with no class or several is not written."""
+        tags: list[tuple[int, AnnotationObject]] = []
+        for index, obj in objects:
+            if isinstance(obj.geometry, Tag):
+                tags.append((index, obj))
+            else:
+                self._skip(
+                    f"YOLO classify has no form for a {obj.geometry.kind} ({obj.class_name}); "
+                    "not written",
+                    record,
+                    f"objects[{index}]",
+                )
+        classes = {obj.class_name for _, obj in tags}
+        if len(classes) != 1:
+            found = ", ".join(sorted(classes)) or "none"
+            self._skip(
+                f"image {media.name!r} not written: classification needs one whole-image class "
+                f"(found {found})",
+                record,
+            )
+            return
+        index, tag = tags[0]
+        if self._class_id(record, tag, f"objects[{index}]") is None:
+            return
+        if self.media is None:
+            self._skip(
+                f"image {media.name!r} not written: a classification tree is its images "
+                "(export with include_media)",
+                record,
+            )
+            return
+        name = self._member(split, media.name)
+        self.stats.objects += 1
+        folder = f"{CLASSIFY_ROOT}/{split}/{_safe_name(tag.class_name)}"
+        self._copy_image(record, media, f"{folder}/{name}")
 
     # -- pose ------------------------------------------------------------------------------
 
