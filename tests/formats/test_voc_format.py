@@ -10,12 +10,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
 from corpus import corpus_path
 from ontolabel.core.annotation import Annotation, AnnotationObject, Relation
-from ontolabel.core.geometry import Box
+from ontolabel.core.geometry import Box, Mask
+from ontolabel.core.geometry.mask import rle_area, rle_decode, rle_encode
 from ontolabel.core.item import ItemContent, MediaInfo
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology, parse_ontology
@@ -29,6 +31,7 @@ from ontolabel.formats import (
     get_format,
 )
 from ontolabel.formats.archive import unpack
+from ontolabel.formats.voc.palette import voc_color
 from ontolabel.formats.voc.pixels import box_to_voc, voc_to_box
 
 VOC_CORPUS = [
@@ -89,7 +92,11 @@ VOC_ATTRIBUTES = [
 VOC_ONTOLOGY: dict[str, Any] = {
     "name": "voc",
     "classes": [
-        {"name": "Object", "geometry": {"image": ["box", "tag"]}, "attributes": VOC_ATTRIBUTES},
+        {
+            "name": "Object",
+            "geometry": {"image": ["box", "tag", "mask"]},
+            "attributes": VOC_ATTRIBUTES,
+        },
         *({"name": c, "parent": "Object"} for c in VOC_CLASSES),
         *({"name": p, "parent": "Object"} for p in ("head", "hand", "foot")),
         {"name": "Käfer", "parent": "Object", "color": "#12ab34"},
@@ -285,6 +292,11 @@ def test_voc_dataset1_boxes_flags_parts_actions_and_class_lists() -> None:
     assert by_id["2.1"].class_name == "head"
     assert by_id["2.1"].geometry == Box(x1=4.5, y1=5, x2=7.5, y2=8)
     assert document.relations == [Relation(id="r1", name="part_of", source="2.1", target="2")]
+    # SegmentationObject: one instance over the whole 20x10 image; SegmentationClass says
+    # it is (0, 128, 0), VOC's bicycle
+    mask = by_id["mask:1"]
+    assert mask.class_name == "bicycle" and isinstance(mask.geometry, Mask)
+    assert (mask.geometry.width, mask.geometry.height, rle_area(mask.geometry)) == (20, 10, 200)
     # class lists: "1" for a class no object shows is a tag; cat (-1 there) keeps its box
     tags = sorted(o.class_name for o in document.objects if o.geometry.kind == "tag")
     assert tags == [
@@ -455,11 +467,90 @@ def test_what_voc_cannot_hold_is_reported(voc_ontology: Ontology, tmp_path: Path
     assert stats.objects == 2
     reasons = {v.location.path: v.message for v in stats.skipped}
     assert set(reasons) == {"objects[1]", "objects[2]", "objects[3]", "objects[4].score"}
-    assert "SegmentationObject" in reasons["objects[1]"]
+    assert "does not rasterise polygons" in reasons["objects[1]"]
     assert "angle" in reasons["objects[2]"]
     assert "polyline" in reasons["objects[3]"]
     assert all(v.location.item == "a.jpg" for v in stats.skipped)
     assert len(fromstring(archive.read("Annotations/a.xml")).findall("object")) == 2
+
+
+# -- segmentation PNGs ---------------------------------------------------------------------
+
+
+def mask_object(oid: str, cls: str, rows: slice, cols: slice) -> AnnotationObject:
+    pixels = np.zeros((6, 8), dtype=np.uint8)
+    pixels[rows, cols] = 1
+    return AnnotationObject(id=oid, class_name=cls, geometry=rle_encode(pixels))
+
+
+def test_masks_go_to_segmentation_pngs_and_come_back(
+    voc_ontology: Ontology, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    masks = [
+        mask_object("mask:1", "cat", slice(0, 2), slice(0, 3)),
+        mask_object("mask:2", "Käfer", slice(3, 6), slice(2, 8)),
+    ]
+    rec = record([box("1", "cat", 0, 0, 3, 2), *masks], width=8, height=6, meta={"subset": "train"})
+    root, stats, archive = export(voc_ontology, [rec], tmp_path)
+    assert stats.skipped == [] and stats.objects == 3
+    with Image.open(root / "SegmentationObject/a.png") as image:
+        assert image.mode == "P"
+        instances = np.asarray(image)
+    assert instances[0, 0] == 1 and instances[5, 7] == 2 and instances[2, 0] == 0
+    labelmap = archive.read("labelmap.txt").decode().splitlines()
+    names = [line.split(":")[0] for line in labelmap[1:]]
+    assert names[0] == "background"  # index 0 of the class PNG
+    with Image.open(root / "SegmentationClass/a.png") as image:
+        classes = np.asarray(image)
+        palette = image.getpalette()
+    assert names[classes[0, 0]] == "cat" and names[classes[5, 7]] == "Käfer"
+    assert tuple(palette[3 * classes[5, 7] : 3 * classes[5, 7] + 3]) == (18, 171, 52)
+    assert archive.read("ImageSets/Segmentation/train.txt") == b"a\n"
+    assert fromstring(archive.read("Annotations/a.xml")).findtext("segmented") == "1"
+    (back,), policy = read(root)
+    assert policy.violations == []
+    assert back.annotations[0].document.objects[1:] == masks
+
+
+def test_overlapping_masks_report_the_pixels_they_lose(
+    voc_ontology: Ontology, tmp_path: Path
+) -> None:
+    masks = [
+        mask_object("m1", "cat", slice(0, 4), slice(0, 4)),
+        mask_object("m2", "dog", slice(2, 6), slice(2, 6)),
+    ]
+    root, stats, _ = export(voc_ontology, [record(masks, width=8, height=6)], tmp_path)
+    assert [(v.location.path, v.message) for v in stats.skipped] == [
+        ("objects[1]", "4 pixels overlap an earlier mask, which loses them")
+    ]
+    (back,), _ = read(root)
+    cat = back.annotations[0].document.objects[0].geometry
+    assert isinstance(cat, Mask) and rle_area(cat) == 12
+    assert rle_decode(cat)[2:4, 2:4].sum() == 0
+
+
+def test_broken_segmentation_pngs_are_reported(tmp_path: Path) -> None:
+    from PIL import Image
+
+    annotation = f"<annotation><filename>x.jpg</filename>{GOOD_OBJECT}</annotation>"
+    root = tree(tmp_path, {"Annotations/x.xml": annotation, "Annotations/y.xml": annotation})
+    (root / "SegmentationObject").mkdir()
+    (root / "SegmentationClass").mkdir()
+    Image.new("P", (4, 4)).save(root / "SegmentationObject/x.png")
+    odd = Image.new("RGB", (4, 4), voc_color(8))
+    odd.putpixel((2, 1), (1, 2, 3))
+    odd.save(root / "SegmentationClass/y.png")
+    records, policy = read(root, "collect")
+    assert [(v.location.file, v.location.item) for v in policy.violations] == [
+        ("SegmentationClass/x.png", "x"),
+        ("SegmentationClass/y.png", "y"),
+    ]
+    assert "has no SegmentationClass PNG" in policy.violations[0].message
+    assert "pixel (2, 1) has colour (1, 2, 3)" in policy.violations[1].message
+    # the boxes import all the same
+    assert [len(r.annotations[0].document.objects) for r in records] == [1, 1]
 
 
 # -- broken files ---------------------------------------------------------------------------

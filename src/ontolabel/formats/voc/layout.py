@@ -19,6 +19,7 @@ from ontolabel.formats.archive import walk
 ANNOTATIONS = "Annotations"
 IMAGES = "JPEGImages"
 MAIN = PurePosixPath("ImageSets", "Main")
+SEGMENTATION = PurePosixPath("ImageSets", "Segmentation")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp")
 # split lists that are unions of others: an image listed there too keeps the other name
 UNION_SPLITS = ("trainval",)
@@ -53,6 +54,7 @@ def read_split_lists(root: Path) -> SplitLists:
     found = SplitLists()
     main = root / MAIN
     if not main.is_dir():
+        _segmentation_lists(root, found)
         return found
     files = sorted(p for p in main.iterdir() if p.is_file() and p.suffix == ".txt")
     splits = {p.stem for p in files if not _is_class_list(p, set())}
@@ -79,7 +81,27 @@ def read_split_lists(root: Path) -> SplitLists:
             found.classes.setdefault(fields[0], []).append(
                 (class_name, int(fields[1]), shown, number)
             )
+    _segmentation_lists(root, found)
     return found
+
+
+def _segmentation_lists(root: Path, found: SplitLists) -> None:
+    """Images only the segmentation task lists (VOC2012 has such) join the items too."""
+    folder = root / SEGMENTATION
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix == ".txt"):
+        for number, fields in _lines(path):
+            if len(fields) != 1:
+                found.problems.append(
+                    (
+                        str(SEGMENTATION / path.name),
+                        number,
+                        f"a split list holds one image id a line, got {fields}",
+                    )
+                )
+            elif fields[0] not in found.subset:
+                found.subset[fields[0]] = path.stem
 
 
 def _is_class_list(path: Path, splits: set[str]) -> bool:

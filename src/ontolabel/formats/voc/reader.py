@@ -30,6 +30,7 @@ from ontolabel.errors import Location
 from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
 from ontolabel.formats.voc import layout
 from ontolabel.formats.voc.pixels import voc_to_box
+from ontolabel.formats.voc.segmentation import LabelMap, SegmentationError, read_masks
 
 FLAGS = ("truncated", "difficult", "occluded")
 PART_OF = "part_of"
@@ -141,6 +142,7 @@ class VocReader:
     def __init__(self, root: Path, policy: ErrorPolicy):
         self.root = root
         self.policy = policy
+        self.labels: LabelMap | None = LabelMap.default()
 
     def _report(self, message: str, file: str, item: str | None, path: str | None = None) -> None:
         self.policy.report(message, Location(file=file, item=item, path=path))
@@ -155,6 +157,14 @@ class VocReader:
         lists = layout.read_split_lists(self.root)
         for file, line, message in lists.problems:
             self.policy.report(message, Location(file=file, line=line))
+        labelmap = self.root / "labelmap.txt"
+        if labelmap.is_file():
+            try:
+                self.labels = LabelMap.read(labelmap)
+            except (ValueError, UnicodeDecodeError) as exc:
+                # without the label map the masks' classes are unknown: they are left out
+                self.labels = None
+                self.policy.report(f"{exc}; no masks are imported", Location(file=labelmap.name))
         seen: set[str] = set()
         for image_id, xml in layout.annotation_files(self.root):
             seen.add(image_id)
@@ -171,7 +181,7 @@ class VocReader:
                 media=[self._media(name, None, image_id, None, None)],
                 meta=_meta(lists.subset[image_id]),
             )
-            self._add_tags(record, [], lists, image_id)
+            self._add_tags(record, self._masks(image_id), lists, image_id)
             yield record
 
     def _relaxed(self) -> Iterator[ImportRecord]:
@@ -233,10 +243,21 @@ class VocReader:
             meta=_meta(subset),
         )
         if lists is not None:
+            objects += self._masks(image_id)
             self._add_tags(record, objects, lists, image_id, relations)
         elif objects:
             self._annotate(record, objects, relations)
         return record
+
+    def _masks(self, image_id: str) -> list[AnnotationObject]:
+        """The mask objects of the image's segmentation PNGs (VOC-proper trees only)."""
+        if self.labels is None:
+            return []
+        try:
+            return read_masks(self.root, image_id, self.labels)
+        except SegmentationError as exc:
+            self._report(str(exc), f"SegmentationClass/{image_id}.png", image_id)
+            return []
 
     def _objects(
         self, root: Element, shown: str, image_id: str, width: int | None, height: int | None

@@ -20,7 +20,8 @@ from typing import IO, BinaryIO
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from ontolabel.core.annotation import AnnotationObject, AttributeValue, Relation
-from ontolabel.core.geometry import Box, Tag
+from ontolabel.core.geometry import Box, Mask, Tag
+from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.errors import Location, Violation
@@ -29,47 +30,19 @@ from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.media import MediaSource
 from ontolabel.formats.voc import layout
 from ontolabel.formats.voc.options import VocOptions
+from ontolabel.formats.voc.palette import VOC_LABELS, VOID, voc_color
 from ontolabel.formats.voc.pixels import box_to_voc, voc_number
 from ontolabel.formats.voc.reader import FLAGS, PART_OF, UNSPECIFIED_POSE
+from ontolabel.formats.voc.segmentation import (
+    SEGMENTATION_CLASS,
+    SEGMENTATION_OBJECT,
+    LabelMap,
+    write_masks,
+)
 
 SPOOL_IN_MEMORY = 8 << 20
 _OWN_ATTRIBUTES = frozenset({"pose", "actions", *FLAGS})
-# VOC's own labels, in the order of its palette
-VOC_LABELS = [
-    "background",
-    "aeroplane",
-    "bicycle",
-    "bird",
-    "boat",
-    "bottle",
-    "bus",
-    "car",
-    "cat",
-    "chair",
-    "cow",
-    "diningtable",
-    "dog",
-    "horse",
-    "motorbike",
-    "person",
-    "pottedplant",
-    "sheep",
-    "sofa",
-    "train",
-    "tvmonitor",
-]
 _WHITESPACE = re.compile(r"\s")
-
-
-def voc_color(index: int) -> tuple[int, int, int]:
-    """The colour of label ``index`` in VOC's palette (bits of the index spread over r, g, b)."""
-    r = g = b = 0
-    for shift in range(7, -1, -1):
-        r |= ((index >> 0) & 1) << shift
-        g |= ((index >> 1) & 1) << shift
-        b |= ((index >> 2) & 1) << shift
-        index >>= 3
-    return r, g, b
 
 
 def _hex_color(color: str) -> tuple[int, int, int]:
@@ -106,6 +79,8 @@ class VocWriter:
         self.tagged: list[str] = []  # classes with image-level tags: they get class lists
         self.parts: dict[str, list[str]] = {}
         self.actions: dict[str, list[str]] = {}
+        self.labels = label_map(ontology)
+        self.label_index = {name: i for i, name in enumerate(self.labels.names)}
 
     def write(self, records: Iterable[ExportRecord]) -> WriteStats:
         with self.tree, tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY, "w+b") as spool:
@@ -159,8 +134,9 @@ class VocWriter:
             SubElement(size, "width").text = str(media.width)
             SubElement(size, "height").text = str(media.height)
             SubElement(size, "depth").text = "3"
-        SubElement(root, "segmented").text = "0"
-        tags = self._objects(root, record, objects, relations)
+        segmented = SubElement(root, "segmented")
+        tags, masks = self._objects(root, record, objects, relations)
+        segmented.text = "1" if masks and self._masks(record, image_id, masks, media) else "0"
         indent(root)
         self.tree.write_bytes(
             f"{layout.ANNOTATIONS}/{image_id}.xml",
@@ -173,6 +149,7 @@ class VocWriter:
             subset if isinstance(subset, str) and subset else layout.DEFAULT_SUBSET,
             image_id,
             tags,
+            segmented.text == "1",
         ]
         spool.write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
         self.stats.items += 1
@@ -190,8 +167,9 @@ class VocWriter:
         record: ExportRecord,
         objects: list[AnnotationObject],
         relations: list[Relation],
-    ) -> dict[str, int]:
-        """Write the boxes; return the image's class list values (from its tags)."""
+    ) -> tuple[dict[str, int], list[tuple[int, AnnotationObject]]]:
+        """Write the boxes; return the image's class list values (from its tags) and its
+        masks (with their places in ``objects``), which go to the segmentation PNGs."""
         by_id = {o.id: o for o in objects}
         parts: dict[str, list[AnnotationObject]] = {}
         is_part: set[str] = set()
@@ -214,6 +192,7 @@ class VocWriter:
                     f"relations[{index}]",
                 )
         tags: dict[str, int] = {}
+        masks: list[tuple[int, AnnotationObject]] = []
         for index, obj in enumerate(objects):
             path = f"objects[{index}]"
             if obj.id in is_part:
@@ -227,17 +206,59 @@ class VocWriter:
                 self.stats.objects += 1
             elif isinstance(obj.geometry, Box):
                 self._object(root, record, obj, parts.get(obj.id, []), path)
+            elif isinstance(obj.geometry, Mask):
+                masks.append((index, obj))
             else:
                 self._skip(self._no_form(obj), record, path)
-        return tags
+        return tags, masks
+
+    def _masks(
+        self,
+        record: ExportRecord,
+        image_id: str,
+        masks: list[tuple[int, AnnotationObject]],
+        media: MediaInfo,
+    ) -> bool:
+        """Write the image's segmentation PNGs; False when no mask could be written."""
+        kept: list[tuple[int, AnnotationObject]] = []
+        for index, obj in masks:
+            assert isinstance(obj.geometry, Mask)
+            size = (obj.geometry.width, obj.geometry.height)
+            if media.width and media.height and size != (media.width, media.height):
+                self._skip(
+                    f"the mask is {size[0]}x{size[1]}, the image {media.width}x{media.height}",
+                    record,
+                    f"objects[{index}]",
+                )
+            elif len(kept) >= VOID - 1:
+                self._skip("a VOC image holds at most 254 instances", record, f"objects[{index}]")
+            else:
+                kept.append((index, obj))
+        if not kept:
+            return False
+        first = kept[0][1].geometry
+        assert isinstance(first, Mask)
+        height, width = first.height, first.width
+        class_png, object_png, lost = write_masks(
+            [(obj, self.label_index[obj.class_name]) for _, obj in kept],
+            height,
+            width,
+            self.labels,
+        )
+        self.tree.write_bytes(f"{SEGMENTATION_CLASS}/{image_id}.png", class_png)
+        self.tree.write_bytes(f"{SEGMENTATION_OBJECT}/{image_id}.png", object_png)
+        for position, message in lost:
+            self._skip(message, record, f"objects[{kept[position][0]}]")
+        self.stats.objects += len(kept)
+        return True
 
     @staticmethod
     def _no_form(obj: AnnotationObject) -> str:
         kind = obj.geometry.kind
-        if kind in ("polygon", "mask"):
+        if kind == "polygon":
             return (
-                f"VOC holds a {kind} only as a SegmentationObject PNG, which this export does "
-                f"not write ({obj.class_name})"
+                "VOC holds shapes only as masks in its segmentation PNGs, and this export "
+                f"does not rasterise polygons ({obj.class_name}: store it as a mask)"
             )
         if kind == "rotated_box":
             return (
@@ -321,14 +342,22 @@ class VocWriter:
             self._list(spool, subset, None)
             for class_name in self.tagged:
                 self._list(spool, subset, class_name)
+            self._list(spool, subset, None, segmentation=True)
 
-    def _list(self, spool: IO[bytes], subset: str, class_name: str | None) -> None:
+    def _list(
+        self, spool: IO[bytes], subset: str, class_name: str | None, segmentation: bool = False
+    ) -> None:
         name = f"{subset}.txt" if class_name is None else f"{class_name}_{subset}.txt"
         spool.seek(0)
-        with self.tree.open(f"{layout.MAIN}/{name}") as out:
+        wanted = [json.loads(line) for line in spool] if segmentation else None
+        if wanted is not None and not any(segmented for *_, segmented in wanted):
+            return  # no image of the split has masks
+        spool.seek(0)
+        folder = layout.SEGMENTATION if segmentation else layout.MAIN
+        with self.tree.open(f"{folder}/{name}") as out:
             for line in spool:
-                image_subset, image_id, tags = json.loads(line)
-                if image_subset != subset:
+                image_subset, image_id, tags, segmented = json.loads(line)
+                if image_subset != subset or (segmentation and not segmented):
                     continue
                 if class_name is None:
                     out.write(f"{image_id}\n".encode())
@@ -337,15 +366,25 @@ class VocWriter:
 
     def _labelmap(self) -> None:
         lines = ["# label:color_rgb:parts:actions"]
-        for index, cls in enumerate(self.ontology.classes):
-            # the ontology's colour, else VOC's own for its labels, else the next free ones
-            standard = VOC_LABELS.index(cls.name) if cls.name in VOC_LABELS else None
-            palette = standard if standard is not None else len(VOC_LABELS) + index
-            r, g, b = _hex_color(cls.color) if cls.color else voc_color(palette % 256)
-            parts = ",".join(self.parts.get(cls.name, []))
-            actions = ",".join(self.actions.get(cls.name, []))
-            lines.append(f"{cls.name}:{r},{g},{b}:{parts}:{actions}")
+        for name, (r, g, b) in zip(self.labels.names, self.labels.colors, strict=True):
+            parts = ",".join(self.parts.get(name, []))
+            actions = ",".join(self.actions.get(name, []))
+            lines.append(f"{name}:{r},{g},{b}:{parts}:{actions}")
         self.tree.write_text("labelmap.txt", "\n".join(lines) + "\n")
+
+
+def label_map(ontology: Ontology) -> LabelMap:
+    """The export's labels: ``background`` first (index 0 of the segmentation PNGs), then
+    every class; colours are the ontology's, else VOC's own for its labels, else the next
+    free ones of VOC's palette."""
+    names = ["background", *(c.name for c in ontology.classes if c.name != "background")]
+    colors = []
+    for index, name in enumerate(names):
+        color = ontology.get_class(name).color if ontology.has_class(name) else None
+        standard = VOC_LABELS.index(name) if name in VOC_LABELS else None
+        palette = standard if standard is not None else len(VOC_LABELS) + index
+        colors.append(_hex_color(color) if color else voc_color(palette % VOID))
+    return LabelMap(names, colors)
 
 
 def _bndbox(parent: Element, box: Box) -> None:
