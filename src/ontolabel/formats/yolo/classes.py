@@ -83,7 +83,7 @@ def names_file(root: Path) -> Path | None:
 def read_names_file(root: Path, path: Path) -> ClassList:
     shown = path.relative_to(root).as_posix()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FormatError("not UTF-8 text", location=Location(file=shown)) from exc
     names = [line.strip() for line in text.splitlines()]
@@ -119,7 +119,7 @@ def yaml_file(root: Path) -> Path | None:
 def load_yaml(root: Path, path: Path) -> dict[str, Any]:
     shown = path.relative_to(root).as_posix()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise FormatError("not UTF-8 text", location=Location(file=shown)) from exc
     except yaml.YAMLError as exc:

@@ -54,7 +54,8 @@ class _Line:
 
 
 def _lines(path: Path) -> Iterator[_Line]:
-    with path.open(encoding="utf-8", errors="strict") as f:
+    # utf-8-sig: a byte-order mark (Windows editors) is not part of the first class id
+    with path.open(encoding="utf-8-sig") as f:
         for number, text in enumerate(f, start=1):
             tokens = text.split()
             if tokens:
@@ -122,8 +123,10 @@ class YoloReader:
         self.policy.report(message, Location(file=file, line=line, item=item))
 
     def _orphan(self, label: PurePosixPath) -> None:
-        path = self.root.joinpath(*label.parts)
-        first = next((entry.number for entry in _lines(path)), None) if path.is_file() else None
+        try:
+            first = next((entry.number for entry in _lines(self.root.joinpath(*label.parts))), None)
+        except UnicodeDecodeError:
+            first = 1
         if first is None:
             return  # an empty label file places nothing: there is nothing to lose
         self._report(

@@ -241,6 +241,8 @@ class YoloWriter:
         return class_id
 
     def _clip(self, record: ExportRecord, path: str, fields: list[float], box: bool) -> list[float]:
+        """``fields`` within 0..1, reported when that changed them; with ``box`` the first
+        4 are cx cy w h (the box is cut to the image), any others x y pairs."""
         if not self.options.clip or not outside(fields):
             return fields
         self._skip(
@@ -248,7 +250,9 @@ class YoloWriter:
             record,
             path,
         )
-        return clamp_box_fields(fields) if box else [clamp01(v) for v in fields]
+        if not box:
+            return [clamp01(v) for v in fields]
+        return clamp_box_fields(fields[:4]) + [clamp01(v) for v in fields[4:]]
 
     def _lines(
         self, record: ExportRecord, media: MediaInfo, index: int, obj: AnnotationObject
@@ -327,15 +331,13 @@ class YoloWriter:
         the box ``n`` (as the reader makes them); a lone one takes its points' hull."""
         assert self.pose is not None
         width, height = media.width or 1, media.height or 1
-        boxes = {o.id: (i, o) for i, o in objects if isinstance(o.geometry, Box)}
-        paired: set[str] = set()
+        boxes = {o.id: o.geometry for _, o in objects if isinstance(o.geometry, Box)}
+        with_points = {o.id for _, o in objects if isinstance(o.geometry, Keypoints)}
         entries: list[Any] = []
         for index, obj in objects:
             path = f"objects[{index}]"
             geometry = obj.geometry
-            if isinstance(geometry, Box) and obj.id + KEYPOINTS_SUFFIX in {
-                o.id for _, o in objects
-            }:
+            if isinstance(geometry, Box) and obj.id + KEYPOINTS_SUFFIX in with_points:
                 continue  # written with its keypoints
             if not isinstance(geometry, Keypoints | Box):
                 self._skip(
@@ -347,23 +349,22 @@ class YoloWriter:
             class_id = self._class_id(record, obj, path)
             if class_id is None:
                 continue
-            points: dict[str, list[float]] = {}
-            box: Box | None = geometry if isinstance(geometry, Box) else None
+            box, points = geometry, []
             if isinstance(geometry, Keypoints):
+                points = labeled_points(geometry)
                 owner = boxes.get(obj.id.removesuffix(KEYPOINTS_SUFFIX))
-                if obj.id.endswith(KEYPOINTS_SUFFIX) and owner is not None:
-                    paired.add(owner[1].id)
-                    box = owner[1].geometry  # type: ignore[assignment]
-                for p in labeled_points(geometry):
-                    if p.name not in self.keypoint_names:
-                        self.keypoint_names.append(p.name)
-                    points[p.name] = self._clip(
-                        record, path, [p.x / width, p.y / height], False
-                    ) + [p.visibility]
-                box = box or keypoints_bbox(geometry) or Box(x1=0, y1=0, x2=0, y2=0)
-            assert box is not None
-            fields = self._clip(record, path, box_fields(box, width, height), True)
-            entries.append([class_id, fields, points])
+                if not obj.id.endswith(KEYPOINTS_SUFFIX) or owner is None:
+                    owner = keypoints_bbox(geometry) or Box(x1=0, y1=0, x2=0, y2=0)
+                box = owner
+            assert isinstance(box, Box)
+            xy = [c for p in points for c in (p.x / width, p.y / height)]
+            fields = self._clip(record, path, box_fields(box, width, height) + xy, True)
+            placed: dict[str, list[float]] = {}
+            for i, p in enumerate(points):
+                if p.name not in self.keypoint_names:
+                    self.keypoint_names.append(p.name)
+                placed[p.name] = [fields[4 + 2 * i], fields[5 + 2 * i], p.visibility]
+            entries.append([class_id, fields[:4], placed])
             self.stats.objects += 1
         self.pose.write(json.dumps([member, entries], ensure_ascii=False).encode() + b"\n")
 
