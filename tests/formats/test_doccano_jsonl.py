@@ -322,6 +322,7 @@ def test_detection(tmp_path: Path) -> None:
     assert detect(f"{IMPORTS}/tests/data/relation_extraction/example.jsonl") == 0.9
     assert detect(f"{IMPORTS}/tests/data/sequence_labeling/example.jsonl") == 0.85
     assert detect(f"{EXPORTS}/text_classification/example.jsonl") == 0.6
+    assert detect(f"{EXPORTS}/intent_detection/example.jsonl") == 0.9
     assert detect(f"{EXPORTS}/relation_extraction/example.jsonl") == 0.0
     canonical = tmp_path / "c.jsonl"
     canonical.write_text('{"format": "ontolabel.jsonl", "version": 1}\n')

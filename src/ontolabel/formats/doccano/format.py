@@ -64,6 +64,9 @@ def _detect_line(obj: dict[str, Any]) -> Detection:
         if "filename" in obj:
             return Detection(0.0, "a doccano image/audio line ('filename'): not read here")
         return Detection(0.0, "the first line has no 'text' string")
+    if isinstance(obj.get("cats"), list):
+        # spaCy's cats is an object of scores; a list of names is doccano's intent form
+        return Detection(0.9, "doccano 'cats' as a list of names")
     entities = obj.get("entities")
     if isinstance(entities, list) and entities:
         first = entities[0]
