@@ -109,7 +109,8 @@ class LabelmeWriter:
         document = self._document(record, image, PurePosixPath(image_name).name)
         if self.options.image_data:
             document["imageData"] = self._embedded(record, image)
-        tree.write_text(json_name, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        # one line: json's C encoder only runs without indent (LabelMe reads either)
+        tree.write_text(json_name, json.dumps(document, ensure_ascii=False) + "\n")
         self.stats.items += 1
 
     def _image_member(
