@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from format_builders import image_record, obj, square
 
+from corpus import corpus_path
 from ontolabel.core.geometry import Box, Keypoints, Mask, Polygon, PolygonPart, Tag
 from ontolabel.core.ontology import Ontology
 from ontolabel.errors import FormatError
 from ontolabel.formats import ErrorPolicy, ImportRecord, get_format
 
-CORPUS = Path("/work/shared/corpus/datumaro/tests/assets/coco_dataset")
+DATUMARO = "datumaro/tests/assets/coco_dataset/"
 
 
 def read(path: Path, mode: str = "collect") -> tuple[list[ImportRecord], ErrorPolicy]:
@@ -207,7 +208,8 @@ def test_a_four_number_polygon_is_never_read_as_a_box(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("[]", "COCO results list"),
+        ("[]", "a JSON list, not a COCO dataset"),
+        ('[{"image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1]}]', "COCO results list"),
         ('{"images": 3}', "'images' list"),
         ('{"images": [], "annotations": {}}', "'annotations' must be a list"),
         ('{"images": [\n1,', "not valid JSON"),
@@ -238,14 +240,10 @@ def test_detection(tmp_path: Path, content: str, confident: bool) -> None:
     assert (get_format("coco").detect(path).confidence >= 0.5) is confident
 
 
-needs_corpus = pytest.mark.skipif(
-    not CORPUS.is_dir(), reason="the shared corpus is not on this machine"
-)
-
-
-@needs_corpus
 def test_corpus_instances_with_polygon_and_uncompressed_rle() -> None:
-    (record,), policy = read(CORPUS / "coco_instances/annotations/instances_val.json")
+    (record,), policy = read(
+        corpus_path(DATUMARO + "coco_instances/annotations/instances_val.json")
+    )
     assert policy.violations == []
     assert record.external_id == "b.jpg" and (record.media[0].width, record.media[0].height) == (
         5,
@@ -264,9 +262,10 @@ def test_corpus_instances_with_polygon_and_uncompressed_rle() -> None:
     assert rle.area({"size": [10, 5], "counts": second.geometry.counts}) == 20
 
 
-@needs_corpus
 def test_corpus_keypoints_without_names_are_numbered() -> None:
-    (record,), policy = read(CORPUS / "coco_person_keypoints/annotations/person_keypoints_val.json")
+    (record,), policy = read(
+        corpus_path(DATUMARO + "coco_person_keypoints/annotations/person_keypoints_val.json")
+    )
     assert policy.violations == []
     objects = record.annotations[0].document.objects
     # each annotation has an outline and keypoints: both are kept, as two objects
@@ -285,7 +284,6 @@ def test_corpus_keypoints_without_names_are_numbered() -> None:
     ]
 
 
-@needs_corpus
 @pytest.mark.parametrize(
     "relative",
     [
@@ -298,15 +296,14 @@ def test_corpus_keypoints_without_names_are_numbered() -> None:
     ],
 )
 def test_corpus_files_are_detected_and_read_without_problems(relative: str) -> None:
-    path = CORPUS / relative
+    path = corpus_path(DATUMARO + relative)
     assert get_format("coco").detect(path).confidence >= 0.5
     records, policy = read(path, "fail")
     assert policy.violations == [] and records
 
 
-@needs_corpus
 def test_corpus_results_files_are_refused_with_the_reason() -> None:
-    results = Path("/work/shared/corpus/cocoapi/results/instances_val2014_fakebbox100_results.json")
+    results = corpus_path("cocoapi/results/instances_val2014_fakebbox100_results.json")
     with pytest.raises(FormatError, match="results list"):
         read(results)
 

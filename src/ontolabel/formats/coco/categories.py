@@ -23,12 +23,22 @@ class Category:
     supercategory: str
     keypoint_names: list[str] = field(default_factory=list)
     has_keypoints: bool = False
+    # pairs of keypoint indices, as the file they came from numbers them
+    skeleton: list[list[int]] | None = None
 
     def learn_keypoints(self, names: Iterable[str]) -> None:
         self.has_keypoints = True
         for name in names:
             if name not in self.keypoint_names:
                 self.keypoint_names.append(name)
+
+    def declare(self, names: list[str], skeleton: list[list[int]]) -> bool:
+        """Take the names and skeleton an imported category declared (from an item's meta);
+        False when another item declared a different skeleton (the first one stays)."""
+        self.learn_keypoints(names)
+        if self.skeleton is None:
+            self.skeleton = skeleton
+        return self.skeleton == skeleton
 
     def to_coco(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -38,7 +48,7 @@ class Category:
         }
         if self.has_keypoints:
             out["keypoints"] = self.keypoint_names
-            out["skeleton"] = []
+            out["skeleton"] = self.skeleton or []
         return out
 
 

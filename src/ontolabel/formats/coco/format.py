@@ -50,6 +50,7 @@ class CocoFormat(Format[CocoOptions]):
             GeometryKind.POLYGON,
             GeometryKind.MASK,
             GeometryKind.KEYPOINTS,
+            GeometryKind.TAG,
         }
     )
     options_model = CocoOptions

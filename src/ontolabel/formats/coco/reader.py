@@ -16,11 +16,13 @@ from typing import Any
 
 from ontolabel.core.annotation import Annotation, AnnotationObject
 from ontolabel.core.geometry import Box, Keypoints, Mask, Polygon, RotatedBox, Tag
+from ontolabel.core.geometry.keypoints import keypoints_bbox
 from ontolabel.core.modality import Modality
 from ontolabel.errors import FormatError, Location
 from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
 from ontolabel.formats.coco.shapes import (
     EXACT_KEY,
+    KEYPOINTS_META,
     ShapeError,
     read_bbox,
     read_exact,
@@ -34,6 +36,26 @@ from ontolabel.formats.coco.shapes import (
 class _Category:
     name: str
     keypoints: list[str] | None
+    skeleton: list[list[int]] | None = None
+
+    def names(self, count: int) -> list[str]:
+        """The names of a keypoints array of ``count`` points: the category's, or (files
+        whose categories name none) 1, 2, 3, ..."""
+        return self.keypoints or [str(i + 1) for i in range(count)]
+
+    def keypoint_meta(self, count: int) -> dict[str, Any] | None:
+        """What the category says of its keypoints that no annotation does (every name in
+        order, even those no point carries, and the skeleton's edges), for the item's meta."""
+        if self.keypoints is None and self.skeleton is None:
+            return None
+        return {"keypoints": self.names(count), "skeleton": self.skeleton or []}
+
+
+def _is_skeleton(value: object) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(edge, list) and len(edge) == 2 and all(_is_int(v) for v in edge)
+        for edge in value
+    )
 
 
 def _is_int(value: object) -> bool:
@@ -63,8 +85,22 @@ def _load(path: Path) -> dict[str, Any]:
             location=Location(file=path.name, line=exc.lineno),
         ) from exc
     if isinstance(data, list):
+        first = data[0] if data else None
+        if isinstance(first, dict) and "image_id" in first:
+            raise FormatError(
+                "this is a COCO results list (detections), not a dataset with images and "
+                "categories",
+                location=at,
+                hint="evaluate it against its dataset with pycocotools' loadRes",
+            )
         raise FormatError(
-            "this is a COCO results list (detections), not a dataset with images and categories",
+            "a JSON list, not a COCO dataset (an object with images, annotations and categories)",
+            location=at,
+        )
+    if isinstance(data, dict) and isinstance(data.get("image"), dict) and "images" not in data:
+        raise FormatError(
+            "one image's masks (a Segment Anything / SA-1B file: 'image' and 'annotations', "
+            "no categories), not a COCO dataset",
             location=at,
         )
     if not isinstance(data, dict) or not isinstance(data.get("images"), list):
@@ -161,10 +197,17 @@ class CocoReader:
             ):
                 self._report("category keypoints must be a list of names", f"{where}.keypoints")
                 continue
+            skeleton = cat.get("skeleton")
+            if skeleton is not None and not _is_skeleton(skeleton):
+                self._report(
+                    "category skeleton must be a list of [a, b] keypoint index pairs",
+                    f"{where}.skeleton",
+                )
+                continue
             if cat["id"] in found:
                 self._report(f"category id {cat['id']} is used twice", where)
                 continue
-            found[cat["id"]] = _Category(cat["name"], names)
+            found[cat["id"]] = _Category(cat["name"], names, skeleton)
         return found
 
     def _record(
@@ -190,6 +233,8 @@ class CocoReader:
         scored = False
         used_ids: set[str] = set()
         captions: list[str] = []
+        # per class of this image's keypoints: the category's names and skeleton
+        skeletons: dict[str, dict[str, Any]] = {}
         for ann_index, ann in anns:
             if isinstance(ann.get("caption"), str) and not _has_shape(ann):
                 # COCO captions describe the whole image: kept as the item's meta data
@@ -204,6 +249,11 @@ class CocoReader:
                 scored = scored or obj.score is not None
                 objects.append(obj)
                 keypoints = obj.id.endswith(":keypoints")
+                if isinstance(obj.geometry, Keypoints):
+                    count = len(ann["keypoints"]) // 3
+                    declared = categories[ann["category_id"]].keypoint_meta(count)
+                    if declared is not None:
+                        skeletons[obj.class_name] = declared
                 origins.append(f"annotations[{ann_index}]" + (".keypoints" if keypoints else ""))
         if not ok:
             return None
@@ -211,7 +261,8 @@ class CocoReader:
             location=Location(file=self.file, item=name, path=f"images[{index}]"),
             modality=Modality.IMAGE,
             external_id=name,
-            meta={"captions": captions} if captions else {},
+            meta=({"captions": captions} if captions else {})
+            | ({KEYPOINTS_META: skeletons} if skeletons else {}),
             media=[
                 MediaRef(
                     name=name,
@@ -262,7 +313,7 @@ class CocoReader:
         if not isinstance(attributes, dict):
             self._report("attributes must be an object", f"{where}.attributes", item)
             return None
-        track_id = ann.get("track_id")
+        track_id, entity_id = ann.get("track_id"), ann.get("entity_id")
         objects: list[AnnotationObject] = []
         for suffix, geometry in geometries:
             object_id = base_id + suffix
@@ -279,6 +330,7 @@ class CocoReader:
                         geometry=geometry,
                         attributes=attributes,
                         track_id=None if track_id is None else str(track_id),
+                        entity_id=None if entity_id is None else str(entity_id),
                         score=ann.get("score"),
                     )
                 )
@@ -306,8 +358,13 @@ class CocoReader:
         points = ann.get("keypoints")
         if points:
             # files whose categories name no keypoints still number them: 1, 2, 3, ...
-            names = category.keypoints or [str(i + 1) for i in range(len(points) // 3)]
-            found.append((":keypoints" if found else "", read_keypoints(points, names)))
+            keypoints = read_keypoints(points, category.names(len(points) // 3))
+            if not found and box is not None and box != keypoints_bbox(keypoints):
+                # a person's box beside its keypoints (and no outline) says more than the
+                # points do: kept as an object of its own (a box that is just the points'
+                # hull, as ontolabel writes one for keypoints, adds nothing)
+                found.append(("", box))
+            found.append((":keypoints" if found else "", keypoints))
         if not found:
             # no shape at all: an image-level label (as in COCO "labels" files)
             found.append(("", box if box is not None else Tag()))

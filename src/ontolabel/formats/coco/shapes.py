@@ -32,6 +32,9 @@ from ontolabel.formats.coco.raster import canvas_size, rasterize_polygon
 Segmentation = list[list[float]] | dict[str, Any]
 # where an ontolabel export keeps the exact geometry (other COCO readers ignore the key)
 EXACT_KEY = "ontolabel_geometry"
+# the item meta key under which an import keeps what a keypoint category declares (all its
+# names in order and its skeleton's edges), so that an export writes the category back
+KEYPOINTS_META = "coco_keypoints"
 
 
 @dataclass

@@ -16,14 +16,17 @@ from collections.abc import Iterable
 from datetime import date
 from typing import IO, Any, BinaryIO
 
+from pydantic import BaseModel
+
 from ontolabel.core.annotation import AnnotationObject
+from ontolabel.core.geometry import Tag
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import Modality
 from ontolabel.errors import Location, Violation
 from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.coco.categories import Category
 from ontolabel.formats.coco.options import CocoOptions
-from ontolabel.formats.coco.shapes import EXACT_KEY, shape_of
+from ontolabel.formats.coco.shapes import EXACT_KEY, KEYPOINTS_META, shape_of
 
 SPOOL_IN_MEMORY = 16 << 20
 KEYPOINTS_MARK = b'"_keypoints":'
@@ -32,6 +35,8 @@ KEYPOINTS_MARK = b'"_keypoints":'
 def _json_value(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, BaseModel):  # a Quantity attribute: {"value": ..., "unit": ...}
+        return value.model_dump(mode="json")
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
@@ -54,6 +59,7 @@ class CocoWriter:
         self.stats = WriteStats()
         self.image_id = 0
         self.ann_id = 0
+        self.skeleton_clash: set[str] = set()
 
     def write(self, records: Iterable[ExportRecord]) -> WriteStats:
         out = self.out
@@ -110,6 +116,8 @@ class CocoWriter:
                 )
             )
         self.stats.items += 1
+        self._declared_keypoints(record)
+        self._captions(record, image_ids[0], spool)
         for annotation in self._chosen(record):
             for index, obj in enumerate(annotation.document.objects):
                 path = f"objects[{index}]"
@@ -129,6 +137,37 @@ class CocoWriter:
                 if ann is not None:
                     spool.write(_dumps(ann) + b"\n")
 
+    def _captions(self, record: ExportRecord, image_id: int, spool: IO[bytes]) -> None:
+        """An imported captions file's captions (the item's meta) as caption annotations,
+        in the form datumaro writes them (category 0, which no category has), which
+        pycocotools loads and its evaluation leaves out."""
+        captions = record.content.meta.get("captions")
+        if not isinstance(captions, list):
+            return
+        for caption in captions:
+            if isinstance(caption, str):
+                self.ann_id += 1
+                ann = {"id": self.ann_id, "image_id": image_id, "category_id": 0}
+                spool.write(_dumps(ann | {"caption": caption}) + b"\n")
+
+    def _declared_keypoints(self, record: ExportRecord) -> None:
+        declared = record.content.meta.get(KEYPOINTS_META)
+        if not isinstance(declared, dict):
+            return
+        for name, spec in declared.items():
+            category = self.by_name.get(name)
+            if category is None or not isinstance(spec, dict):
+                continue
+            names, skeleton = spec.get("keypoints", []), spec.get("skeleton", [])
+            agrees = category.declare(list(names), [list(edge) for edge in skeleton])
+            if not agrees and name not in self.skeleton_clash:
+                self.skeleton_clash.add(name)
+                self._skip(
+                    f"items give category {name!r} different skeletons: the first is written",
+                    record,
+                    f"meta.{KEYPOINTS_META}",
+                )
+
     def _annotation(
         self,
         obj: AnnotationObject,
@@ -142,6 +181,15 @@ class CocoWriter:
         if category is None:
             self._skip(f"class {obj.class_name!r} is not in the ontology", record, path)
             return None
+        if isinstance(obj.geometry, Tag):
+            # an image-level label, as COCO "labels" files hold them: no shape at all
+            self.ann_id += 1
+            tag: dict[str, Any] = {
+                "id": self.ann_id,
+                "image_id": image_id,
+                "category_id": category.id,
+            }
+            return self._extras(tag, obj, annotation)
         size = (media.height, media.width) if media.height and media.width else None
         shape = shape_of(obj.geometry, size)
         if shape is None:
@@ -164,12 +212,19 @@ class CocoWriter:
         if shape.is_keypoints:
             category.learn_keypoints(name for name, *_ in shape.keypoints)
             ann["_keypoints"] = shape.keypoints
+        return self._extras(ann, obj, annotation)
+
+    def _extras(
+        self, ann: dict[str, Any], obj: AnnotationObject, annotation: AnnotationRecord
+    ) -> dict[str, Any]:
         if obj.score is not None:
             ann["score"] = obj.score
         if obj.attributes:
             ann["attributes"] = obj.attributes
         if obj.track_id is not None:
             ann["track_id"] = obj.track_id
+        if obj.entity_id is not None:
+            ann["entity_id"] = obj.entity_id
         if self.options.merge == "all" and annotation.user is not None:
             ann["annotator"] = annotation.user
         self.stats.objects += 1
