@@ -43,7 +43,8 @@ CORPUS = [
     (SDK + "test_export_csv/csv_test_colliding_keys.json", 1, 1, 1, 0, ""),
     (SDK + "test_export_csv/csv_test_colliding_keys_mixed.json", 2, 1, 1, 0, ""),
     (FRONTEND + "image_bbox_large/annotations/1.json", 1, 3, 202, 0, ""),
-    (FRONTEND + "image_list_large/annotations/1.json", 1, 3, 186, 0, ""),
+    # the editor's example pairs an image list's regions (item_index 212...) with one image
+    (FRONTEND + "image_list_large/annotations/1.json", 0, 0, 0, 1, "names an image the task"),
     (FRONTEND + "image_magic_wand/annotations/1.json", 1, 1, 2, 0, ""),
     (FRONTEND + "named_entity/annotations/1.json", 1, 1, 1, 0, ""),
     (FRONTEND + "named_entity/tasks.json", 1, 1, 1, 0, ""),

@@ -195,7 +195,7 @@ class LabelStudioReader:
                 found = local_size(_candidates(self.path.parent, media_name(url)))
                 if found is not None:
                     sizes.sizes[index] = found
-        reader = AnnotationReader(text, sizes)
+        reader = AnnotationReader(text, sizes, len(urls))
         records: list[AnnotationRecord] = []
         ok = True
         for list_key, status in sources:

@@ -267,9 +267,10 @@ def _taxonomy(value: Mapping[str, Any]) -> list[list[str]]:
 class AnnotationReader:
     """Reads the ``result`` list of one annotation or prediction of a task."""
 
-    def __init__(self, text: str | None, sizes: ImageSize):
+    def __init__(self, text: str | None, sizes: ImageSize, images: int):
         self.text = text
         self.sizes = sizes
+        self.images = images  # how many images the task has (item_index must be one)
 
     def read(self, results: list[Any], default_score: float | None) -> Annotation:
         """The annotation; raises RegionError naming the first bad result."""
@@ -311,6 +312,11 @@ class AnnotationReader:
         labels = _labels(group)
         if not labels:
             raise RegionError("the region has no label, so it has no class")
+        index = _item_index(group[0])
+        if self.text is None and index >= self.images:
+            raise RegionError(
+                f"item_index {index} names an image the task does not have (it has {self.images})"
+            )
         geometry = _shape(kind, group, self.text, self.sizes)
         attributes: dict[str, AttributeValue] = {}
         for result in group:
@@ -318,7 +324,6 @@ class AnnotationReader:
                 attributes[str(result.get("from_name"))] = _control_value(result)
             elif result["type"] not in SHAPES and result["type"] != "labels":
                 raise RegionError(f"ontolabel cannot read {result['type']!r} results yet")
-        index = _item_index(group[0])
         return [
             AnnotationObject(
                 id=rid if n == 0 else f"{rid}:{n + 1}",

@@ -136,6 +136,11 @@ class ResultWriter:
         if isinstance(geometry, Span):
             if self.text is None:
                 raise Unwritable("a text span on an item without text")
+            if self.text[geometry.start : geometry.end] != geometry.text:
+                raise Unwritable(
+                    f"span [{geometry.start}, {geometry.end}) does not quote {geometry.text!r} "
+                    "in the item's text"
+                )
             start, end = codepoint_span_to_utf16(self.text, geometry.start, geometry.end)
             value = {"start": start, "end": end, "text": geometry.text, "labels": [cls]}
             return [(obj.id, "labels", value)]
