@@ -468,3 +468,22 @@ def test_each_item_is_written_as_it_comes(onto: Ontology) -> None:
     assert stats.items == 3
     # the first item's JSON is in the output before the second item is asked for
     assert seen[0] == 0 and 0 < seen[1] < seen[2]
+
+
+def test_a_two_point_linestrip_and_a_one_point_points_stay_what_they_were(
+    onto: Ontology, tmp_path: Path
+) -> None:
+    shapes = [
+        {"label": "Vehicle", "points": [[1, 1], [9, 9]], "shape_type": "linestrip"},
+        {"label": "Vehicle", "points": [[4, 4]], "shape_type": "points"},
+        {"label": "Vehicle", "points": [[1, 1], [9, 9]], "shape_type": "line"},
+    ]
+    path = tmp_path / "in" / "a.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"shapes": shapes, "imagePath": "a.jpg", "imageData": None}))
+    [read] = LABELME.read(path, ErrorPolicy("fail"))
+    assert read.meta == {"labelme": {"types": {"1": "linestrip", "2": "points"}}}
+    item = record(1, image("a.jpg"), read.annotations[0].document.objects, meta=read.meta)
+    archive, _ = export([item], onto, None, include_media=False)
+    written = json.loads(archive.read("a.json"))["shapes"]
+    assert [s["shape_type"] for s in written] == ["linestrip", "points", "line"]
