@@ -108,3 +108,24 @@ def test_crlf_text_survives_doccano_and_brat(
     doccano.write_bytes(export(workspace, pid, "doccano"))
     (record,) = read(DoccanoFormat(), doccano)
     assert record.text == CRLF
+
+
+def test_non_ascii_file_names_round_trip_through_an_uploaded_zip(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    ontology = {"name": "villes", "classes": [{"name": "Städte", "geometry": {"text": ["span"]}}]}
+    pid = project(workspace, owner, ontology)
+    upload = tmp_path / "upload.zip"
+    with zipfile.ZipFile(upload, "w") as archive:
+        archive.writestr("東京/café.txt", "Köln und 東京")
+        archive.writestr("東京/café.ann", "T1\tStädte 0 4\tKöln\nT2\tStädte 9 11\t東京\n")
+        # beside the folder, so the archive's root is the collection (not 東京/ alone)
+        archive.writestr("annotation.conf", "[entities]\nStädte\n")
+    report = transfer.import_file(workspace, pid, upload, user_id=owner.id)
+    assert (report.imported, report.violations) == (1, [])
+    exported = zipfile.ZipFile(io.BytesIO(export(workspace, pid, "brat")))
+    assert exported.namelist() == ["東京/café.txt", "東京/café.ann", "annotation.conf"]
+    assert (
+        exported.read("東京/café.ann").decode() == "T1\tStädte 0 4\tKöln\nT2\tStädte 9 11\t東京\n"
+    )
+    assert exported.read("東京/café.txt") == "Köln und 東京".encode()

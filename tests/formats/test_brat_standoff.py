@@ -449,3 +449,27 @@ def test_detection(tmp_path: Path) -> None:
     assert FMT.detect(tmp_path).reason == "no NAME.ann beside a NAME.txt"
     (tmp_path / "a.ann").write_text("hello world\n")
     assert FMT.detect(tmp_path).confidence == 0.2
+
+
+def test_ontology_from_conf() -> None:
+    news = parse_ontology(
+        ontology_from_conf(corpus_path(f"{DATA}/tutorials/news/annotation.conf").read_text(), "n")
+    )
+    assert news.roots()[:4] == ["Person", "Organization", "GPE", "Money"]
+    assert news.class_path("Marry") == ["Life", "Marry"]
+    assert news.allowed_kinds("Life", "text") == []  # '!Life' groups, takes no span
+    assert [k.value for k in news.allowed_kinds("Marry", "text")] == ["span"]
+    mention = {a.name: a for a in news.resolved_attributes("Person")}["Mention"]
+    assert (mention.type.value, mention.options) == ("enum", ["Name", "Nominal", "Other"])
+    negation = {a.name: a for a in news.resolved_attributes("Die")}["Negation"]
+    assert negation.type.value == "bool"
+    report = news.get_relation("Event-Arg")
+    assert report is not None and report.sources == ["Report"]
+    assert "Transfer-money" in report.targets and "Person" not in report.targets
+    ncbi = parse_ontology(
+        ontology_from_conf(
+            corpus_path(f"{DATA}/corpora/NCBI-disease/annotation.conf").read_text(), "d"
+        )
+    )
+    category = {a.name: a for a in ncbi.resolved_attributes("Disease")}["Category"]
+    assert category.options == ["SpecificDisease", "Modifier", "DiseaseClass", "CompositeMention"]
