@@ -95,7 +95,8 @@ class LabelmeReader:
         try:
             return self._read(file, shown)
         except _BadFile as exc:
-            self.policy.report(str(exc), Location(file=shown, line=exc.line, path=exc.path))
+            at = Location(file=shown, line=exc.line, item=_external_id(shown), path=exc.path)
+            self.policy.report(str(exc), at)
             return None
 
     def _read(self, file: Path, shown: str) -> ImportRecord | None:
@@ -111,24 +112,26 @@ class LabelmeReader:
             ) from exc
         if not is_labelme(data):
             raise _BadFile("not a LabelMe file: a JSON object with 'shapes' and 'imagePath'")
-        external_id = str(PurePosixPath(shown).with_suffix(""))
+        external_id = _external_id(shown)
         size = self._size(data)
         media = self._media(file, data, size)
-        objects, origins, meta = self._objects(data, size, external_id, shown)
-        if objects is None:
+        labels = self._labels(data, size, external_id, shown)
+        if labels is None:
             return None
         return ImportRecord(
             location=Location(file=shown, item=external_id),
             modality=Modality.IMAGE,
             external_id=external_id,
             media=[media],
-            meta={META_KEY: meta} if meta else {},
+            meta={META_KEY: labels.meta} if labels.meta else {},
             annotations=[
                 AnnotationRecord(
-                    document=Annotation(objects=objects), status="submitted", origins=origins
+                    document=Annotation(objects=labels.objects),
+                    status="submitted",
+                    origins=tuple(labels.origins),
                 )
             ]
-            if objects
+            if labels.objects
             else [],
         )
 
@@ -176,9 +179,9 @@ class LabelmeReader:
             height=height,
         )
 
-    def _objects(
+    def _labels(
         self, data: dict[str, Any], size: tuple[int, int] | None, item: str, shown: str
-    ) -> tuple[list[AnnotationObject] | None, tuple[str, ...], dict[str, Any]]:
+    ) -> _Labels | None:
         drafts: list[_Draft] = []
         groups: dict[tuple[str, int], _Draft] = {}
         ok = True
@@ -202,10 +205,15 @@ class LabelmeReader:
             drafts.append(draft)
         tags = self._tags(data.get("flags"), shown, item)
         if not ok or tags is None:
-            return None, (), {}
+            return None
         kept = data.get(KEPT_KEY)
         tag_ids = kept.get("flags") if isinstance(kept, dict) else None
-        return self._finish(drafts, tags, tag_ids if isinstance(tag_ids, dict) else {}, shown, item)
+        tag_ids = tag_ids if isinstance(tag_ids, dict) else {}
+        try:
+            return _finish(drafts, [(name, _text(tag_ids.get(name))) for name in tags])
+        except _BadShape as exc:
+            self.policy.report(str(exc), Location(file=shown, item=item, path=exc.origin))
+            return None
 
     def _draft(self, shape: object, where: str, size: tuple[int, int] | None) -> _Draft:
         if not isinstance(shape, dict):
@@ -250,76 +258,90 @@ class LabelmeReader:
             return None
         return [name for name, value in flags.items() if value]
 
-    def _finish(
-        self,
-        drafts: list[_Draft],
-        tags: list[str],
-        tag_ids: dict[str, Any],
-        shown: str,
-        item: str,
-    ) -> tuple[list[AnnotationObject] | None, tuple[str, ...], dict[str, Any]]:
-        # ids an ontolabel export kept are used again; the rest are numbered around them
-        claimed: set[str] = set()
-        ids: list[str | None] = []
-        for kept_id in [_text(d.kept.get("id")) for d in drafts] + [
-            _text(tag_ids.get(name)) for name in tags
-        ]:
-            usable = kept_id if kept_id and kept_id not in claimed else None
-            ids.append(usable)
+
+@dataclass
+class _Labels:
+    objects: list[AnnotationObject] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)
+    # what the objects cannot hold: circles, group ids, shape types (see META_KEY)
+    meta: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def note(self, what: str, object_id: str, value: Any) -> None:
+        self.meta.setdefault(what, {})[object_id] = value
+
+
+class _BadShape(Exception):
+    def __init__(self, message: str, origin: str):
+        super().__init__(message)
+        self.origin = origin
+
+
+class _Ids:
+    """Object ids: those an ontolabel export kept, used again while unique; the rest
+    numbered 1, 2, ... around them."""
+
+    def __init__(self, kept: list[str | None]):
+        self.claimed: set[str] = set()
+        self.kept: list[str | None] = []
+        for kept_id in kept:
+            usable = kept_id if kept_id and kept_id not in self.claimed else None
+            self.kept.append(usable)
             if usable is not None:
-                claimed.add(usable)
-        counter = 0
+                self.claimed.add(usable)
+        self.counter = 0
 
-        def fresh() -> str:
-            nonlocal counter
-            counter += 1
-            while str(counter) in claimed:
-                counter += 1
-            claimed.add(str(counter))
-            return str(counter)
+    def take(self, index: int) -> str:
+        found = self.kept[index]
+        if found is not None:
+            return found
+        self.counter += 1
+        while str(self.counter) in self.claimed:
+            self.counter += 1
+        self.claimed.add(str(self.counter))
+        return str(self.counter)
 
-        objects: list[AnnotationObject] = []
-        origins: list[str] = []
-        circles: dict[str, list[float]] = {}
-        groups: dict[str, int] = {}
-        types: dict[str, str] = {}
-        for draft, kept_id in zip(drafts, ids, strict=False):
-            object_id = kept_id or fresh()
-            geometry = draft.shape.geometry
-            if isinstance(geometry, Polygon) and len(draft.parts) > len(geometry.parts):
-                geometry = Polygon(parts=draft.parts)
-            kept = draft.kept
-            try:
-                objects.append(
-                    AnnotationObject(
-                        id=object_id,
-                        class_name=draft.class_name,
-                        geometry=geometry,
-                        attributes=draft.attributes,
-                        track_id=_text(kept.get("track_id")),
-                        entity_id=_text(kept.get("entity_id")),
-                        score=kept.get("score") if _is_number(kept.get("score")) else None,
-                    )
+
+def _finish(drafts: list[_Draft], tags: list[tuple[str, str | None]]) -> _Labels:
+    """The objects of a file's shapes (groups joined) and true flags, in that order."""
+    ids = _Ids([_text(d.kept.get("id")) for d in drafts] + [kept for _, kept in tags])
+    labels = _Labels()
+    for index, draft in enumerate(drafts):
+        object_id = ids.take(index)
+        geometry = draft.shape.geometry
+        if isinstance(geometry, Polygon) and len(draft.parts) > len(geometry.parts):
+            geometry = Polygon(parts=draft.parts)
+        kept = draft.kept
+        try:
+            labels.objects.append(
+                AnnotationObject(
+                    id=object_id,
+                    class_name=draft.class_name,
+                    geometry=geometry,
+                    attributes=draft.attributes,
+                    track_id=_text(kept.get("track_id")),
+                    entity_id=_text(kept.get("entity_id")),
+                    score=kept.get("score") if _is_number(kept.get("score")) else None,
                 )
-            except ValueError as exc:  # pydantic: an attribute value of no known type
-                self.policy.report(
-                    f"cannot read the shape: {exc}",
-                    Location(file=shown, item=item, path=draft.origin),
-                )
-                return None, (), {}
-            origins.append(draft.origin)
-            if draft.shape.circle is not None:
-                (cx, cy), (px, py) = draft.shape.circle
-                circles[object_id] = [cx, cy, px, py]
-            if draft.group_id is not None:
-                groups[object_id] = draft.group_id
-            if _needs_hint(geometry, draft.shape_type):
-                types[object_id] = draft.shape_type
-        for name, kept_id in zip(tags, ids[len(drafts) :], strict=True):
-            objects.append(AnnotationObject(id=kept_id or fresh(), class_name=name, geometry=Tag()))
-            origins.append(f"flags.{name}")
-        meta = {k: v for k, v in (("circles", circles), ("groups", groups), ("types", types)) if v}
-        return objects, tuple(origins), meta
+            )
+        except ValueError as exc:  # pydantic: an attribute value of no known type
+            raise _BadShape(f"cannot read the shape: {exc}", draft.origin) from exc
+        labels.origins.append(draft.origin)
+        if draft.shape.circle is not None:
+            (cx, cy), (px, py) = draft.shape.circle
+            labels.note("circles", object_id, [cx, cy, px, py])
+        if draft.group_id is not None:
+            labels.note("groups", object_id, draft.group_id)
+        if _needs_hint(geometry, draft.shape_type):
+            labels.note("types", object_id, draft.shape_type)
+    for index, (name, _) in enumerate(tags, start=len(drafts)):
+        labels.objects.append(AnnotationObject(id=ids.take(index), class_name=name, geometry=Tag()))
+        labels.origins.append(f"flags.{name}")
+    return labels
+
+
+def _external_id(shown: str) -> str:
+    """An item's id: its JSON's path under the import's folder, without ``.json``."""
+    return str(PurePosixPath(shown).with_suffix(""))
 
 
 def _text(value: object) -> str | None:
