@@ -9,33 +9,51 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from ontolabel.core.modality import Modality
+from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.core.ontology.spec import AttributeType
 
-_IMAGE_CONTROLS = (
-    "RectangleLabels box",
-    "PolygonLabels polygon",
-    "KeyPointLabels keypoint",
-    "BrushLabels brush",
-)
+# each control, its name in the export, and the geometry kinds it draws
+_CONTROLS: dict[Modality, list[tuple[str, str, frozenset[GeometryKind]]]] = {
+    Modality.IMAGE: [
+        ("RectangleLabels", "box", frozenset({GeometryKind.BOX, GeometryKind.ROTATED_BOX})),
+        ("PolygonLabels", "polygon", frozenset({GeometryKind.POLYGON})),
+        ("KeyPointLabels", "keypoint", frozenset({GeometryKind.KEYPOINTS})),
+        ("BrushLabels", "brush", frozenset({GeometryKind.MASK})),
+    ],
+    Modality.TEXT: [("Labels", "label", frozenset({GeometryKind.SPAN}))],
+}
 
 
 def label_config(ontology: Ontology, modality: Modality) -> str:
-    """The config XML for an image or text project of ``ontology``."""
-    names = [c.name for c in ontology.classes]
-    labels = "".join(f"<Label value={quoteattr(n)}/>" for n in names)
-    if modality is Modality.TEXT:
-        target, lines = "text", ['<Text name="text" value="$text"/>']
-        controls = ["Labels label"]
-    else:
-        target, lines = "image", ['<Image name="image" value="$image"/>']
-        controls = list(_IMAGE_CONTROLS)
-    for control in controls:
-        tag, name = control.split()
+    """The config XML for an image or text project of ``ontology``: each control offers the
+    classes that may take its geometry (Label Studio's converter reads one control per kind)."""
+    target = "text" if modality is Modality.TEXT else "image"
+    lines = [
+        '<Text name="text" value="$text"/>'
+        if modality is Modality.TEXT
+        else '<Image name="image" value="$image"/>'
+    ]
+    kinds = {
+        c.name: set(ontology.resolved_geometry(c.name).get(modality, [])) for c in ontology.classes
+    }
+    for tag, name, drawn in _CONTROLS.get(modality, []):
+        names = [n for n, k in kinds.items() if k & drawn]
+        if not names:
+            continue
+        # Label Studio's COCO and YOLO pose export order keypoints by their model_index
+        index = tag == "KeyPointLabels"
+        labels = "".join(
+            f"<Label value={quoteattr(n)}" + (f' model_index="{i}"' if index else "") + "/>"
+            for i, n in enumerate(names)
+        )
         lines.append(f'<{tag} name="{name}" toName="{target}">{labels}</{tag}>')
-    choices = "".join(f"<Choice value={quoteattr(n)}/>" for n in names)
-    lines.append(f'<Choices name="choice" toName="{target}" choice="multiple">{choices}</Choices>')
+    tags = [n for n, k in kinds.items() if GeometryKind.TAG in k]
+    if tags:
+        choices = "".join(f"<Choice value={quoteattr(n)}/>" for n in tags)
+        lines.append(
+            f'<Choices name="choice" toName="{target}" choice="multiple">{choices}</Choices>'
+        )
     seen: set[str] = set()
     for spec in (a for c in ontology.classes for a in c.attributes):
         if spec.name in seen:
