@@ -385,6 +385,9 @@ SAMPLE_ONTOLOGY: dict[str, Any] = {
 def test_export_matches_golden_files(tmp_path: Path) -> None:
     archive, skipped = export([sample()], parse_ontology(SAMPLE_ONTOLOGY))
     assert skipped == []
+    ontology = parse_ontology(SAMPLE_ONTOLOGY)
+    stats = FMT.write([sample()], io.BytesIO(), ontology=ontology, options=BratOptions())
+    assert (stats.items, stats.objects) == (1, 3)
     assert archive.namelist() == ["東京/café.txt", "東京/café.ann", "annotation.conf"]
     assert archive.read("東京/café.txt") == SAMPLE_TEXT.encode()
     assert archive.read("東京/café.ann") == (GOLDEN / "sample.ann").read_bytes()

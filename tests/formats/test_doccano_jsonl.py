@@ -261,6 +261,9 @@ def sample() -> ExportRecord:
 def test_export_matches_golden_file(form: str) -> None:
     payload, skipped = write([sample()], form=form)
     assert payload == (GOLDEN / f"{form}.jsonl").read_bytes()
+    ontology = parse_ontology({"name": "any", "classes": [{"name": "Any"}]})
+    stats = FMT.write([sample()], io.BytesIO(), ontology=ontology, options=DoccanoOptions())
+    assert (stats.items, stats.objects) == (1, 3)
     if form == "label":
         assert skipped == [
             "item 07, relations[0]: relation 'r1' (visits) not written: the legacy 'label' form "

@@ -70,7 +70,8 @@ class _Parsed:
     events: dict[str, _Event] = field(default_factory=dict)
     relations: list[tuple[int, Relation]] = field(default_factory=list)
     equivalences: list[tuple[int, str, list[str]]] = field(default_factory=list)
-    # (line, target, name, value) for attributes, notes and normalizations
+    # (line, target, name, value, joins) of attributes, notes and normalizations; notes and
+    # normalizations join (several per target), attributes do not
     attributes: list[tuple[int, str, str, AttributeValue, bool]] = field(default_factory=list)
 
 

@@ -131,6 +131,7 @@ class AnnWriter:
                 lost = [k for k in ("entity_id", "track_id", "score") if getattr(obj, k)]
                 if lost:
                     self.skip(f"{', '.join(lost)} of {obj.id!r} not written", f"objects[{index}]")
+        self.objects = len(brat)
         return "".join(line + "\n" for line in self._ordered())
 
     def _ordered(self) -> list[str]:
@@ -146,7 +147,6 @@ class AnnWriter:
         offsets = ";".join(f"{s} {e}" for s, e in parts)
         covered = DISCONTINUOUS_SEPARATOR.join(self.text[s:e] for s, e in parts)
         self.lines.append(f"{tid}\t{cls} {offsets}\t{covered}")
-        self.objects += 1
         return True
 
     def _events(
@@ -235,13 +235,9 @@ class AnnWriter:
                 continue
             if value is None or value is False:
                 continue  # brat's binary attribute: absent is false
-            self.n_attr += 1
-            if value is True:
-                self.lines.append(f"A{self.n_attr}\t{name} {target}")
-                continue
-            word = _value(value)
+            word = "" if value is True else _value(value)
             if word is None:
-                self.n_attr -= 1
                 self.skip(f"attribute {name} = {value!r} has no brat form (one word)", where)
                 continue
-            self.lines.append(f"A{self.n_attr}\t{name} {target} {word}")
+            self.n_attr += 1
+            self.lines.append(f"A{self.n_attr}\t{name} {target}" + (f" {word}" if word else ""))
