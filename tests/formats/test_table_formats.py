@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from format_builders import image, square
 
+from corpus import corpus_path
 from ontolabel.core.annotation import Annotation, AnnotationObject, Relation
 from ontolabel.core.item import ItemContent, MediaInfo
 from ontolabel.core.modality import Modality
@@ -428,3 +429,83 @@ def test_read_back_gives_the_same_annotations(
         assert second.read_bytes() == path.read_bytes()
     else:
         assert pq.read_table(second).equals(pq.read_table(path))
+
+
+def test_csv_and_parquet_hold_the_same_table(table_ontology: Ontology, tmp_path: Path) -> None:
+    csv_path, _ = export("csv", table_ontology, records(), tmp_path)
+    parquet_path, _ = export("parquet", table_ontology, records(), tmp_path)
+    from_csv = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    from_parquet = pd.read_parquet(parquet_path)
+    assert list(from_csv.columns) == list(from_parquet.columns)
+    measures = ["x1", "y1", "x2", "y2", "area", "span_start", "span_end", "start_s", "x_m"]
+    for column in ["object_id", "class", "class_path", "geometry_kind", "annotator", *measures]:
+        as_text = [
+            "" if pd.isna(v) else (repr(float(v)) if column in measures else str(v))
+            for v in from_parquet[column]
+        ]
+        written = [repr(float(v)) if v and column in measures else v for v in from_csv[column]]
+        assert written == as_text, column
+    assert list(from_csv["geometry"]) == list(from_parquet["geometry"])
+
+
+COCO_FILES = [
+    "labelme/examples/instance_segmentation/data_dataset_coco/annotations.json",
+    "datumaro/tests/assets/coco_dataset/coco_person_keypoints/annotations/person_keypoints_val.json",
+    "datumaro/tests/assets/coco_dataset/coco_stuff/annotations/stuff_val.json",
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("relative", COCO_FILES)
+def test_other_projects_labels_go_through_the_table_unchanged(
+    fmt: str, relative: str, tmp_path: Path
+) -> None:
+    # labelme's polygons, datumaro's keypoints and uncompressed RLE masks: read as COCO,
+    # written as a table, read back
+    source = corpus_path(relative)
+    policy = ErrorPolicy("fail")
+    imported = list(get_format("coco").read(source, policy))
+    assert policy.violations == []
+    # the ontology those files imply: their classes, and their attributes typed by value
+    classes: dict[str, dict[str, str]] = {}
+    for o in (o for r in imported for a in r.annotations for o in a.document.objects):
+        attributes = classes.setdefault(o.class_name, {})
+        for name, value in o.attributes.items():
+            attributes[name] = {bool: "bool", int: "int", float: "float"}.get(type(value), "text")
+    kinds = ["box", "polygon", "mask", "keypoints"]
+    ontology = parse_ontology(
+        {
+            "name": "c",
+            "classes": [
+                {
+                    "name": c,
+                    "geometry": {"image": kinds},
+                    "attributes": [{"name": n, "type": t} for n, t in attributes.items()],
+                }
+                for c, attributes in classes.items()
+            ],
+        }
+    )
+    as_records = [
+        ExportRecord(
+            item_id=i + 1,
+            external_id=r.external_id,
+            content=ItemContent(
+                modality=r.modality,
+                media=[image(m.name, m.width or 1, m.height or 1, sha=str(i)) for m in r.media],
+            ),
+            annotations=r.annotations,
+        )
+        for i, r in enumerate(imported)
+    ]
+    path, stats = export(fmt, ontology, as_records, tmp_path)
+    back = list(get_format(fmt).read(path, policy))
+    assert policy.violations == [] and stats.skipped == []
+    objects = sum(len(a.document.objects) for r in imported for a in r.annotations)
+    assert stats.objects == objects > 0
+    assert [(r.external_id, r.media[0].name) for r in back] == [
+        (r.external_id, r.media[0].name) for r in imported if r.annotations
+    ]
+    mine = [o for r in back for a in r.annotations for o in a.document.objects]
+    theirs = [o for r in imported for a in r.annotations for o in a.document.objects]
+    assert mine == theirs
