@@ -144,11 +144,12 @@ class Ontolabel:
                                     "create project").json()["id"])
 
     def prepare_import(self, client: httpx.Client, tasks: list[ImageTask]) -> None:
-        files = {"file": ("bench.jsonl", import_jsonl(tasks), "application/x-ndjson")}
+        # the file as the request body (PUT .../import/{name}), the way scripts upload
         request = client.build_request(
-            "POST", f"/api/projects/{self.project_id}/import",
-            params={"format": "jsonl", "errors": "fail"}, files=files)
-        request.read()  # the multipart body encoded now, not while the clock runs
+            "PUT", f"/api/projects/{self.project_id}/import/bench.jsonl",
+            params={"format": "jsonl", "errors": "fail"}, content=import_jsonl(tasks),
+            headers={"content-type": "application/x-ndjson"})
+        request.read()  # the body built now, not while the clock runs
         self._import = request
 
     def import_tasks(self, client: httpx.Client, tasks: list[ImageTask]) -> int:

@@ -56,6 +56,8 @@ def _json_bodies(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]
             name = f"{method.upper()} {path}"
             request = op.get("requestBody", {}).get("content", {})
             for media_type, body in request.items():
+                if media_type == "application/octet-stream":
+                    continue  # raw bytes (a file as the body) have no fields to name
                 yield f"{name} request ({media_type})", body.get("schema", {})
             for status, answer in op["responses"].items():
                 body = answer.get("content", {}).get("application/json")

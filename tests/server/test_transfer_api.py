@@ -3,7 +3,9 @@ exports as downloads that re-import to the same data."""
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from typing import Any
 
 import pytest
@@ -132,3 +134,56 @@ def test_an_oversized_import_is_413_and_leaves_no_temp_file(
     )
     assert reply.status_code == 413 and reply.json()["error"] == "TooLarge"
     assert list(workspace.tmp_dir.iterdir()) == []
+
+
+def test_a_raw_body_import_is_the_multipart_import(client: TestClient, pid: int) -> None:
+    reply = client.put(
+        f"/api/projects/{pid}/import/news.jsonl?format=jsonl&errors=collect",
+        content=jsonl(*GOOD, BAD),
+        headers={"content-type": "application/octet-stream"},
+    )
+    assert reply.status_code == 200, reply.text
+    report = reply.json()
+    assert (report["imported"], report["skipped"]) == (2, 1)
+    assert [(e["file"], e["line"]) for e in report["errors"]] == [("news.jsonl", 4)]
+
+
+def test_a_raw_body_past_the_limit_is_413_and_leaves_no_temp_file(
+    client: TestClient, pid: int, workspace: Workspace
+) -> None:
+    workspace.settings.max_upload_bytes = 1000
+    reply = client.put(f"/api/projects/{pid}/import/big.jsonl", content=jsonl(*GOOD * 20))
+    assert reply.status_code == 413 and reply.json()["error"] == "TooLarge"
+    assert list(workspace.tmp_dir.iterdir()) == []
+
+
+def test_a_zipped_file_imports_as_the_file(client: TestClient, pid: int) -> None:
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("news.jsonl", jsonl(*GOOD))
+    reply = client.put(f"/api/projects/{pid}/import/news.zip", content=packed.getvalue())
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["imported"] == 2
+
+
+def test_an_archive_member_outside_the_archive_is_refused(client: TestClient, pid: int) -> None:
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("../escape.jsonl", jsonl(*GOOD))
+    reply = client.put(f"/api/projects/{pid}/import/evil.zip", content=packed.getvalue())
+    assert reply.status_code == 422, reply.text
+    assert "outside the archive" in reply.json()["message"]
+    assert client.get(f"/api/projects/{pid}/items").json()["items"] == []
+
+
+def test_export_options_are_query_parameters_checked_by_the_format(
+    client: TestClient, pid: int
+) -> None:
+    client.post(f"/api/projects/{pid}/import", files={"file": ("news.jsonl", jsonl(*GOOD))})
+    submitted = client.get(f"/api/projects/{pid}/export?format=jsonl&status=submitted")
+    assert submitted.status_code == 200
+    unknown = client.get(f"/api/projects/{pid}/export?format=jsonl&colour=blue")
+    assert unknown.status_code == 422
+    assert any("colour" in v.get("path", "") for v in unknown.json()["violations"])
+    bad = client.get(f"/api/projects/{pid}/export?format=jsonl&status=maybe")
+    assert bad.status_code == 422
