@@ -476,3 +476,15 @@ def test_ontology_from_conf() -> None:
     )
     category = {a.name: a for a in ncbi.resolved_attributes("Disease")}["Category"]
     assert category.options == ["SpecificDisease", "Modifier", "DiseaseClass", "CompositeMention"]
+
+
+def test_reading_streams_document_by_document(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    write_pair(root, "a", "Ana", "T1\tPerson 0 3\tAna\n")
+    write_pair(root, "b", "Bo", "T1\tPerson 0 2\tBob\n")
+    policy = ErrorPolicy("collect")
+    stream = FMT.read(root, policy)
+    first = next(iter(stream))
+    assert (first.external_id, policy.violations) == ("a", [])  # b.ann is not read yet
+    assert list(stream) == []
+    assert len(policy.violations) == 1

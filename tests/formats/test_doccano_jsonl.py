@@ -365,3 +365,21 @@ def test_bom_and_windows_line_ends(tmp_path: Path) -> None:
     assert [r.text for r in records] == ["Köln\r\nBonn"] * 2
     spans = [o.geometry for o in records[0].annotations[0].document.objects]
     assert [s.text for s in spans if isinstance(s, Span)] == ["Köln", "Bonn"]
+
+
+def test_reading_streams_line_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        f.write('{"text": "first", "label": ["a"]}\n')
+        for i in range(50_000):
+            f.write(f'{{"id": {i}, "text": "line {i}", "label": [[0, 4, "W"]]}}\n')
+        f.write("{broken\n")
+    policy = ErrorPolicy("collect")
+    stream = FMT.read(path, policy)
+    first = next(iter(stream))
+    assert (first.text, policy.violations) == ("first", [])  # the end is not read yet
+    assert sum(1 for _ in stream) == 50_000
+    assert [str(v) for v in policy.violations] == [
+        "big.jsonl:50002: not valid JSON: Expecting property name enclosed in double quotes "
+        "at column 2"
+    ]
