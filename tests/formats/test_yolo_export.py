@@ -102,8 +102,8 @@ def test_detect_writes_hulls_of_every_shape(ontology: Ontology) -> None:
         ("objects[4]", "YOLO detect has no form for a keypoints (Person); not written"),
     ]
     data = yaml.safe_load(members(archive)["data.yaml"])
+    # no `path`: Ultralytics takes the YAML's folder (a relative one goes to datasets_dir)
     assert data == {
-        "path": ".",
         "train": "images/train",
         "names": {0: "Car", 1: "Person", 2: "Lane"},
     }

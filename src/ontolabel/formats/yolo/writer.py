@@ -4,7 +4,7 @@ Layouts, exactly as the trainers (and datumaro) read them:
 - Darknet: ``obj.names``, ``obj.data`` (``classes``, one ``<split> = data/<split>.txt`` per
   split, ``names``, ``backup``), ``<split>.txt`` listing ``data/obj_<split>_data/<image>``,
   and ``obj_<split>_data/`` holding each image and its ``.txt``;
-- Ultralytics: ``data.yaml`` (``path``, one ``<split>: images/<split>`` per split, ``names``
+- Ultralytics: ``data.yaml`` (one ``<split>: images/<split>`` per split, ``names``
   as an id map; ``kpt_shape`` for pose), ``images/<split>/`` and ``labels/<split>/``;
   classification: ``dataset/<split>/<class>/<image>`` and nothing else (the folders are
   the labels).
@@ -118,7 +118,9 @@ class YoloWriter:
         self.zip.write_text("obj.data", "\n".join(lines) + "\n")
 
     def _write_data_yaml(self) -> None:
-        data: dict[str, Any] = {"path": "."}
+        # no `path`: Ultralytics then takes the YAML's own folder as the root (a relative
+        # `path: .` it would resolve against its settings' datasets_dir instead)
+        data: dict[str, Any] = {}
         for split in sorted(self.splits):
             data[split] = f"images/{split}"
         if self.task == "pose":
