@@ -214,3 +214,55 @@ def test_the_mask_primitive_lands_where_labelme_puts_it() -> None:
     assert patch.shape == (100, 100)
     assert (pixels[305:405, 417:517] == patch).all()
     assert rle_area(mask) == int(patch.sum()) == pixels.sum()  # type: ignore[arg-type]
+
+
+def _zip_of(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for path in sorted(folder.iterdir()):
+            z.write(path, f"{folder.name}/{path.name}")
+    return buffer.getvalue()
+
+
+def test_an_uploaded_zip_imports_and_the_download_imports_again(client: Any) -> None:
+    """Over HTTP: LabelMe's instance segmentation example uploaded as a zip (detected),
+    exported as a download, and that download uploaded into a second project."""
+    folder = corpus_path(f"{EXAMPLES}/instance_segmentation/data_annotated")
+    ontology = {
+        "name": "voc",
+        "classes": [
+            {"name": n, "geometry": {"image": ["polygon"]}}
+            for n in ("person", "bottle", "__ignore__", "chair", "sofa", "bus", "car")
+        ],
+    }
+    pids = [
+        client.post(
+            "/api/projects", json={"name": name, "modality": "image", "ontology": ontology}
+        ).json()["id"]
+        for name in ("first", "second")
+    ]
+    reply = client.post(
+        f"/api/projects/{pids[0]}/import",
+        files={"file": ("data_annotated.zip", _zip_of(folder), "application/zip")},
+    )
+    assert reply.status_code == 200, reply.text
+    assert (reply.json()["imported"], reply.json()["errors"]) == (3, [])
+    download = client.get(f"/api/projects/{pids[0]}/export?format=labelme")
+    assert download.status_code == 200, download.text
+    with zipfile.ZipFile(io.BytesIO(download.content)) as z:
+        assert sorted(z.namelist()) == sorted(p.name for p in folder.iterdir())
+    reply = client.post(
+        f"/api/projects/{pids[1]}/import",
+        files={"file": ("export.zip", download.content, "application/zip")},
+    )
+    assert (reply.json()["imported"], reply.json()["errors"]) == (3, [])
+
+    def documents(pid: int) -> list[Any]:
+        out = client.get(f"/api/projects/{pid}/export?format=jsonl").content.splitlines()[1:]
+        items = [json.loads(line) for line in out]
+        return sorted(
+            (i["external_id"], i["meta"], [a["document"] for a in i["annotations"]]) for i in items
+        )
+
+    assert documents(pids[1]) == documents(pids[0])
+    assert sum(len(d[0]["objects"]) for _, _, d in documents(pids[0])) == 14
