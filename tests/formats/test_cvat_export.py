@@ -29,6 +29,7 @@ from test_cvat_format import (
 )
 
 from corpus import corpus_path
+from ontolabel.core.annotation import Relation
 from ontolabel.core.geometry import Box, Mask, Polygon, RotatedBox
 from ontolabel.core.geometry.mask import rle_area, rle_decode, rle_encode
 from ontolabel.core.ontology import Ontology, parse_ontology
@@ -217,12 +218,31 @@ def test_what_cvat_cannot_hold_is_reported(cvat_ontology: Ontology, tmp_path: Pa
         obj("m", empty.model_dump()),
         obj("k", {"kind": "box", "x1": 0, "y1": 0, "x2": 2, "y2": 2}, attributes={"kind": ["x"]}),
         obj("s", {"kind": "box", "x1": 0, "y1": 0, "x2": 2, "y2": 2}, score=0.9),
+        obj("e", {"kind": "box", "x1": 0, "y1": 0, "x2": 2, "y2": 2}, entity_id="only-me"),
+        # two parts: whatever is lost is reported once, not per part
+        obj(
+            "p",
+            {
+                "kind": "polygon",
+                "parts": [{"exterior": square(0, 0, 2, 2)}, {"exterior": square(4, 4, 6, 6)}],
+            },
+            attributes={"kind": ["y"]},
+            track_id="t1",
+        ),
     ]
-    _, stats, _ = export(cvat_ontology, [item(objects)], tmp_path)
+    record = item(objects)
+    record.annotations[0].document.relations.append(
+        Relation(id="r", name="holds", source="s", target="e")
+    )
+    _, stats, _ = export(cvat_ontology, [record], tmp_path)
     assert [(v.location.path, v.message) for v in stats.skipped] == [
         ("objects[0]", "the mask of '東京 Käfer' is empty"),
         ("objects[1].attributes.kind", "CVAT has no form for the value of attribute 'kind'"),
         ("objects[2].score", "CVAT shapes carry no score"),
+        ("objects[3].entity_id", "CVAT keeps an entity_id only as the group of several shapes"),
+        ("objects[4].attributes.kind", "CVAT has no form for the value of attribute 'kind'"),
+        ("objects[4].track_id", "CVAT for images carries no track_id"),
+        ("relations[0]", "CVAT for images has no relations ('holds' is left out)"),
     ]
 
 

@@ -371,3 +371,34 @@ def test_a_file_that_is_not_cvat(tmp_path: Path) -> None:
         read(path)
     voc = corpus_path("datumaro/tests/assets/voc_dataset/voc_dataset1")
     assert get_format("cvat").detect(voc).confidence == 0.0
+
+
+# -- streaming ------------------------------------------------------------------------------
+
+
+def test_reading_holds_one_image_at_a_time(tmp_path: Path) -> None:
+    import tracemalloc
+
+    def peak(images: int) -> int:
+        path = tmp_path / f"a{images}.xml"
+        with path.open("w", encoding="utf-8") as f:
+            f.write("<annotations><version>1.1</version><meta></meta>\n")
+            for i in range(images):
+                f.write(
+                    f'<image id="{i}" name="img{i}.jpg" width="640" height="480">'
+                    '<box label="car" xtl="1" ytl="2" xbr="30" ybr="40"/>'
+                    '<polygon label="car" points="1,2;3,4;5,6"/></image>\n'
+                )
+            f.write("</annotations>\n")
+        fmt = get_format("cvat")
+        tracemalloc.start()
+        try:
+            count = sum(1 for _ in fmt.read(path, ErrorPolicy()))
+            return tracemalloc.get_traced_memory()[1] if count == images else -1
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(300), peak(3_000)
+    assert small > 0 and large > 0
+    # ten times the images, about the same memory: nothing accumulates
+    assert large < 1.5 * small and large < 2_000_000

@@ -459,12 +459,31 @@ def test_what_voc_cannot_hold_is_reported(voc_ontology: Ontology, tmp_path: Path
                 "geometry": {"kind": "polyline", "points": [(0, 0), (3, 3)]},
             }
         ),
-        box("s", "car", 1, 1, 2, 2).model_copy(update={"score": 0.5}),
+        box("s", "car", 1, 1, 2, 2).model_copy(update={"score": 0.5, "entity_id": "e1"}),
+        AnnotationObject.model_validate(
+            {
+                "id": "t",
+                "class_name": "car",
+                "geometry": {"kind": "tag"},
+                "attributes": {"difficult": True, "pose": "Left"},
+            }
+        ),
     ]
     _, stats, archive = export(voc_ontology, [record(objects)], tmp_path)
-    assert stats.objects == 2
+    assert stats.objects == 3
     reasons = {v.location.path: v.message for v in stats.skipped}
-    assert set(reasons) == {"objects[1]", "objects[2]", "objects[3]", "objects[4].score"}
+    assert set(reasons) == {
+        "objects[1]",
+        "objects[2]",
+        "objects[3]",
+        "objects[4].score",
+        "objects[4].entity_id",
+        "objects[5].attributes",
+    }
+    assert reasons["objects[5].attributes"] == (
+        "a VOC class list line carries no attributes but difficult: ['pose']"
+    )
+    assert archive.read("ImageSets/Main/car_default.txt") == b"a  0\n"  # difficult: 0
     assert "does not rasterise polygons" in reasons["objects[1]"]
     assert "angle" in reasons["objects[2]"]
     assert "polyline" in reasons["objects[3]"]

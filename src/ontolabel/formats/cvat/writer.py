@@ -135,6 +135,12 @@ class CvatWriter:
         annotation = self._chosen(record)
         if annotation is not None:
             self._shapes(image, record, annotation.document.objects, media)
+            for index, relation in enumerate(annotation.document.relations):
+                self._skip(
+                    f"CVAT for images has no relations ({relation.name!r} is left out)",
+                    record,
+                    f"relations[{index}]",
+                )
         indent(image, level=1)
         spool.write(b"  " + tostring(image, encoding="utf-8") + b"\n")
         if self.options.include_media:
@@ -182,8 +188,15 @@ class CvatWriter:
                 continue
             if len(elements) > 1 and not group:
                 group = new_group()
-            for element in elements:
-                self._common(element, obj, record, path, group)
+            if obj.entity_id and not group:
+                self._skip(
+                    "CVAT keeps an entity_id only as the group of several shapes",
+                    record,
+                    f"{path}.entity_id",
+                )
+            for position, element in enumerate(elements):
+                # what is lost is reported once per object, not once per polygon part
+                self._common(element, obj, record, path, group, report=position == 0)
                 image.append(element)
             self.stats.objects += 1
 
@@ -275,7 +288,14 @@ class CvatWriter:
         ]
 
     def _common(
-        self, element: Element, obj: AnnotationObject, record: ExportRecord, path: str, group: int
+        self,
+        element: Element,
+        obj: AnnotationObject,
+        record: ExportRecord,
+        path: str,
+        group: int,
+        *,
+        report: bool,
     ) -> None:
         if element.tag != "tag":
             element.set("occluded", "1" if obj.attributes.get("occluded") is True else "0")
@@ -288,12 +308,15 @@ class CvatWriter:
                 continue
             text = value_text(value)
             if text is None:
-                self._skip(
-                    f"CVAT has no form for the value of attribute {key!r}",
-                    record,
-                    f"{path}.attributes.{key}",
-                )
+                if report:
+                    self._skip(
+                        f"CVAT has no form for the value of attribute {key!r}",
+                        record,
+                        f"{path}.attributes.{key}",
+                    )
                 continue
             SubElement(element, "attribute", {"name": key}).text = text
-        if obj.score is not None:
+        if report and obj.score is not None:
             self._skip("CVAT shapes carry no score", record, f"{path}.score")
+        if report and obj.track_id is not None:
+            self._skip("CVAT for images carries no track_id", record, f"{path}.track_id")

@@ -203,6 +203,14 @@ class VocWriter:
                 tags[obj.class_name] = 0 if obj.attributes.get("difficult") else 1
                 if obj.class_name not in self.tagged:
                     self.tagged.append(obj.class_name)
+                lost = sorted(set(obj.attributes) - {"difficult"})
+                if lost:
+                    self._skip(
+                        f"a VOC class list line carries no attributes but difficult: {lost}",
+                        record,
+                        f"{path}.attributes",
+                    )
+                self._lost_fields(obj, record, path)
                 self.stats.objects += 1
             elif isinstance(obj.geometry, Box):
                 self._object(root, record, obj, parts.get(obj.id, []), path)
@@ -293,6 +301,7 @@ class VocWriter:
             self.stats.objects += 1
             if part.attributes:
                 self._skip("a VOC part carries no attributes", record, f"{path}.parts")
+            self._lost_fields(part, record, f"{path}.parts")
         actions = obj.attributes.get("actions")
         if isinstance(actions, list):
             self._actions(element, obj, actions)
@@ -311,9 +320,18 @@ class VocWriter:
                 attribute = SubElement(block, "attribute")
                 SubElement(attribute, "name").text = key
                 SubElement(attribute, "value").text = text
-        if obj.score is not None:
-            self._skip("VOC boxes carry no score", record, f"{path}.score")
+        self._lost_fields(obj, record, path)
         self.stats.objects += 1
+
+    def _lost_fields(self, obj: AnnotationObject, record: ExportRecord, path: str) -> None:
+        """Report what of an object VOC has no place for: its score and identities."""
+        for field, value in (
+            ("score", obj.score),
+            ("track_id", obj.track_id),
+            ("entity_id", obj.entity_id),
+        ):
+            if value is not None:
+                self._skip(f"VOC objects carry no {field}", record, f"{path}.{field}")
 
     def _actions(self, element: Element, obj: AnnotationObject, chosen: list[str]) -> None:
         # the chosen actions first (so they read back in the same order), then the others
