@@ -379,6 +379,11 @@ def test_split_and_class_lists_and_labelmap(voc_ontology: Ontology, tmp_path: Pa
     assert archive.read("ImageSets/Main/test.txt") == b"2007_000002\n"
     assert archive.read("ImageSets/Main/aeroplane_train.txt") == b"2007_000001  1\n"
     assert archive.read("ImageSets/Main/aeroplane_test.txt") == b"2007_000002 -1\n"
+    # the other tasks list the images that take part (datumaro reads parts and actions,
+    # masks, only for the images these lists name)
+    for task in ("Layout", "Action", "Segmentation"):
+        assert archive.read(f"ImageSets/{task}/train.txt") == b"2007_000001\n"
+        assert f"ImageSets/{task}/test.txt" not in archive.namelist()
     labelmap = archive.read("labelmap.txt").decode().splitlines()
     assert labelmap[0] == "# label:color_rgb:parts:actions"
     rows = {line.split(":")[0]: line for line in labelmap[1:]}

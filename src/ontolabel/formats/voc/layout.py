@@ -18,8 +18,9 @@ from ontolabel.formats.archive import walk
 
 ANNOTATIONS = "Annotations"
 IMAGES = "JPEGImages"
-MAIN = PurePosixPath("ImageSets", "Main")
-SEGMENTATION = PurePosixPath("ImageSets", "Segmentation")
+IMAGE_SETS = PurePosixPath("ImageSets")
+MAIN = IMAGE_SETS / "Main"
+SEGMENTATION = IMAGE_SETS / "Segmentation"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp")
 # split lists that are unions of others: an image listed there too keeps the other name
 UNION_SPLITS = ("trainval",)

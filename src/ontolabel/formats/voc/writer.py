@@ -41,6 +41,8 @@ from ontolabel.formats.voc.segmentation import (
 )
 
 SPOOL_IN_MEMORY = 8 << 20
+# the VOC tasks besides detection whose ImageSets list the images that take part
+TASKS = ("Segmentation", "Layout", "Action")
 _OWN_ATTRIBUTES = frozenset({"pose", "actions", *FLAGS})
 _WHITESPACE = re.compile(r"\s")
 
@@ -80,6 +82,9 @@ class VocWriter:
         self.parts: dict[str, list[str]] = {}
         self.actions: dict[str, list[str]] = {}
         self.labels = label_map(ontology)
+        self.subsets: list[str] = []
+        self.tasks: set[str] = set()  # the tasks the current image takes part in
+        self.task_subsets: set[tuple[str, str]] = set()
         self.label_index = {name: i for i, name in enumerate(self.labels.names)}
 
     def write(self, records: Iterable[ExportRecord]) -> WriteStats:
@@ -122,6 +127,7 @@ class VocWriter:
                 record,
                 f"media[{index}]",
             )
+        self.tasks = set()
         annotation = self._chosen(record)
         objects = annotation.document.objects if annotation else []
         relations = annotation.document.relations if annotation else []
@@ -145,12 +151,13 @@ class VocWriter:
         if self.options.include_media:
             self._copy_media(record, media.sha256, f"{layout.IMAGES}/{media.name}")
         subset = content.meta.get("subset")
-        line = [
-            subset if isinstance(subset, str) and subset else layout.DEFAULT_SUBSET,
-            image_id,
-            tags,
-            segmented.text == "1",
-        ]
+        split = subset if isinstance(subset, str) and subset else layout.DEFAULT_SUBSET
+        if split not in self.subsets:
+            self.subsets.append(split)
+        if segmented.text == "1":
+            self.tasks.add("Segmentation")
+        self.task_subsets.update((split, task) for task in self.tasks)
+        line = [split, image_id, tags, sorted(self.tasks)]
         spool.write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
         self.stats.items += 1
 
@@ -295,6 +302,7 @@ class VocWriter:
             SubElement(part_element, "name").text = part.class_name
             assert isinstance(part.geometry, Box)
             _bndbox(part_element, part.geometry)
+            self.tasks.add("Layout")
             known = self.parts.setdefault(obj.class_name, [])
             if part.class_name not in known:
                 known.append(part.class_name)
@@ -342,6 +350,7 @@ class VocWriter:
         )
         offered = spec.options if spec is not None and spec.options else []
         block = SubElement(element, "actions")
+        self.tasks.add("Action")
         known = self.actions.setdefault(obj.class_name, [])
         for action in [*chosen, *(a for a in offered if a not in chosen)]:
             SubElement(block, action).text = "1" if action in chosen else "0"
@@ -349,33 +358,27 @@ class VocWriter:
                 known.append(action)
 
     def _lists(self, spool: IO[bytes]) -> None:
-        """``ImageSets/Main/<split>.txt`` and, for classes with tags, ``<class>_<split>.txt``."""
-        spool.seek(0)
-        subsets: list[str] = []
-        for line in spool:
-            subset = json.loads(line)[0]
-            if subset not in subsets:
-                subsets.append(subset)
-        for subset in subsets:
-            self._list(spool, subset, None)
+        """``ImageSets/Main/<split>.txt``, ``<class>_<split>.txt`` for classes with tags, and
+        the lists of the other tasks (Segmentation, Layout, Action) that have images: one
+        pass over the spool per list, so no list is ever held in memory."""
+        for subset in self.subsets:
+            self._list(spool, subset, layout.MAIN)
             for class_name in self.tagged:
-                self._list(spool, subset, class_name)
-            self._list(spool, subset, None, segmentation=True)
+                self._list(spool, subset, layout.MAIN, class_name)
+            for task in TASKS:
+                if (subset, task) in self.task_subsets:
+                    self._list(spool, subset, layout.IMAGE_SETS / task)
 
     def _list(
-        self, spool: IO[bytes], subset: str, class_name: str | None, segmentation: bool = False
+        self, spool: IO[bytes], subset: str, folder: PurePosixPath, class_name: str | None = None
     ) -> None:
         name = f"{subset}.txt" if class_name is None else f"{class_name}_{subset}.txt"
+        task = folder.name
         spool.seek(0)
-        wanted = [json.loads(line) for line in spool] if segmentation else None
-        if wanted is not None and not any(segmented for *_, segmented in wanted):
-            return  # no image of the split has masks
-        spool.seek(0)
-        folder = layout.SEGMENTATION if segmentation else layout.MAIN
         with self.tree.open(f"{folder}/{name}") as out:
             for line in spool:
-                image_subset, image_id, tags, segmented = json.loads(line)
-                if image_subset != subset or (segmentation and not segmented):
+                image_subset, image_id, tags, tasks = json.loads(line)
+                if image_subset != subset or (folder != layout.MAIN and task not in tasks):
                     continue
                 if class_name is None:
                     out.write(f"{image_id}\n".encode())
