@@ -4,6 +4,7 @@ illegal sequences named by file and line, and what a flat tag sequence cannot ho
 from __future__ import annotations
 
 import io
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -465,3 +466,60 @@ def test_encode_and_decode_are_inverse(scheme: Any, tags: list[str]) -> None:
     decoder.end()
     assert decoder.problems == []
     assert [(e.first, e.last, e.label) for e in decoder.entities] == entities
+
+
+# -- streaming -----------------------------------------------------------------------------
+
+
+class _Sink(io.RawIOBase):
+    """A binary output that only counts what it is given."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.size += len(data)
+        return len(data)
+
+
+def _peaks(n: int, ontology: Ontology, tmp_path: Path) -> tuple[int, int]:
+    """Peak memory of reading a file of ``n`` sentences, and of writing ``n`` items."""
+    path = tmp_path / f"big{n}.conll"
+    with path.open("w", encoding="utf-8") as f:
+        for k in range(n):
+            f.write(f"Patient{k} B-PER\ntook O\n{k}mg B-DOSE\n\n")
+    tracemalloc.start()
+    assert sum(1 for _ in CONLL.read(path, ErrorPolicy())) == n
+    _, read_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    def records() -> Any:
+        for k in range(n):
+            text = f"Patient{k} took {k}mg"
+            dose = text.index("mg") - len(str(k))
+            yield text_record(k, text, [span("d", "DOSE", text, dose, dose + len(str(k)))])
+
+    sink = _Sink()
+    tracemalloc.start()
+    stats = CONLL.write(records(), sink, ontology=ontology, options=CONLL.parse_options({}))  # type: ignore[arg-type]
+    _, write_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert (stats.items, stats.objects) == (n, n) and sink.size > 30 * n
+    return read_peak, write_peak
+
+
+def test_import_and_export_stream_one_item_at_a_time(ontology: Ontology, tmp_path: Path) -> None:
+    small = _peaks(300, ontology, tmp_path)
+    large = _peaks(3000, ontology, tmp_path)
+    # ten times the items, about the same memory: nothing grows with the file
+    assert large[0] < small[0] * 1.5 + (64 << 10)
+    assert large[1] < small[1] * 1.5 + (64 << 10)
+
+
+def test_crlf_files_read_like_lf_files(tmp_path: Path) -> None:
+    (record,), policy = read(tmp_path, b"-DOCSTART- O\r\n\r\nAna B-PER\r\nleft O\r\n\r\n")
+    assert policy.violations == []
+    assert record.text == "Ana left"

@@ -17,7 +17,14 @@ from ontolabel.core.item import ItemContent
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import parse_ontology
 from ontolabel.errors import FormatError
-from ontolabel.formats import AnnotationRecord, ErrorPolicy, ExportRecord, ImportRecord, get_format
+from ontolabel.formats import (
+    AnnotationRecord,
+    ErrorPolicy,
+    ExportRecord,
+    ImportRecord,
+    detect_format,
+    get_format,
+)
 from ontolabel.services import items, projects, transfer
 from ontolabel.services.users import UserInfo
 from ontolabel.services.workspace import Workspace
@@ -121,6 +128,7 @@ def test_every_spacy_file_imports_and_round_trips(
     path = corpus_path(relative)
     fmt = get_format(name)
     assert fmt.detect(path).confidence >= 0.8
+    assert detect_format(path) is fmt
     other = V2 if fmt is SPACY else SPACY
     assert other.detect(path).confidence == 0.0  # never mistaken for the other spaCy form
     records = read(fmt, path)

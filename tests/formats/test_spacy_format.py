@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -407,3 +408,47 @@ def test_align(raw: str, orths: list[str], found: list[str] | int) -> None:
 def test_options_parse_from_strings(ontology: Ontology) -> None:
     parsed = SPACY.parse_options({"nested": "first", "span_group": "all", "span_key": "ner"})
     assert (parsed.nested, parsed.span_group, parsed.span_key) == ("first", "all", "ner")
+
+
+def _read_peak(fmt: Any, path: Path, n: int) -> int:
+    tracemalloc.start()
+    assert sum(1 for _ in fmt.read(path, ErrorPolicy())) == n
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return int(peak)
+
+
+@pytest.mark.parametrize("layout", ["jsonl", "list", "v2"])
+def test_files_are_read_one_document_at_a_time(
+    layout: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # reads of 4 KB, so that both files are many reads long
+    monkeypatch.setattr("ontolabel.formats.spacy.jsonstream.CHUNK", 4096)
+
+    def write(n: int) -> Path:
+        path = tmp_path / f"{layout}{n}.json"
+        with path.open("w", encoding="utf-8") as f:
+            f.write("" if layout == "jsonl" else "[\n")
+            for k in range(n):
+                text = f"Patient {k} took Xanax"
+                if layout == "v2":
+                    words = text.split()
+                    tokens = [{"orth": w, "ner": "U-DRUG" if w == "Xanax" else "O"} for w in words]
+                    doc: dict[str, Any] = {
+                        "id": k,
+                        "paragraphs": [{"sentences": [{"tokens": tokens}]}],
+                    }
+                else:
+                    doc = {
+                        "text": text,
+                        "ents": [{"start": len(text) - 5, "end": len(text), "label": "DRUG"}],
+                    }
+                sep = "\n" if layout == "jsonl" else (",\n" if k < n - 1 else "\n")
+                f.write(json.dumps(doc) + sep)
+            f.write("" if layout == "jsonl" else "]\n")
+        return path
+
+    fmt = V2 if layout == "v2" else SPACY
+    small = _read_peak(fmt, write(300), 300)
+    large = _read_peak(fmt, write(3000), 3000)
+    assert large < small * 1.5 + (64 << 10)  # ten times the documents, about the same memory

@@ -46,13 +46,15 @@ def sniff(head: bytes) -> Detection:
             continue
         if fields[0] == DOCSTART or fields[0].startswith(DOCSTART + "|"):
             docstart += 1
-        elif is_sentence_per_line(line) or (len(fields) >= 2 and parse_tag(fields[-1])):
+        elif is_sentence_per_line(line):
+            tagged += len(fields)  # a sentence per line: count its tokens
+        elif len(fields) >= 2 and parse_tag(fields[-1]):
             tagged += 1
         else:
             other += 1
     if not tagged:
         return Detection(0.0, "no line ends in a BIO tag (O, B-X, I-X, ...)")
-    share = tagged / (tagged + other)
+    share = tagged / (tagged + other)  # tokens with tags among the lines with text
     if share < 0.8:
         return Detection(0.0, f"only {tagged} of {tagged + other} lines end in a BIO tag")
     if docstart or (share == 1.0 and tagged >= 3):

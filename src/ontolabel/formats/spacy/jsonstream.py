@@ -30,9 +30,9 @@ def first_char(head: bytes) -> str:
 def documents(path: Path, policy: ErrorPolicy) -> Iterator[tuple[int, int, Any]]:
     """(line, index, document) for each document of ``path``; problems go to ``policy``."""
     with path.open("rb") as f:
-        head = f.read(CHUNK)
+        is_list = first_char(f.read(CHUNK)) == "["
         f.seek(0)
-        if first_char(head) == "[":
+        if is_list:
             yield from _array(f, path.name, policy)
         else:
             yield from _lines(f, path.name, policy)
@@ -72,7 +72,8 @@ class _Buffer:
     def more(self) -> bool:
         if self.eof:
             return False
-        chunk = self.f.read(max(CHUNK, len(self.text)))  # grows with a large document
+        # read more than is left undecoded: a document larger than the buffer doubles it
+        chunk = self.f.read(max(CHUNK, len(self.text) - self.pos))
         self.eof = not chunk
         self.text = self.text[self.pos :] + self._decoder.decode(chunk, final=self.eof)
         self.pos = 0
