@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
+import yaml
 from PIL import Image
 
 from corpus import corpus_path
@@ -107,3 +109,68 @@ def _zip(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             z.writestr(name, data)
     return buffer.getvalue()
+
+
+CVAT = "cvat-datumaro/tests/assets/yolo_dataset"
+
+
+@pytest.mark.parametrize(
+    ("folder", "fmt", "task", "labels"),
+    [
+        (f"{CVAT}/yolo", "yolo", "detect", "obj_train_data"),
+        (f"{CVAT}/yolov8_detection", "ultralytics", "detect", "labels/train"),
+        (f"{CVAT}/yolov8_segmentation", "ultralytics", "segment", "labels/train"),
+        (f"{CVAT}/yolov8_oriented_boxes", "ultralytics", "obb", "labels/train"),
+        (f"{CVAT}/yolov8_pose", "ultralytics", "pose", "labels/train"),
+    ],
+)
+def test_peer_labels_come_back_as_written_through_the_store(
+    workspace: Workspace,
+    owner: UserInfo,
+    tmp_path: Path,
+    folder: str,
+    fmt: str,
+    task: str,
+    labels: str,
+) -> None:
+    """CVAT's fixtures imported into a project and exported in their own task give their
+    label lines back, number for number (datumaro's 15x10 image, 6-decimal files)."""
+    source = corpus_path(folder)
+    names = (
+        (source / "obj.names").read_text().split()
+        if fmt == "yolo"
+        else list(yaml.safe_load((source / "data.yaml").read_text())["names"].values())
+    )
+    pid = projects.create_project(
+        workspace,
+        name=task,
+        modality="image",
+        ontology={
+            "name": task,
+            "classes": [
+                {"name": n, "geometry": {"image": ["box", "rotated_box", "polygon", "keypoints"]}}
+                for n in names
+            ],
+        },
+        user_id=owner.id,
+    ).id
+    report = transfer.import_file(workspace, pid, zipped(source, tmp_path, "in"), user_id=owner.id)
+    assert (report.imported, report.violations) == (1, [])
+    options = {"clip": False} if fmt == "yolo" else {"task": task, "clip": False}
+    tree = export(workspace, pid, fmt, **options)
+    ours = [
+        [float(v) for v in line.split()] for line in tree[f"{labels}/1.txt"].decode().splitlines()
+    ]
+    folder_of_labels = "obj_train_data" if fmt == "yolo" else "labels/train"
+    theirs = [
+        [float(v) for v in line.split()]
+        for line in (source / folder_of_labels / "1.txt").read_text().splitlines()
+    ]
+    assert len(ours) == len(theirs)
+    for got, want in zip(ours, theirs, strict=True):
+        if task == "obb":
+            # a rotated box is an exact rectangle; the file's 6-decimal corners nearly are:
+            # to the file's own precision, they are the same corners
+            assert [round(v, 6) for v in got] == want
+        else:
+            assert got == pytest.approx(want, abs=1e-9)
