@@ -16,7 +16,7 @@ from ontolabel.core.item import ItemContent
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology, parse_ontology
 from ontolabel.formats import AnnotationRecord, ErrorPolicy, ExportRecord, ImportRecord
-from ontolabel.formats.doccano import DoccanoFormat, DoccanoOptions
+from ontolabel.formats.doccano import DoccanoCodepointsFormat, DoccanoFormat, DoccanoOptions
 
 FMT = DoccanoFormat()
 GOLDEN = Path(__file__).parent / "golden" / "doccano"
@@ -94,10 +94,12 @@ def as_export(records: list[ImportRecord]) -> list[ExportRecord]:
     ]
 
 
+ONTOLOGY = parse_ontology({"name": "any", "classes": [{"name": "Any"}]})  # doccano needs none
+
+
 def write(records: list[ExportRecord], **options: Any) -> tuple[bytes, list[str]]:
     out = io.BytesIO()
-    ontology = parse_ontology({"name": "any", "classes": [{"name": "Any"}]})
-    stats = FMT.write(records, out, ontology=ontology, options=DoccanoOptions(**options))
+    stats = FMT.write(records, out, ontology=ONTOLOGY, options=DoccanoOptions(**options))
     return out.getvalue(), [str(v) for v in stats.skipped]
 
 
@@ -183,18 +185,53 @@ def test_intent_detection_spans_and_categories() -> None:
     assert isinstance(objects[2].geometry, Tag)
 
 
-def test_offsets_are_code_points(tmp_path: Path) -> None:
-    text = "Ok 👍🏽 meet Ana in Köln"  # the emoji and its skin tone: two code points
-    line = {"text": text, "label": [[11, 14, "Person"], [18, 22, "Location"]]}
-    path = tmp_path / "cp.jsonl"
-    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
-    (record,), problems = read(path)
-    assert problems == []
-    spans = [o.geometry for o in record.annotations[0].document.objects]
-    assert [(s.start, s.end, s.text) for s in spans if isinstance(s, Span)] == [
-        (11, 14, "Ana"),
-        (18, 22, "Köln"),
+# doccano issue #2290: doccano's editor gives "firetrucks" [22, 32) in this text, Python [19, 29)
+FIREMEN = "👨🏻\u200d🚒 firemen drive firetrucks"
+
+
+def write_lines(path: Path, *lines: dict[str, Any]) -> Path:
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("fmt", "offsets"), [(DoccanoFormat(), [22, 32]), (DoccanoCodepointsFormat(), [19, 29])]
+)
+def test_offsets_in_utf16_units_or_by_name_in_code_points(
+    fmt: DoccanoFormat, offsets: list[int], tmp_path: Path
+) -> None:
+    path = write_lines(tmp_path / "f.jsonl", {"text": FIREMEN, "label": [[*offsets, "Vehicle"]]})
+    policy = ErrorPolicy("collect")
+    (record,) = fmt.read(path, policy)
+    assert policy.violations == []
+    (obj,) = record.annotations[0].document.objects
+    assert obj.geometry == Span(start=19, end=29, text="firetrucks")  # stored: code points
+    out = io.BytesIO()
+    fmt.write(as_export([record]), out, ontology=ONTOLOGY, options=DoccanoOptions())
+    assert json.loads(out.getvalue())["entities"][0]["start_offset"] == offsets[0]
+    assert json.loads(out.getvalue())["entities"][0]["end_offset"] == offsets[1]
+
+
+def test_code_point_offsets_read_as_utf16_are_caught_where_they_split_a_pair(
+    tmp_path: Path,
+) -> None:
+    path = write_lines(tmp_path / "cp.jsonl", {"text": "👍👍 Ana", "label": [[3, 6, "P"]]})
+    records, problems = read(path)
+    assert records == []
+    assert problems == [
+        "cp.jsonl:1, label[0]: UTF-16 offset 3 splits a surrogate pair (character '👍'): "
+        "doccano counts UTF-16 code units (a file that counts code points reads as format "
+        "doccano-codepoints)"
     ]
+    policy = ErrorPolicy("collect")
+    (record,) = DoccanoCodepointsFormat().read(path, policy)
+    assert record.annotations[0].document.objects[0].geometry == Span(start=3, end=6, text="Ana")
+
+
+def test_only_doccano_is_detected_of_the_two(tmp_path: Path) -> None:
+    path = corpus_path(f"{IMPORTS}/tests/data/relation_extraction/example.jsonl")
+    assert DoccanoFormat().detect(path).confidence == 0.9
+    assert DoccanoCodepointsFormat().detect(path).confidence == pytest.approx(0.8)
 
 
 def test_bad_lines_are_reported_with_line_and_path(tmp_path: Path) -> None:
@@ -214,8 +251,8 @@ def test_bad_lines_are_reported_with_line_and_path(tmp_path: Path) -> None:
     records, problems = read(path)
     assert [r.external_id for r in records] == ["1"]
     assert problems == [
-        "bad.jsonl:2, label[0]: span [2, 9) does not fit the text (length 5 code points; "
-        "a span needs 0 <= start < end <= length)",
+        "bad.jsonl:2, label[0]: span [2, 9) does not fit the text (length 5 UTF-16 code "
+        "units; a span needs 0 <= start < end <= length)",
         "bad.jsonl:3: not valid JSON: Expecting property name enclosed in double quotes "
         "at column 2",
         "bad.jsonl:4, relations[0].to_id: 6 is the id of no entity of the line",
@@ -261,8 +298,7 @@ def sample() -> ExportRecord:
 def test_export_matches_golden_file(form: str) -> None:
     payload, skipped = write([sample()], form=form)
     assert payload == (GOLDEN / f"{form}.jsonl").read_bytes()
-    ontology = parse_ontology({"name": "any", "classes": [{"name": "Any"}]})
-    stats = FMT.write([sample()], io.BytesIO(), ontology=ontology, options=DoccanoOptions())
+    stats = FMT.write([sample()], io.BytesIO(), ontology=ONTOLOGY, options=DoccanoOptions())
     assert (stats.items, stats.objects) == (1, 3)
     if form == "label":
         assert skipped == [

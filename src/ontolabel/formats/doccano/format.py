@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, ClassVar, Literal
 
 from pydantic import Field
 
@@ -14,6 +14,7 @@ from ontolabel.core.annotation import Annotation
 from ontolabel.core.geometry import Span, Tag
 from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.core.ontology import Ontology
+from ontolabel.core.text_offsets import codepoint_span_to_utf16
 from ontolabel.errors import Location, Violation
 from ontolabel.formats.base import (
     AnnotationRecord,
@@ -24,7 +25,15 @@ from ontolabel.formats.base import (
     ImportRecord,
     WriteStats,
 )
-from ontolabel.formats.doccano.lines import LABEL_KEYS, RESERVED, TEXT_KEYS, LineReader, id_value
+from ontolabel.formats.doccano.lines import (
+    LABEL_KEYS,
+    RESERVED,
+    TEXT_KEYS,
+    LineReader,
+    Units,
+    has_wide_characters,
+    id_value,
+)
 from ontolabel.formats.media import MediaSource
 from ontolabel.formats.registry import register
 from ontolabel.formats.selection import SelectionOptions
@@ -87,13 +96,16 @@ def _detect_line(obj: dict[str, Any]) -> Detection:
 
 @register
 class DoccanoFormat(Format[DoccanoOptions]):
+    """Offsets in UTF-16 code units, as doccano's editor counts them (see lines.py)."""
+
     name = "doccano"
-    title = "doccano JSONL (spans, categories, relations)"
+    title = "doccano JSONL (spans, categories, relations; offsets in UTF-16 units)"
     extension = ".jsonl"
     media_type = "application/x-ndjson"
     modalities = frozenset({Modality.TEXT})
     kinds = frozenset({GeometryKind.SPAN, GeometryKind.TAG})
     options_model = DoccanoOptions
+    units: ClassVar[Units] = "utf16"
 
     def detect(self, path: Path) -> Detection:
         with path.open("rb") as f:
@@ -142,7 +154,7 @@ class DoccanoFormat(Format[DoccanoOptions]):
                 if not isinstance(obj, dict):
                     policy.report("a line must be a JSON object", at)
                     continue
-                reader = LineReader(obj)
+                reader = LineReader(obj, self.units)
                 line = reader.read()
                 item = line.external_id if line else None
                 for where, message in reader.problems:
@@ -179,7 +191,7 @@ class DoccanoFormat(Format[DoccanoOptions]):
         options: DoccanoOptions,
         media: MediaSource | None = None,
     ) -> WriteStats:
-        writer = _Writer(options)
+        writer = _Writer(options, self.units)
         for record in records:
             line = writer.line(record)
             if line is not None:
@@ -187,10 +199,30 @@ class DoccanoFormat(Format[DoccanoOptions]):
         return writer.stats
 
 
+@register
+class DoccanoCodepointsFormat(DoccanoFormat):
+    """doccano JSONL whose offsets count code points: doccano 0.x, and files written by
+    Python scripts. Never detected over ``doccano`` (they agree but for characters beyond
+    U+FFFF, which detection does not look for): chosen by name."""
+
+    name = "doccano-codepoints"
+    title = "doccano JSONL with offsets in code points (doccano 0.x, Python scripts)"
+    units = "codepoints"
+
+    def detect(self, path: Path) -> Detection:
+        verdict = super().detect(path)
+        return Detection(
+            max(0.0, verdict.confidence - 0.1), f"{verdict.reason} (if offsets count code points)"
+        )
+
+
 class _Writer:
-    def __init__(self, options: DoccanoOptions):
+    def __init__(self, options: DoccanoOptions, units: Units):
         self.options = options
+        self.units = units
         self.stats = WriteStats()
+        self.wide = False  # the current line's offsets need converting to UTF-16
+        self.text = ""
 
     def _skip(self, record: ExportRecord, message: str, path: str | None = None) -> None:
         item = record.external_id if record.external_id is not None else str(record.item_id)
@@ -230,11 +262,18 @@ class _Writer:
                 line[key] = value
         chosen = self._chosen(record)
         document = chosen.document if chosen is not None else Annotation()
+        self.wide = self.units == "utf16" and has_wide_characters(content.text)
+        self.text = content.text
         if self.options.form == "label":
             line["label"] = self._legacy(record, document)
         else:
             line.update(self._entities(record, document))
         return line
+
+    def _offsets(self, span: Span) -> tuple[int, int]:
+        if self.wide:
+            return codepoint_span_to_utf16(self.text, span.start, span.end)
+        return span.start, span.end
 
     def _check_object(self, record: ExportRecord, index: int, document: Annotation) -> bool:
         obj = document.objects[index]
@@ -266,7 +305,7 @@ class _Writer:
             if not self._check_object(record, index, document):
                 continue
             if isinstance(obj.geometry, Span):
-                spans.append([obj.geometry.start, obj.geometry.end, obj.class_name])
+                spans.append([*self._offsets(obj.geometry), obj.class_name])
             else:
                 tags.append(obj.class_name)
         for k, relation in enumerate(document.relations):
@@ -288,12 +327,13 @@ class _Writer:
             geometry = obj.geometry
             if isinstance(geometry, Span):
                 written.add(obj.id)
+                start, end = self._offsets(geometry)
                 entities.append(
                     {
                         "id": id_value(obj.id),
                         "label": obj.class_name,
-                        "start_offset": geometry.start,
-                        "end_offset": geometry.end,
+                        "start_offset": start,
+                        "end_offset": end,
                     }
                 )
             else:

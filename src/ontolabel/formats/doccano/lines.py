@@ -13,17 +13,23 @@ the top level); ``id`` is the example's id, read as the item's external id. docc
 examples name the columns ``column_data``/``column_label`` (its configurable column names,
 whose defaults are ``text``/``label``): they are read the same way.
 
-Offsets are Python ``str`` indices (Unicode code points), doccano being Python end to end;
-a span's text is ``text[start:end]``.
+Offsets: doccano's annotation editor counts UTF-16 code units (JavaScript string indices;
+see doccano issue #2290), so its files do too, unless a project counts grapheme clusters
+(its "grapheme mode", not read here). doccano's 0.x releases and files written by Python
+scripts count code points (``str`` indices). The two agree on text without characters
+beyond U+FFFF; where they differ, ``units`` says which the file uses, and offsets are turned
+into code points of the text (ontolabel's convention) here and back in the writer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ontolabel.core.annotation import AnnotationObject, Relation
 from ontolabel.core.geometry import Span, Tag
+from ontolabel.core.text_offsets import utf16_length, utf16_span_to_codepoints
+from ontolabel.errors import TextOffsetError
 
 TEXT_KEYS = ("text", "column_data")
 LABEL_KEYS = ("label", "column_label")
@@ -32,6 +38,13 @@ LABEL_FIELDS = ("entities", "relations", "cats")
 RESERVED = frozenset({"id", *TEXT_KEYS, *LABEL_KEYS, *LABEL_FIELDS})
 
 Problem = tuple[str, str]  # (path in the line, message)
+Units = Literal["utf16", "codepoints"]
+UNIT_NAMES = {"utf16": "UTF-16 code units", "codepoints": "code points"}
+
+
+def has_wide_characters(text: str) -> bool:
+    """Whether ``text`` holds a character beyond U+FFFF (two UTF-16 units, one code point)."""
+    return not text.isascii() and any(ord(c) > 0xFFFF for c in text)
 
 
 def id_text(value: object) -> str | None:
@@ -74,8 +87,11 @@ class Line:
 class LineReader:
     """Reads one decoded line; ``problems`` lists everything wrong with it."""
 
-    def __init__(self, obj: dict[str, Any]):
+    def __init__(self, obj: dict[str, Any], units: Units = "utf16"):
         self.obj = obj
+        self.units = units
+        self.wide = False  # whether the line's offsets need converting to code points
+        self.length = 0  # of the text, in the file's units
         self.problems: list[Problem] = []
         self.objects: list[AnnotationObject] = []
         self.relations: list[Relation] = []
@@ -101,6 +117,8 @@ class LineReader:
             self.problems.append((text_key, f"the text must be a string, not {_describe(text)}"))
             return None
         self.text = text
+        self.wide = self.units == "utf16" and has_wide_characters(text)
+        self.length = utf16_length(text) if self.wide else len(text)
         external_id = None
         if "id" in obj:
             external_id = id_text(obj["id"])
@@ -194,16 +212,28 @@ class LineReader:
             if isinstance(value, bool) or not isinstance(value, int):
                 self.problems.append((where, f"the {side} offset {value!r} is not a whole number"))
                 return
-        length = len(self.text)
+        length = self.length
         if not 0 <= start < end <= length:
             self.problems.append(
                 (
                     where,
-                    f"span [{start}, {end}) does not fit the text (length {length} code points; "
-                    "a span needs 0 <= start < end <= length)",
+                    f"span [{start}, {end}) does not fit the text (length {length} "
+                    f"{UNIT_NAMES[self.units]}; a span needs 0 <= start < end <= length)",
                 )
             )
             return
+        if self.wide:
+            try:
+                start, end = utf16_span_to_codepoints(self.text, start, end)
+            except TextOffsetError as exc:
+                self.problems.append(
+                    (
+                        where,
+                        f"{exc.message}: doccano counts UTF-16 code units (a file that counts "
+                        "code points reads as format doccano-codepoints)",
+                    )
+                )
+                return
         self.pending.append((name, start, end, where, oid))
 
     def _make_objects(self) -> None:
