@@ -26,6 +26,7 @@ from ontolabel.formats.registry import register
 HEAD_BYTES = 1 << 16
 _DATA = re.compile(rb'"data"\s*:\s*\{')
 _RESULTS = re.compile(rb'"(annotations|completions|predictions)"\s*:\s*\[')
+_MIN_ROW = re.compile(rb'"annotation_id"\s*:')
 _TYPE = re.compile(rb'"type"\s*:\s*"[a-z]*labels"|"from_name"\s*:')
 
 
@@ -61,6 +62,8 @@ class LabelStudioFormat(Format[LabelStudioOptions]):
         if start not in (b"[", b"{"):
             return Detection(0.0, "not a JSON array or object")
         if not _DATA.search(text):
+            if start == b"[" and _MIN_ROW.search(text):
+                return Detection(0.8, "rows with 'annotation_id' (Label Studio JSON-MIN)")
             return Detection(0.0, "no task with a 'data' object")
         if _RESULTS.search(text) and _TYPE.search(text):
             return Detection(0.9, "tasks with 'data' and annotation results")

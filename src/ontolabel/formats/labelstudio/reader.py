@@ -28,6 +28,7 @@ from ontolabel.formats.base import (
     ImportRecord,
     MediaRef,
 )
+from ontolabel.formats.labelstudio.json_min import is_json_min, task_from_row
 from ontolabel.formats.labelstudio.regions import AnnotationReader, ImageSize, RegionError
 from ontolabel.formats.labelstudio.stream import JsonStreamError, elements
 
@@ -151,6 +152,8 @@ class LabelStudioReader:
         if not isinstance(task, dict):
             self._report("a task must be a JSON object", line, None, where)
             return None
+        if is_json_min(task):
+            task = task_from_row(task)
         if not isinstance(task.get("data"), dict):
             self._report(
                 "the task has no 'data' object (its image or text): Label Studio exports each "
