@@ -488,3 +488,8 @@ def test_reading_streams_document_by_document(tmp_path: Path) -> None:
     assert (first.external_id, policy.violations) == ("a", [])  # b.ann is not read yet
     assert list(stream) == []
     assert len(policy.violations) == 1
+
+
+def test_conf_can_be_left_out() -> None:
+    archive, _ = export([sample()], parse_ontology(SAMPLE_ONTOLOGY), conf=False)
+    assert archive.namelist() == ["東京/café.txt", "東京/café.ann"]

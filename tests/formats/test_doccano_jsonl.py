@@ -419,3 +419,12 @@ def test_reading_streams_line_by_line(tmp_path: Path) -> None:
         "big.jsonl:50002: not valid JSON: Expecting property name enclosed in double quotes "
         "at column 2"
     ]
+
+
+def test_import_examples_name_their_columns_column_data_and_column_label() -> None:
+    records, _ = read(corpus_path(f"{IMPORTS}/pipeline/examples/sequence_labeling/example.jsonl"))
+    first = records[0]
+    assert first.text == "EU rejects German call to boycott British lamb."
+    (obj,) = first.annotations[0].document.objects
+    assert (obj.class_name, obj.geometry) == ("ORG", Span(start=0, end=2, text="EU"))
+    assert first.meta == {}  # the column names are not metadata
