@@ -39,6 +39,8 @@ VOC_CORPUS = [
     "datumaro/tests/assets/roboflow_dataset/voc",
     "datumaro/tests/assets/kaggle_dataset/relaxed_voc1",
     "datumaro/tests/assets/kaggle_dataset/relaxed_voc2",
+    # labelme2voc: empty <truncated/>, fractional corners
+    "labelme/examples/bbox_detection/data_dataset_voc",
 ]
 VOC_CLASSES = [
     "background",
@@ -347,12 +349,25 @@ def test_relaxed_layouts_roboflow_and_kaggle() -> None:
     assert (obj.class_name, obj.geometry) == ("label_0", Box(x1=1, y1=0, x2=5, y2=2))
     root = corpus_path(VOC_CORPUS[3])
     assert any((root / p).is_file() for p in records[0].media[0].relative)
-    for relative in VOC_CORPUS[4:]:
+    for relative in VOC_CORPUS[4:6]:
         kaggle, policy = read(corpus_path(relative))
         assert policy.violations == []
         (only,) = kaggle
         assert [o.class_name for o in only.annotations[0].document.objects] == ["cat", "person"]
         assert any((corpus_path(relative) / p).is_file() for p in only.media[0].relative)
+
+
+def test_labelme2voc_fractional_corners_and_empty_flags() -> None:
+    records, policy = read(corpus_path(VOC_CORPUS[6]))
+    assert policy.violations == []
+    assert [r.external_id for r in records] == ["2011_000003", "2011_000006", "2011_000025"]
+    first = records[0]
+    assert (first.media[0].width, first.media[0].height) == (500, 338)
+    person = first.annotations[0].document.objects[0]
+    # <xmin>191.0</xmin><ymin>107.36900369003689</ymin>..., <truncated/> empty: no flag
+    assert person.geometry == Box(x1=190, y1=106.36900369003689, x2=313, y2=329.36900369003695)
+    assert person.attributes == {}
+    assert sum(len(r.annotations[0].document.objects) for r in records) == 2 + 4 + 3
 
 
 @pytest.mark.parametrize("relative", VOC_CORPUS)
