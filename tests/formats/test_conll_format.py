@@ -523,3 +523,17 @@ def test_crlf_files_read_like_lf_files(tmp_path: Path) -> None:
     (record,), policy = read(tmp_path, b"-DOCSTART- O\r\n\r\nAna B-PER\r\nleft O\r\n\r\n")
     assert policy.violations == []
     assert record.text == "Ana left"
+
+
+def test_nested_skip_writes_none_of_the_overlapping_spans(ontology: Ontology) -> None:
+    text = "Blue Star XTC tablets by Acme"
+    objects = [
+        span("x", "Drug", text, 10, 21),
+        span("b", "Brand", text, 0, 13),
+        span("s", "Brand", text, 5, 9),
+        span("a", "Maker", text, 25, 29),
+    ]
+    conll, stats = export([text_record(1, text, objects)], ontology, nested="skip")
+    assert [tag for _, tag in pairs(conll)] == ["O", "O", "O", "O", "O", "B-Maker"]
+    assert [v.location.path for v in stats.skipped] == ["objects[0]", "objects[1]", "objects[2]"]
+    assert "Brand [5,9) 'Star' overlaps Brand [0,13) 'Blue Star XTC'" in stats.skipped[2].message

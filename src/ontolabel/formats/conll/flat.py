@@ -2,8 +2,9 @@
 
 BIO tags and spaCy's ``ents`` give each token at most one entity, so of overlapping or
 nested spans only some can be written. ``longest`` keeps the longest first (then the
-earliest), ``first`` keeps the earliest first (then the longest); every span left out is
-returned with the kept span it collides with, for the writer to report.
+earliest), ``first`` keeps the earliest first (then the longest), ``skip`` keeps none of
+the spans that overlap another; every span left out is returned with a span it collides
+with, for the writer to report.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ontolabel.core.annotation import AnnotationObject
 from ontolabel.core.geometry import Span
 from ontolabel.formats.base import AnnotationRecord
 
-OverlapRule = Literal["longest", "first"]
+OverlapRule = Literal["longest", "first", "skip"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,10 @@ def spans_of(objects: Sequence[AnnotationObject]) -> list[PlacedSpan]:
 def flatten(
     spans: Sequence[PlacedSpan], rule: OverlapRule
 ) -> tuple[list[PlacedSpan], list[tuple[PlacedSpan, PlacedSpan]]]:
-    """The spans kept (in text order) and each left out with the kept one it overlaps."""
+    """The spans kept (in text order) and each left out with a span it overlaps (a kept
+    one, except with ``skip``)."""
+    if rule == "skip":
+        return _without_overlaps(spans)
 
     def longest(p: PlacedSpan) -> tuple[int, int, int]:
         return (p.span.start - p.span.end, p.span.start, p.index)
@@ -63,8 +67,34 @@ def flatten(
     return kept, left_out
 
 
+def _without_overlaps(
+    spans: Sequence[PlacedSpan],
+) -> tuple[list[PlacedSpan], list[tuple[PlacedSpan, PlacedSpan]]]:
+    ordered = sorted(spans, key=lambda p: (p.span.start, p.span.end, p.index))
+    clash: dict[int, PlacedSpan] = {}
+    reach: PlacedSpan | None = None  # the span reaching furthest right so far
+    for p in ordered:
+        if reach is not None and reach.span.end > p.span.start:
+            clash.setdefault(p.index, reach)
+            clash.setdefault(reach.index, p)
+        if reach is None or p.span.end > reach.span.end:
+            reach = p
+    kept = [p for p in ordered if p.index not in clash]
+    left_out = sorted(
+        ((p, clash[p.index]) for p in ordered if p.index in clash), key=lambda x: x[0].index
+    )
+    return kept, left_out
+
+
 def describe(p: PlacedSpan) -> str:
     return f"{p.obj.class_name} [{p.span.start},{p.span.end}) {p.span.text!r}"
+
+
+def overlap_message(p: PlacedSpan, clash: PlacedSpan, rule: OverlapRule, why: str) -> str:
+    """Why ``p`` was left out for ``clash``, in the words of the rule that chose."""
+    if rule == "skip":
+        return f"{describe(p)} overlaps {describe(clash)}; nested=skip writes neither: {why}"
+    return f"{describe(p)} overlaps {describe(clash)}, which is written: {why}"
 
 
 def one_label_set(selected: Sequence[AnnotationRecord]) -> AnnotationRecord | None:

@@ -28,6 +28,6 @@ class ConllOptions(SelectionOptions):
     )
     nested: OverlapRule = Field(
         default="longest",
-        description="of overlapping spans (one tag per token), write the longest or the "
-        "first; each span left out is reported",
+        description="of overlapping spans (one tag per token), write the longest, the "
+        "first, or none of them (skip); each span left out is reported",
     )

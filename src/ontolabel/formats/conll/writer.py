@@ -20,9 +20,9 @@ from ontolabel.errors import Location, Violation
 from ontolabel.formats.base import ExportRecord, WriteStats
 from ontolabel.formats.conll.flat import (
     PlacedSpan,
-    describe,
     flatten,
     one_label_set,
+    overlap_message,
 )
 from ontolabel.formats.conll.options import ConllOptions
 from ontolabel.formats.conll.reader import DOCSTART
@@ -120,11 +120,8 @@ class ConllWriter:
         found = writable_spans(chosen.document, text, skip, "CoNLL") if chosen else []
         kept, left_out = flatten(found, self.options.nested)
         for p, clash in left_out:
-            skip(
-                f"{describe(p)} overlaps {describe(clash)}, which is written: "
-                "a token has one BIO tag",
-                f"objects[{p.index}]",
-            )
+            why = "a token has one BIO tag"
+            skip(overlap_message(p, clash, self.options.nested, why), f"objects[{p.index}]")
         cuts = {edge for p in kept for edge in (p.span.start, p.span.end)}
         tokens = tokens_of(text, content.meta, cuts)
         if not tokens:

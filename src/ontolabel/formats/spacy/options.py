@@ -9,8 +9,11 @@ from pydantic import Field
 from ontolabel.formats.conll.flat import OverlapRule
 from ontolabel.formats.selection import SelectionOptions
 
+SpanGroupRule = Literal["overlapping", "all", "none"]
+
 _NESTED = (
-    "of overlapping spans (ents give a token one entity), put the longest or the first in ents"
+    "of overlapping spans (ents give a token one entity), put the longest, the first or none "
+    "of them (skip) in ents"
 )
 
 
@@ -22,7 +25,7 @@ class SpacyV2Options(SelectionOptions):
 
 class SpacyOptions(SelectionOptions):
     nested: OverlapRule = Field(default="longest", description=_NESTED)
-    span_group: Literal["overlapping", "all", "none"] = Field(
+    span_group: SpanGroupRule = Field(
         default="overlapping",
         description="which spans also go to the span group span_key: those that overlap the "
         "ents (so every span is written once), all of them (for spancat), or none (the "

@@ -18,7 +18,7 @@ from ontolabel.core.geometry import Tag
 from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.formats.base import ExportRecord, WriteStats
-from ontolabel.formats.conll.flat import PlacedSpan, describe, flatten, one_label_set
+from ontolabel.formats.conll.flat import PlacedSpan, flatten, one_label_set, overlap_message
 from ontolabel.formats.conll.tags import encode
 from ontolabel.formats.conll.tokens import TOKENS_KEY, Token, tokens_of
 from ontolabel.formats.conll.writer import (
@@ -27,7 +27,7 @@ from ontolabel.formats.conll.writer import (
     sentences,
     writable_spans,
 )
-from ontolabel.formats.spacy.options import SpacyOptions, SpacyV2Options
+from ontolabel.formats.spacy.options import SpacyOptions, SpacyV2Options, SpanGroupRule
 from ontolabel.formats.spacy.v3 import EXTERNAL_ID, spacy_tokens
 
 
@@ -65,7 +65,8 @@ class _Writer:
         self.categories = document_classes(ontology)
         self.stats = WriteStats()
 
-    def prepare(self, record: ExportRecord, groups: bool) -> _Doc | None:
+    def prepare(self, record: ExportRecord, group: SpanGroupRule) -> _Doc | None:
+        """What to write of ``record``; ``group`` says which spans go to a span group."""
         skip = ItemSkips(self.stats, record)
         content = record.content
         if content.modality != Modality.TEXT or content.text is None:
@@ -73,27 +74,24 @@ class _Writer:
             return None
         text = content.text
         chosen = one_label_set(self.options.select(record.annotations))
-        document = chosen.document if chosen else None
+        objects = chosen.document.objects if chosen else []
         found = (
-            writable_spans(document, text, skip, self.fmt, tags_elsewhere=True) if document else []
+            writable_spans(chosen.document, text, skip, self.fmt, tags_elsewhere=True)
+            if chosen
+            else []
         )
         ents, left_out = flatten(found, self.options.nested)
-        options = self.options
-        to_group = groups and isinstance(options, SpacyOptions) and options.span_group != "none"
         grouped: list[PlacedSpan] = []
-        if to_group and isinstance(options, SpacyOptions) and options.span_group == "all":
+        if group == "all":
             grouped = sorted(found, key=lambda p: (p.span.start, p.span.end, p.index))
-        elif to_group:
+        elif group == "overlapping":
             grouped = sorted((p for p, _ in left_out), key=lambda p: (p.span.start, p.index))
         else:
+            why = f"an entity of {self.fmt} has tokens of its own"
             for p, clash in left_out:
-                skip(
-                    f"{describe(p)} overlaps {describe(clash)}, which is written: "
-                    f"an entity of {self.fmt} has tokens of its own",
-                    f"objects[{p.index}]",
-                )
+                skip(overlap_message(p, clash, self.options.nested, why), f"objects[{p.index}]")
         cats = dict.fromkeys(self.categories, 0.0)
-        for index, obj in enumerate(document.objects if document else []):
+        for index, obj in enumerate(objects):
             if isinstance(obj.geometry, Tag):
                 cats[obj.class_name] = 1.0 if obj.score is None else obj.score
                 if obj.attributes:
@@ -102,10 +100,10 @@ class _Writer:
                         f"{self.fmt} does not carry the attributes {names} of {obj.class_name}",
                         f"objects[{index}]",
                     )
-        cuts = {e for p in (*ents, *grouped) for e in (p.span.start, p.span.end)}
-        tags = sum(1 for o in document.objects if isinstance(o.geometry, Tag)) if document else 0
+        written = {p.index for p in (*ents, *grouped)}
         self.stats.items += 1
-        self.stats.objects += len({p.index for p in (*ents, *grouped)}) + tags
+        self.stats.objects += len(written) + sum(isinstance(o.geometry, Tag) for o in objects)
+        cuts = {e for p in (*ents, *grouped) for e in (p.span.start, p.span.end)}
         return _Doc(text, tokens_of(text, content.meta, cuts), ents, grouped, cats)
 
 
@@ -117,7 +115,7 @@ class V3Writer(_Writer):
 
     def write(self, records: Iterable[ExportRecord]) -> WriteStats:
         for record in records:
-            doc = self.prepare(record, groups=True)
+            doc = self.prepare(record, self.v3.span_group)
             if doc is not None:
                 self.out.write(_dumps(self._json(record, doc)) + b"\n")
         return self.stats
@@ -165,7 +163,7 @@ class V2Writer(_Writer):
         self.out.write(b"[")
         first = True
         for number, record in enumerate(records):
-            doc = self.prepare(record, groups=False)
+            doc = self.prepare(record, "none")  # v2 has no span groups
             if doc is None:
                 continue
             self.out.write((b"\n" if first else b",\n") + _dumps(self._json(record, doc, number)))
