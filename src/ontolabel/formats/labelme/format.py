@@ -35,7 +35,7 @@ IMAGE_PATH = re.compile(rb'"imagePath"\s*:')
 MIT_XML = re.compile(rb"<annotation[\s>].*<object[\s>].*<(polygon|segm)[\s>]", re.S)
 MIT_REASON = (
     "MIT LabelMe XML (the old CSAIL format with <polygon><pt>), not LabelMe JSON "
-    "(wkentaro/labelme); it cannot be imported yet"
+    "(wkentaro/labelme): import it as format 'labelme_xml'"
 )
 
 
