@@ -493,3 +493,18 @@ def test_reading_streams_document_by_document(tmp_path: Path) -> None:
 def test_conf_can_be_left_out() -> None:
     archive, _ = export([sample()], parse_ontology(SAMPLE_ONTOLOGY), conf=False)
     assert archive.namelist() == ["東京/café.txt", "東京/café.ann"]
+
+
+def test_ann_files_with_crlf_line_ends_read_the_same(tmp_path: Path) -> None:
+    root = corpus_path(f"{DATA}/tutorials/news")
+    copy = tmp_path / "news"
+    for path in root.iterdir():
+        copy.mkdir(exist_ok=True)
+        content = path.read_bytes()
+        (copy / path.name).write_bytes(
+            content.replace(b"\n", b"\r\n") if path.suffix == ".ann" else content
+        )
+    first, _ = read(root)
+    again, problems = read(copy)
+    assert problems == []
+    assert data(again) == data(first)
