@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from tests.conftest import PASSWORD
 
 from corpus import corpus_path
@@ -190,6 +191,10 @@ NER_ONTOLOGY: dict[str, Any] = {
         {"name": name, "geometry": {"text": ["span"]}} for name in ("PERSON", "ORG", "DATE", "NORP")
     ],
 }
+DOCCANO_ONTOLOGY: dict[str, Any] = {
+    "name": "CoNLL-2003",
+    "classes": [{"name": n, "geometry": {"text": ["span"]}} for n in ("PER", "LOC", "ORG", "MISC")],
+}
 
 
 def test_a_corpus_file_imports_into_a_project_and_exports_the_same_tags(
@@ -275,3 +280,46 @@ def test_a_second_annotator_and_drafts_follow_the_selection_options(
     assert tags() == ["B-PERSON", "O", "O"]  # the submitted work wins over a draft
     assert tags(annotator="bea") == ["O", "O", "B-PERSON"]
     assert tags(annotator="bea", status="submitted") == ["O", "O", "O"]
+
+
+def test_over_http_the_upload_is_detected_and_the_export_takes_its_options(
+    client: TestClient,
+) -> None:
+    reply = client.post(
+        "/api/projects", json={"name": "NER", "modality": "text", "ontology": NER_ONTOLOGY}
+    )
+    pid = reply.json()["id"]
+    path = corpus_path(f"{NER}/ner-token-per-line-conll2003.iob")
+    reply = client.post(
+        f"/api/projects/{pid}/import", files={"file": (path.name, path.read_bytes())}
+    )
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["imported"] == 1
+    reply = client.get(f"/api/projects/{pid}/export?format=conll&scheme=iobes&layout=conll2003")
+    assert reply.status_code == 200, reply.text
+    assert reply.content == (GOLDEN / "ner-token-per-line-conll2003.iobes.conll").read_bytes()
+    reply = client.get(f"/api/projects/{pid}/export?format=conll&scheme=bioes")
+    assert reply.status_code == 422
+    described = {f["name"]: f for f in client.get("/api/formats").json()}["conll"]
+    assert described["kinds"] == ["span"] and described["modalities"] == ["text"]
+    assert set(described["options_schema"]["properties"]) >= {"scheme", "layout", "nested"}
+
+
+def test_over_http_the_broken_doccano_file_is_collected_with_its_line(
+    client: TestClient,
+) -> None:
+    reply = client.post(
+        "/api/projects",
+        json={"name": "NER", "modality": "text", "ontology": DOCCANO_ONTOLOGY},
+    )
+    pid = reply.json()["id"]
+    path = corpus_path(f"{DOCCANO}/labeling.invalid.conll")
+    upload = {"file": (path.name, path.read_bytes())}
+    reply = client.post(f"/api/projects/{pid}/import?format=conll", files=upload)
+    assert reply.status_code == 422
+    assert [(v["file"], v["line"]) for v in reply.json()["violations"]] == [(path.name, 1)]
+    reply = client.post(f"/api/projects/{pid}/import?format=conll&errors=collect", files=upload)
+    assert reply.status_code == 200, reply.text
+    report = reply.json()
+    assert (report["imported"], report["skipped"]) == (2, 1)
+    assert [(e["file"], e["line"]) for e in report["errors"]] == [(path.name, 1)]
