@@ -121,6 +121,23 @@ def same(a: list[ImportRecord], b: list[ImportRecord], *, ids: bool = True) -> N
     assert [r.annotations[0].document for r in a] == [r.annotations[0].document for r in b]
 
 
+def spacy_can_build(doc: dict[str, Any]) -> None:
+    """What spaCy's Doc.from_json needs: tokens that rebuild the text (each token's text
+    plus one space when the next starts later), and entities and spans on token edges."""
+    text, tokens = doc["text"], doc["tokens"]
+    rebuilt = ""
+    for k, t in enumerate(tokens):
+        following = tokens[k + 1]["start"] if k + 1 < len(tokens) else len(text)
+        gap = text[t["end"] : following]
+        assert gap in ("", " ")
+        rebuilt += text[t["start"] : t["end"]] + gap
+    assert rebuilt == text
+    starts = {t["start"] for t in tokens}
+    ends = {t["end"] for t in tokens}
+    for e in [*doc["ents"], *(s for group in doc.get("spans", {}).values() for s in group)]:
+        assert e["start"] in starts and e["end"] in ends
+
+
 @pytest.mark.parametrize(("relative", "name", "count", "n_spans", "n_classes"), FILES)
 def test_every_spacy_file_imports_and_round_trips(
     relative: str, name: str, count: int, n_spans: int, n_classes: int, tmp_path: Path
@@ -138,6 +155,9 @@ def test_every_spacy_file_imports_and_round_trips(
     for target in (SPACY, V2):
         out = tmp_path / f"out{target.extension}"
         out.write_bytes(export(target, records))
+        if target is SPACY:
+            for line in out.read_text(encoding="utf-8").splitlines():
+                spacy_can_build(json.loads(line))
         again = read(target, out)
         second = export(target, again)
         same(again, records, ids=target is fmt)
