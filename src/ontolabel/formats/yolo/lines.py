@@ -31,7 +31,13 @@ class LineError(ValueError):
 
 
 def number(value: float) -> str:
-    """A normalised coordinate as YOLO files write it: plain decimals, no trailing zeros."""
+    """A normalised coordinate as YOLO files write it: plain decimals, no trailing zeros,
+    no exponent. (The shortest repr of the rounded value is those decimals, and much faster
+    to make; repr writes an exponent below 1e-4, so those take the long way.)"""
+    rounded = round(value, DECIMALS)
+    if 1e-4 <= abs(rounded) < 1e15:
+        text = repr(rounded)
+        return text[:-2] if text.endswith(".0") else text
     text = f"{value:.{DECIMALS}f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
 

@@ -54,6 +54,9 @@ CLASSIFY_ROOT = "dataset"
 
 
 def _safe_name(name: str) -> str:
+    """``name`` as a relative path inside the archive (its base name if it would escape)."""
+    if name and "\\" not in name and ".." not in name and ":" not in name and name[0] != "/":
+        return name
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or not path.parts or ":" in path.parts[0]:
         return PurePosixPath(name.replace("\\", "/")).name or "image"
