@@ -37,6 +37,11 @@ def _judge(path: Path) -> Detection:
         head = f.read(PEEK_BYTES)
     if not ROOT.search(head):
         return Detection(0.0, "no <annotation> root element")
+    if SHAPE.search(head) and b"<bndbox" not in head:
+        # Pascal VOC shares the <annotation><object> frame, but its objects have a <bndbox>
+        return Detection(
+            0.97, "an <annotation> whose objects have <polygon> or <segm>, no <bndbox>"
+        )
     if SHAPE.search(head):
         return Detection(0.9, "an <annotation> whose objects have <polygon> or <segm>")
     if b"<object" not in head and EMPTY.search(head) and b"<bndbox" not in head:
@@ -65,7 +70,8 @@ class LabelmeXmlFormat(Format[LabelmeXmlOptions]):
             return Detection(0.0, "no XML files in the folder")
         best = max(verdicts, key=lambda v: v.confidence)
         if all(v.confidence >= 0.5 for v in verdicts) and best.confidence >= 0.9:
-            return Detection(0.9, f"a folder of LabelMe XML files ({len(verdicts)} looked at)")
+            reason = f"a folder of LabelMe XML files ({len(verdicts)} looked at: {best.reason})"
+            return Detection(best.confidence, reason)
         return Detection(0.0, f"not a folder of LabelMe XML files ({best.reason})")
 
     def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
