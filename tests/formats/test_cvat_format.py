@@ -402,3 +402,15 @@ def test_reading_holds_one_image_at_a_time(tmp_path: Path) -> None:
     assert small > 0 and large > 0
     # ten times the images, about the same memory: nothing accumulates
     assert large < 1.5 * small and large < 2_000_000
+
+
+def test_entity_expansion_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "annotations.xml"
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+        '<annotations><version>1.1</version><image id="0" name="&lol2;"/></annotations>',
+        encoding="utf-8",
+    )
+    with pytest.raises(FormatError, match="refused") as caught:
+        read(path)
+    assert caught.value.location.file == "annotations.xml"

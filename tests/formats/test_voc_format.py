@@ -607,6 +607,19 @@ def test_malformed_xml_names_file_and_line(tmp_path: Path) -> None:
     assert fail.failed
 
 
+def test_entity_expansion_is_refused(tmp_path: Path) -> None:
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+        "<annotation><filename>&lol2;</filename></annotation>"
+    )
+    root = tree(tmp_path, {"Annotations/x.xml": bomb})
+    records, policy = read(root, "collect")
+    assert records == []
+    (violation,) = policy.violations
+    assert (violation.location.file, violation.location.item) == ("Annotations/x.xml", "x")
+    assert violation.message.startswith("refused")
+
+
 def test_not_voc_is_not_detected(tmp_path: Path) -> None:
     cvat = corpus_path("datumaro/tests/assets/cvat_dataset/for_images/export_task")
     assert get_format("voc").detect(cvat).confidence < 0.5
