@@ -162,7 +162,7 @@ class LabelmeXmlReader:
         wholes: dict[str, set[str]] = {}  # part id -> the ids of the objects it is part of
         meta: dict[str, Any] = {}
         deleted: set[str] = set()
-        for index, elem in enumerate(root.iter("object")):
+        for index, elem in enumerate(root.findall("object")):
             where = f"object[{index}]"
             object_id = _text(elem.find("id")) or str(index)
             if _text(elem.find("deleted")) == "1":
