@@ -187,3 +187,15 @@ def test_export_options_are_query_parameters_checked_by_the_format(
     assert any("colour" in v.get("path", "") for v in unknown.json()["violations"])
     bad = client.get(f"/api/projects/{pid}/export?format=jsonl&status=maybe")
     assert bad.status_code == 422
+
+
+def test_the_import_says_which_format_it_read_and_why(client: TestClient, pid: int) -> None:
+    named = client.put(f"/api/projects/{pid}/import/a.jsonl?format=jsonl", content=jsonl(*GOOD))
+    assert named.json()["format"] == "jsonl" and named.json()["detected"] is None
+    other = client.post(
+        "/api/projects", json={"name": "Other", "modality": "text", "ontology": TEXT_ONTOLOGY}
+    ).json()["id"]
+    detected = client.put(f"/api/projects/{other}/import/a.jsonl", content=jsonl(*GOOD))
+    body = detected.json()
+    assert body["format"] == "jsonl"
+    assert body["detected"]["confidence"] >= 0.5 and "header" in body["detected"]["reason"]

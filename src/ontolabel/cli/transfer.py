@@ -60,6 +60,11 @@ def import_command(
             report = import_file(
                 ws, target.id, file, fmt, user_id=actor.id, errors=errors.value, progress=progress
             )
+    if report.detected is not None:
+        console.print(
+            f"read as [bold]{report.format}[/] (detected, confidence "
+            f"{report.detected.confidence:.2f}: {report.detected.reason})"
+        )
     console.print(
         f"imported {report.imported} item(s) into [bold]{target.name}[/]; "
         f"{report.existing} already there ({report.updated} updated), {report.skipped} skipped"

@@ -91,7 +91,9 @@ def formats_for(
     return [
         f
         for f in all_formats()
-        if (f.can_write if writable else f.can_read) and not f.lost_kinds(modality, wanted)
+        if (f.can_write if writable else f.can_read)
+        and modality in f.modalities
+        and not f.lost_kinds(modality, wanted)
     ]
 
 
@@ -115,17 +117,33 @@ def detect_all(path: Path) -> list[tuple[Format[Any], Detection]]:
 
 
 def detect_format(path: Path, name: str | None = None) -> Format[Any]:
-    """The format that reads ``path`` best, or a ``FormatError`` saying why each one refused.
+    """The format that reads ``path`` best (see ``detect_best``)."""
+    return detect_best(path, name)[0]
+
+
+def detect_best(path: Path, name: str | None = None) -> tuple[Format[Any], Detection]:
+    """The format that reads ``path`` best and its verdict, or a ``FormatError`` saying why
+    each one refused, or which ones are equally sure (then the user must choose).
 
     ``name`` is what the error calls the file (an upload's own name: the server's spool
     path must not reach the client); the path itself when not given.
     """
     verdicts = detect_all(path)
-    if verdicts and verdicts[0][1].confidence >= MIN_CONFIDENCE:
-        return verdicts[0][0]
     shown = str(path) if name is None else name
+    label = path.name if name is None else name
+    if verdicts and verdicts[0][1].confidence >= MIN_CONFIDENCE:
+        best = verdicts[0][1].confidence
+        tied = [(f, d) for f, d in verdicts if d.confidence == best]
+        if len(tied) == 1:
+            return verdicts[0]
+        raise FormatError(
+            f"{label} fits {len(tied)} formats equally well ({best:.2f})",
+            [Violation(f"{fmt.name}: {d.reason}", Location(file=shown)) for fmt, d in tied],
+            location=Location(file=shown),
+            hint="name the format explicitly: " + " or ".join(f.name for f, _ in tied),
+        )
     raise FormatError(
-        f"cannot tell the format of {path.name if name is None else name}",
+        f"cannot tell the format of {label}",
         [Violation(f"{fmt.name}: {d.reason}", Location(file=shown)) for fmt, d in verdicts],
         location=Location(file=shown),
         hint="name the format explicitly",

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from ontolabel.errors import FormatError, Location, OntolabelError, Violation
-from ontolabel.formats import ErrorPolicy, ImportRecord, detect_format, get_format
+from ontolabel.formats import Detection, ErrorPolicy, ImportRecord, get_format
 from ontolabel.formats.archive import is_archive, unpack
 from ontolabel.formats.base import ErrorMode
+from ontolabel.formats.registry import detect_best
 from ontolabel.services import annotations as annotating
 from ontolabel.services import items, projects
 from ontolabel.services.access import Role
@@ -41,6 +42,9 @@ class ImportReport:
     existing: int = 0  # records naming an item the project already has (by id or file name)
     updated: int = 0  # of those, items whose annotations the import changed (new revisions)
     violations: list[Violation] = field(default_factory=list)
+    format: str = ""  # the format read
+    # when the format was detected: how sure, and why (empty when it was named)
+    detected: Detection | None = None
 
     @property
     def errors(self) -> list[Violation]:
@@ -54,6 +58,10 @@ class ImportReport:
             "existing": self.existing,
             "updated": self.updated,
             "errors": [v.to_dict() for v in self.violations],
+            "format": self.format,
+            "detected": None
+            if self.detected is None
+            else {"confidence": self.detected.confidence, "reason": self.detected.reason},
         }
 
 
@@ -133,7 +141,11 @@ def _import(
 ) -> ImportReport:
     project = projects.get_project(ws, project_id, user_id=user_id)
     _, ontology = projects.current_ontology(ws, project_id)
-    fmt_obj = detect_format(path, shown) if fmt in (None, "auto") else get_format(str(fmt))
+    detected: Detection | None = None
+    if fmt in (None, "auto"):
+        fmt_obj, detected = detect_best(path, shown)
+    else:
+        fmt_obj = get_format(str(fmt))
     if not fmt_obj.can_read:
         raise FormatError(f"format {fmt_obj.name!r} cannot be imported")
     kind = "folder" if path.is_dir() else "file"
@@ -148,7 +160,7 @@ def _import(
     preparer = RecordPreparer(
         ws, project.modality, ontology, user_id, policy, media_root=media_root
     )
-    report = ImportReport()
+    report = ImportReport(format=fmt_obj.name, detected=detected)
     updates: list[PendingUpdate] = []
 
     def stream() -> Iterator[NewItem]:

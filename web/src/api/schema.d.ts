@@ -894,6 +894,16 @@ export interface components {
              */
             yaw: number;
         };
+        /** DetectionBody */
+        DetectionBody: {
+            /**
+             * Confidence
+             * @description 0..1: how sure the format was that it reads the file
+             */
+            confidence: number;
+            /** Reason */
+            reason: string;
+        };
         /**
          * EntityType
          * @description A thing that appears in several media under one entity_id: which classes carry it in
@@ -1116,6 +1126,13 @@ export interface components {
         };
         /** ImportResult */
         ImportResult: {
+            /**
+             * Format
+             * @description the format the file was read as
+             */
+            format: string;
+            /** @description set when the format was detected rather than named */
+            detected?: components["schemas"]["DetectionBody"] | null;
             /**
              * Imported
              * @description items created

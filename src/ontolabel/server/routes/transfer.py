@@ -40,7 +40,16 @@ class FormatInfo(BaseModel):
     options_schema: dict[str, Any] = Field(description="JSON Schema of the export options")
 
 
+class DetectionBody(BaseModel):
+    confidence: float = Field(description="0..1: how sure the format was that it reads the file")
+    reason: str
+
+
 class ImportResult(BaseModel):
+    format: str = Field(description="the format the file was read as")
+    detected: DetectionBody | None = Field(
+        default=None, description="set when the format was detected rather than named"
+    )
     imported: int = Field(description="items created")
     skipped: int = Field(description="bad records left out (errors=collect)")
     existing: int = Field(description="records naming items the project already has")
@@ -188,7 +197,12 @@ def _spool(ws: Workspace, upload: UploadFile, name: str) -> Path:
 
 
 def _result(report: ImportReport) -> ImportResult:
+    detected = report.detected
     return ImportResult(
+        format=report.format,
+        detected=None
+        if detected is None
+        else DetectionBody(confidence=detected.confidence, reason=detected.reason),
         imported=report.imported,
         skipped=report.skipped,
         existing=report.existing,
