@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from typing import IO, BinaryIO
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
@@ -161,8 +162,7 @@ class CvatWriter:
     ) -> None:
         groups: dict[str, int] = {}
         taken = {int(m[1]) for o in objects if o.entity_id and (m := _GROUP.match(o.entity_id))}
-        shared = {o.entity_id for o in objects if o.entity_id}
-        counts = {e: sum(1 for o in objects if o.entity_id == e) for e in shared}
+        counts = Counter(o.entity_id for o in objects if o.entity_id)
         fresh = max(taken, default=0)
 
         def new_group() -> int:
