@@ -162,15 +162,17 @@ class LabelmeXmlReader:
         wholes: dict[str, set[str]] = {}  # part id -> the ids of the objects it is part of
         meta: dict[str, Any] = {}
         deleted: set[str] = set()
+        known: set[str] = set()
         for index, elem in enumerate(root.findall("object")):
             where = f"object[{index}]"
             object_id = _text(elem.find("id")) or str(index)
             if _text(elem.find("deleted")) == "1":
                 deleted.add(object_id)
                 continue
-            if any(o.id == object_id for o in objects):
+            if object_id in known:
                 raise _Bad(f"object id {object_id} is used twice", f"{where}.id")
             objects.append(self._object(elem, where, object_id, file, folder, size))
+            known.add(object_id)
             parts = elem.find("parts")
             if parts is not None:
                 for part in _ids(_text(parts.find("hasparts"))):
@@ -180,7 +182,6 @@ class LabelmeXmlReader:
             facts = _facts(elem)
             if facts:
                 meta[object_id] = facts
-        known = {o.id for o in objects}
         relations: list[Relation] = []
         for part, of in wholes.items():
             for whole in sorted(of, key=lambda i: (len(i), i)):  # numeric ids in order
