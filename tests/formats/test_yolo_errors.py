@@ -219,3 +219,13 @@ def test_darknet_and_ultralytics_trees_are_told_apart(tmp_path: Path) -> None:
 
 def _policy() -> ErrorPolicy:
     return ErrorPolicy("collect")
+
+
+def test_ids_of_a_names_map_with_gaps_are_listed(tmp_path: Path) -> None:
+    root = tree(tmp_path, DETECT)  # its lines use ids 2 and 4
+    (root / "data.yaml").write_text("train: images/train\nnames: {0: a, 1: b, 4: e}\n")
+    found, imported = problems(root)
+    assert found == [
+        "labels/train/1.txt:1, item train/1.jpg: class id 2 is not in data.yaml (ids 0, 1, 4)"
+    ]
+    assert imported == []

@@ -43,8 +43,14 @@ class ClassList:
         try:
             return self.names[index]
         except KeyError:
-            known = f"0..{max(self.names)}" if self.names else "none"
-            raise ValueError(f"class id {index} is not in {self.file} (ids {known})") from None
+            ids = sorted(self.names)
+            if not ids:
+                known = "it names no class"
+            elif ids == list(range(len(ids))):
+                known = f"ids 0..{ids[-1]}"
+            else:
+                known = "ids " + ", ".join(map(str, ids))
+            raise ValueError(f"class id {index} is not in {self.file} ({known})") from None
 
 
 def leaf_classes(ontology: Ontology) -> list[str]:
