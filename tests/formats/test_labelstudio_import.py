@@ -39,7 +39,7 @@ CORPUS = [
     (CONVERTER + "tests/data/test_export_yolo/data_obb.json", 3, 3, 25, 0, ""),
     (CONVERTER + "tests/data/test_export_yolo/data_polygons.json", 1, 1, 1, 0, ""),
     (SDK + "test_export_coco/data.json", 1, 1, 4, 0, ""),
-    (SDK + "test_export_yolo/data_keypoints.json", 1, 1, 4, 0, ""),
+    (SDK + "test_export_yolo/data_keypoints.json", 1, 1, 2, 0, ""),
     (SDK + "test_export_csv/csv_test_colliding_keys.json", 1, 1, 1, 0, ""),
     (SDK + "test_export_csv/csv_test_colliding_keys_mixed.json", 2, 1, 1, 0, ""),
     (FRONTEND + "image_bbox_large/annotations/1.json", 1, 3, 202, 0, ""),
@@ -149,22 +149,34 @@ def test_boxes_polygons_and_keypoints_are_in_pixels_of_the_original_size() -> No
     )
 
 
-def test_users_and_relations_of_the_keypoint_skeleton_file() -> None:
-    records, _ = read(corpus_path(SDK + "test_export_yolo/data_keypoints.json"))
+def test_a_skeleton_becomes_one_pose_beside_its_box_with_its_relations() -> None:
+    file = corpus_path(SDK + "test_export_yolo/data_keypoints.json")
+    raw = {r.get("id"): r for r in json.loads(file.read_text())[0]["annotations"][0]["result"]}
+    records, _ = read(file)
     annotation = records[0].annotations[0]
     assert annotation.user == "sergei@heartex.test"
     assert records[0].media[0].name == "image1.jpg"  # from /data/upload/18/image1.jpg
     document = annotation.document
-    names = [o.class_name for o in document.objects]
-    assert names == ["nose", "left_eye", "right_eye", "person"]
-    # five relations, two of them between the same regions: ids stay unique
+    # three points whose parentID is the person's box: one Keypoints object of that class
+    assert [(o.id, o.class_name, o.geometry.kind) for o in document.objects] == [
+        ("hplPm0Szvc", "person", "box"),
+        ("hplPm0Szvc:keypoints", "person", "keypoints"),
+    ]
+    pose = document.objects[1].geometry
+    assert isinstance(pose, Keypoints)
+    for point, rid in zip(pose.points, ("YuLAREYKpq", "gD9Q-39A_4", "qwGtX1L1Nm"), strict=True):
+        value = raw[rid]["value"]
+        assert (point.name, point.x, point.y) == pytest.approx(
+            (value["keypointlabels"][0], value["x"] * 2.16, value["y"] * 1.74)
+        )
+    # relations to the points now name the pose; two link the same pair, ids stay unique
     pairs = [(r.source, r.target) for r in document.relations]
     assert pairs == [
-        ("hplPm0Szvc", "qwGtX1L1Nm"),
+        ("hplPm0Szvc", "hplPm0Szvc:keypoints"),
         ("hplPm0Szvc", "hplPm0Szvc"),
-        ("YuLAREYKpq", "hplPm0Szvc"),
-        ("gD9Q-39A_4", "hplPm0Szvc"),
-        ("qwGtX1L1Nm", "hplPm0Szvc"),
+        ("hplPm0Szvc:keypoints", "hplPm0Szvc"),
+        ("hplPm0Szvc:keypoints", "hplPm0Szvc"),
+        ("hplPm0Szvc:keypoints", "hplPm0Szvc"),
     ]
     assert len({r.id for r in document.relations}) == 5
 

@@ -388,3 +388,46 @@ def test_corpus_files_come_back_equal_after_export(file: str, tmp_path: Path) ->
     assert stats.skipped == []
     assert stats.items == len(first)
     _assert_same(_read(data, tmp_path), exported)
+
+
+def test_a_coco_person_goes_out_as_a_skeleton_and_comes_back_as_one_pose(
+    tmp_path: Path,
+) -> None:
+    ontology = parse_ontology(
+        {
+            "name": "people",
+            "classes": [{"name": "Person", "geometry": {"image": ["box", "keypoints"]}}],
+        }
+    )
+    points = [
+        {"name": "nose", "x": 30, "y": 10},
+        {"name": "left_eye", "x": 28, "y": 8, "visibility": 1},
+        {"name": "right_eye", "x": 0, "y": 0, "visibility": 0},
+    ]
+    objects = [
+        obj("7", "Person", {"kind": "box", "x1": 20, "y1": 2, "x2": 40, "y2": 38}),
+        obj("7:keypoints", "Person", {"kind": "keypoints", "points": points}),
+    ]
+    record = ExportRecord(
+        item_id=1,
+        external_id="p",
+        content=ItemContent(modality=Modality.IMAGE, media=[image("p.jpg", 60, 40)]),
+        annotations=[AnnotationRecord(document=Annotation(objects=objects), user="zoë")],
+    )
+    data, stats = _write([record], ontology)
+    [note] = stats.skipped
+    assert note.message.startswith("keypoints left_eye are hidden (visibility 1)")
+    result = json.loads(data)[0]["annotations"][0]["result"]
+    assert [(r["id"], r.get("parentID"), r["value"].get("keypointlabels")) for r in result] == [
+        ("7", None, None),
+        ("7:keypoints:nose", "7", ["nose"]),
+        ("7:keypoints:left_eye", "7", ["left_eye"]),
+    ]
+    assert (result[1]["value"]["x"], result[1]["value"]["y"]) == pytest.approx((50, 25))
+    [again] = _read(data, tmp_path)
+    pose = again.annotations[0].document.objects[1]
+    assert pose.id == "7:keypoints" and pose.class_name == "Person"
+    assert pose.geometry.model_dump()["points"] == [
+        {"name": "nose", "x": pytest.approx(30), "y": pytest.approx(10), "visibility": 2},
+        {"name": "left_eye", "x": pytest.approx(28), "y": pytest.approx(8), "visibility": 2},
+    ]

@@ -32,6 +32,7 @@ from ontolabel.core.geometry import (
 )
 from ontolabel.core.text_offsets import utf16_span_to_codepoints
 from ontolabel.errors import TextOffsetError
+from ontolabel.formats.labelstudio import skeleton
 from ontolabel.formats.labelstudio.brush import BrushError, brush_to_mask
 from ontolabel.formats.labelstudio.coords import percent_to_px, rectangle_to_geometry
 
@@ -296,6 +297,8 @@ class AnnotationReader:
             if found:
                 first_id[rid] = found[0].id
             objects += found
+        objects, joined = skeleton.merge(objects, skeleton.members(groups))
+        first_id.update(joined)
         return Annotation(objects=objects, relations=self._relations(relations, first_id))
 
     def _objects(

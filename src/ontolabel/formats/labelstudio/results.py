@@ -17,6 +17,7 @@ from ontolabel.core.annotation import AnnotationObject, AttributeValue, Quantity
 from ontolabel.core.geometry import Box, Keypoints, Mask, Polygon, RotatedBox, Span, Tag
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.text_offsets import codepoint_span_to_utf16
+from ontolabel.formats.labelstudio import skeleton
 from ontolabel.formats.labelstudio.brush import mask_to_brush
 from ontolabel.formats.labelstudio.coords import geometry_to_rectangle, px_to_percent
 from ontolabel.formats.labelstudio.regions import CONTROLS
@@ -92,10 +93,16 @@ class ResultWriter:
             raise Unwritable(f"the size of {media.name} is unknown, so percent cannot be had")
         return media.width, media.height
 
-    def results(self, obj: AnnotationObject) -> tuple[list[dict[str, Any]], list[str]]:
-        """The object's results, and what of it could not be written (reasons)."""
+    def results(
+        self, obj: AnnotationObject, ids: set[str] | None = None
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The object's results, and what of it could not be written (reasons); ``ids``
+        are the annotation's object ids (a pose ``<id>:keypoints`` joins its box ``<id>``)."""
         geometry = obj.geometry
         notes: list[str] = []
+        parent = skeleton.parent_of(obj, ids or set())
+        if parent is not None and isinstance(geometry, Keypoints):
+            return self._pose(obj, geometry, parent, notes), notes
         if isinstance(geometry, Tag):
             return [self._tag(obj)], notes
         shapes = self._shapes(obj, notes)
@@ -184,6 +191,34 @@ class ResultWriter:
             value = {"format": "rle", "rle": mask_to_brush(geometry), "brushlabels": [cls]}
             return [(obj.id, "brushlabels", value)]
         raise Unwritable(f"Label Studio has no form for a {geometry.kind} here")
+
+    def _pose(
+        self, obj: AnnotationObject, geometry: Keypoints, parent: str, notes: list[str]
+    ) -> list[dict[str, Any]]:
+        """A pose as Label Studio's skeleton: each placed joint a point labelled with its name,
+        ``parentID`` naming the box."""
+        width, height = self._size(obj)
+        hidden = [p.name for p in geometry.points if p.visibility == 1]
+        if hidden:
+            notes.append(
+                f"keypoints {', '.join(hidden)} are hidden (visibility 1); Label Studio points "
+                "have no visibility, so they are written as visible"
+            )
+        found: list[dict[str, Any]] = []
+        for point in geometry.points:
+            if point.visibility == 0:
+                continue  # not placed: nothing to draw
+            value = {
+                "x": px_to_percent(point.x, width),
+                "y": px_to_percent(point.y, height),
+                "width": 0.5,
+                "keypointlabels": [point.name],
+            }
+            result = self._base(f"{obj.id}:{point.name}", "keypointlabels", obj)
+            found.append({**result, "parentID": parent, "value": value})
+        if not found:
+            raise Unwritable("keypoints without a placed point")
+        return found
 
     def _keypoints(
         self, obj: AnnotationObject, geometry: Keypoints, width: int, height: int, notes: list[str]

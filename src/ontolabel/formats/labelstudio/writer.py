@@ -113,18 +113,19 @@ class LabelStudioWriter:
         self, writer: ResultWriter, document: Annotation, record: ExportRecord, where: str
     ) -> list[dict[str, Any]]:
         results: list[dict[str, Any]] = []
-        written: set[str] = set()
+        written: dict[str, str] = {}  # object id -> the id of its (first) region
+        ids = {o.id for o in document.objects}
         for index, obj in enumerate(document.objects):
             path = f"{where}.objects[{index}]"
             try:
-                found, notes = writer.results(obj)
+                found, notes = writer.results(obj, ids)
             except Unwritable as exc:
                 self._skip(f"{exc} ({obj.class_name}, object {obj.id})", record, path)
                 continue
             for note in notes:
                 self._skip(f"{note} ({obj.class_name}, object {obj.id})", record, path)
             results += found
-            written.add(obj.id)
+            written[obj.id] = found[0]["id"]
             self.stats.objects += 1
         for index, relation in enumerate(document.relations):
             if relation.source not in written or relation.target not in written:
@@ -143,8 +144,9 @@ class LabelStudioWriter:
             results.append(
                 {
                     "type": "relation",
-                    "from_id": relation.source,
-                    "to_id": relation.target,
+                    # a pose is several point regions: its first one stands for it
+                    "from_id": written[relation.source],
+                    "to_id": written[relation.target],
                     "direction": "right",
                     "labels": [relation.name],
                 }
