@@ -357,9 +357,11 @@ def test_images_are_bundled_once_embedded_on_request_and_never_overwritten(
     embedded = json.loads(archive.read("z.json"))["imageData"]
     assert base64.b64decode(embedded) == store.files[other.sha256]
 
-    plain, _ = export(records[:1], onto, store, include_media=False)
-    assert plain.namelist() == ["x.json"]
+    plain, _ = export(records, onto, store, include_media=False)
+    assert sorted(plain.namelist()) == ["x-4.json", "x.json", "y.json", "z.json"]
     assert json.loads(plain.read("x.json"))["imageData"] is None
+    # without the images, the other picture is still told apart by its name
+    assert json.loads(plain.read("z.json"))["imagePath"] == "same-3.png"
 
 
 def test_a_missing_image_is_reported_not_fatal(onto: Ontology) -> None:

@@ -125,6 +125,8 @@ class LabelmeWriter:
             name = f"{path.stem}-{record.item_id}{path.suffix}"
             member = str(folder / name) if str(folder) != "." else name
         if not self.options.include_media or member in self.images:
+            # the name is taken all the same: another image must not be called so
+            self.images.setdefault(member, image.sha256)
             return member
         if self.media is None:
             self._skip("the image was not put in the archive: no media store to copy from", record)

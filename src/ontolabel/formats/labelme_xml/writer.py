@@ -80,8 +80,11 @@ class LabelmeXmlWriter:
 
     def _record(self, tree: ZipTree, record: ExportRecord) -> None:
         content = record.content
-        if content.modality != Modality.IMAGE or not content.media:
+        if content.modality != Modality.IMAGE:
             self._skip(f"LabelMe XML holds images; this item is {content.modality.value}", record)
+            return
+        if not content.media:
+            self._skip("the item has no image file", record)
             return
         image = content.media[0]
         name = _safe(record.external_id or PurePosixPath(image.name).stem)
@@ -117,6 +120,8 @@ class LabelmeXmlWriter:
             filename = f"{path.stem}-{record.item_id}{path.suffix}"
             member = "/".join(p for p in ("Images", folder, filename) if p)
         if not self.options.include_media or member in self.images:
+            # the name is taken all the same: another image must not be called so
+            self.images.setdefault(member, image.sha256)
             return filename
         if self.media is None:
             self._skip("the image was not put in the archive: no media store to copy from", record)
