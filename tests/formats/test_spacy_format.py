@@ -209,11 +209,12 @@ def test_export_import_export_is_byte_identical(tmp_path: Path) -> None:
         span("p", "Brand", text, 10, 16),
         span("t", "Brand", text, 25, 27),
         span("x", "Brand", text, 28, 41),
-        span("y", "Drug", text, 38, 41),
+        span("y", "Médicament", text, 38, 41),
         tag("u", "Urgent", score=0.75),
     ]
     first, stats = export(SPACY, [record(text, objects, external_id="é-1", meta={"src": "mail"})])
     assert stats.skipped == []
+    assert '"label":"Médicament"'.encode() in first  # UTF-8 as is, never \u-escaped
     (back,), policy = read(SPACY, tmp_path, first.decode())
     assert policy.violations == []
     assert back.text == text and back.external_id == "é-1"
@@ -222,7 +223,7 @@ def test_export_import_export_is_byte_identical(tmp_path: Path) -> None:
         ("Brand", 10, 16, "Müller"),
         ("Brand", 25, 27, "東京"),
         ("Brand", 28, 41, "Blue Star XTC"),
-        ("Drug", 38, 41, "XTC"),
+        ("Médicament", 38, 41, "XTC"),
         ("Urgent", 0.75),
     ]
     again = ExportRecord(
