@@ -105,8 +105,8 @@ def with_default_split(items: list[tuple]) -> list[tuple]:  # type: ignore[type-
     trainers' default split, train: the one change a round trip makes, and only once."""
     return [
         (eid, meta, media, objects)
-        if meta.get("split")
-        else (f"train/{eid}", {"split": "train"}, media, objects)
+        if meta.get("subset")
+        else (f"train/{eid}", {"subset": "train"}, media, objects)
         for eid, meta, media, objects in items
     ]
 
@@ -116,7 +116,7 @@ def test_datumaro_strict_values() -> None:
     records, _ = read_tree(corpus_path(f"{DATUMARO}/strict"), "yolo", "fail")
     (record,) = records
     assert record.external_id == "train/1.jpg"
-    assert record.meta == {"split": "train"}
+    assert record.meta == {"subset": "train"}
     ref = record.media[0]
     assert (ref.name, ref.width, ref.height) == ("1.jpg", 15, 10)
     first, second = (o for a in record.annotations for o in a.document.objects)

@@ -385,7 +385,7 @@ def test_same_names_in_a_split_get_suffixes_and_splits_keep_their_folders(
             item_id=3,
             external_id="val/a.jpg",
             content=ItemContent(
-                modality=Modality.IMAGE, media=[image("a.jpg", sha="3")], meta={"split": "val"}
+                modality=Modality.IMAGE, media=[image("a.jpg", sha="3")], meta={"subset": "val"}
             ),
             annotations=[AnnotationRecord(document=Annotation(objects=[box]))],
         ),

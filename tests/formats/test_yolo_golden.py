@@ -81,7 +81,7 @@ def _records() -> list[ExportRecord]:
             content=ItemContent(
                 modality=Modality.IMAGE,
                 media=[image("東京 street.jpg", 60, 40, sha="1")],
-                meta={"split": "train"},
+                meta={"subset": "train"},
             ),
             annotations=[AnnotationRecord(document=Annotation(objects=street))],
         ),
@@ -91,7 +91,7 @@ def _records() -> list[ExportRecord]:
             content=ItemContent(
                 modality=Modality.IMAGE,
                 media=[image("empty.png", 32, 32, sha="2")],
-                meta={"split": "val"},
+                meta={"subset": "val"},
             ),
         ),
     ]

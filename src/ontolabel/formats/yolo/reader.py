@@ -1,6 +1,6 @@
 """Reading a YOLO dataset tree into import records, one per image, label file by label file.
 
-Each image is one item (its external id is ``<split>/<name>``, its meta holds the split);
+Each image is one item (its external id is ``<split>/<name>``, ``meta["subset"]`` its split);
 each label line is one object, its id the line number (a pose line gives a box ``n`` and
 its keypoints ``n:keypoints``, as COCO's reader splits a person's box and skeleton). An image
 without a label file is an item with no objects (a background image, as trainers read it).
@@ -156,7 +156,7 @@ class YoloReader:
             modality=Modality.IMAGE,
             external_id=item,
             media=[MediaRef(name=entry.name, candidates=(entry.path,), width=width, height=height)],
-            meta={"split": entry.split} if entry.split is not None else {},
+            meta={"subset": entry.split} if entry.split is not None else {},
             annotations=[AnnotationRecord(document=Annotation(objects=objects))] if objects else [],
         )
 
@@ -253,7 +253,7 @@ class YoloReader:
                         media=[
                             MediaRef(name=path.name, candidates=(path,), width=width, height=height)
                         ],
-                        meta={"split": split.name},
+                        meta={"subset": split.name},
                         annotations=[
                             AnnotationRecord(
                                 document=Annotation(objects=[_object("1", folder.name, Tag())])

@@ -8,7 +8,8 @@ Layouts, exactly as the trainers (and datumaro) read them:
   as an id map; ``kpt_shape`` for pose), ``images/<split>/`` and ``labels/<split>/``;
   classification: ``dataset/<split>/<class>/<image>`` and nothing else (the folders are
   the labels).
-The split is the item's ``meta["split"]`` (what the YOLO reader records), else ``train``.
+The split is the item's ``meta["subset"]`` (as the YOLO, VOC and CVAT readers record it);
+none, or VOC's and CVAT's ``default``, is ``train``, the split trainers start from.
 Every image gets a label file, empty when it has no objects (a background image).
 Label files go out as each item comes; pose label files wait in a disk spool, because the
 keypoint order (the union of the names seen, numerically when they are numbers) is known
@@ -146,8 +147,8 @@ class YoloWriter:
         return [(submitted or selected)[-1]]
 
     def _split(self, record: ExportRecord) -> str:
-        split = record.content.meta.get("split")
-        if not isinstance(split, str) or not _SPLIT.match(split):
+        split = record.content.meta.get("subset")
+        if not isinstance(split, str) or not _SPLIT.match(split) or split == "default":
             return DEFAULT_SPLIT
         if self.layout == "darknet" and split in DARKNET_RESERVED:
             return DEFAULT_SPLIT
