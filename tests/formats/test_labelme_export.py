@@ -489,3 +489,23 @@ def test_a_two_point_linestrip_and_a_one_point_points_stay_what_they_were(
     archive, _ = export([item], onto, None, include_media=False)
     written = json.loads(archive.read("a.json"))["shapes"]
     assert [s["shape_type"] for s in written] == ["linestrip", "points", "line"]
+
+
+def test_renamed_files_never_collide_with_later_names(onto: Ontology) -> None:
+    store = Store()
+    first, second, third = (store.add("p.png", shade=s) for s in (0, 90, 180))
+    records = [
+        record(1, first, [], external_id="x"),
+        record(2, second, [], external_id="x"),  # -> x-2.json, p-2.png
+        record(3, third, [], external_id="x-2"),  # its own name is taken now
+    ]
+    archive, stats = export(records, onto, store)
+    assert stats.skipped == [] and stats.items == 3
+    assert sorted(archive.namelist()) == [
+        "p-2.png",
+        "p-3.png",
+        "p.png",
+        "x-2-3.json",
+        "x-2.json",
+        "x.json",
+    ]

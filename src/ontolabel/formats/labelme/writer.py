@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
@@ -44,6 +44,17 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     return value
+
+
+def _free(stem: str, taken: Callable[[str], bool], item_id: int) -> str:
+    """``stem``, or ``stem-<item id>`` (then ``-2``, ``-3``, ...) when that name is taken."""
+    if not taken(stem):
+        return stem
+    candidate, n = f"{stem}-{item_id}", 1
+    while taken(candidate):
+        n += 1
+        candidate = f"{stem}-{item_id}-{n}"
+    return candidate
 
 
 def _safe_stem(name: str) -> str:
@@ -100,10 +111,8 @@ class LabelmeWriter:
         image = content.media[0]
         stem = _safe_stem(record.external_id or PurePosixPath(image.name).stem)
         stem = stem or f"item-{record.item_id}"
+        stem = _free(stem, lambda n: f"{n}.json" in tree, record.item_id)
         json_name = f"{stem}.json"
-        if json_name in tree:
-            stem = f"{stem}-{record.item_id}"
-            json_name = f"{stem}.json"
         folder = PurePosixPath(stem).parent
         image_name = self._image_member(tree, record, image, folder)
         document = self._document(record, image, PurePosixPath(image_name).name)
@@ -118,12 +127,16 @@ class LabelmeWriter:
     ) -> str:
         """Where the item's image is (or would be) in the archive, written there once."""
         name = PurePosixPath(image.name.replace("\\", "/")).name or f"{record.item_id}.jpg"
-        member = str(folder / name) if str(folder) != "." else name
-        if self.images.get(member, image.sha256) != image.sha256:
-            # another image by that name: this one is told apart by the item id
-            path = PurePosixPath(name)
-            name = f"{path.stem}-{record.item_id}{path.suffix}"
-            member = str(folder / name) if str(folder) != "." else name
+        path = PurePosixPath(name)
+
+        def member_of(stem: str) -> str:
+            return str(folder / f"{stem}{path.suffix}")
+
+        def taken(stem: str) -> bool:
+            return self.images.get(member_of(stem), image.sha256) != image.sha256
+
+        # another image by that name is told apart by the item id
+        member = member_of(_free(path.stem, taken, record.item_id))
         if not self.options.include_media or member in self.images:
             # the name is taken all the same: another image must not be called so
             self.images.setdefault(member, image.sha256)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
@@ -46,6 +46,17 @@ def _number(value: float) -> str:
 def _safe(name: str) -> str:
     parts = PurePosixPath(name.replace("\\", "/")).parts
     return "/".join(p for p in parts if p not in ("/", "..", ".") and ":" not in p)
+
+
+def _free(stem: str, taken: Callable[[str], bool], item_id: int) -> str:
+    """``stem``, or ``stem-<item id>`` (then ``-2``, ``-3``, ...) when that name is taken."""
+    if not taken(stem):
+        return stem
+    candidate, n = f"{stem}-{item_id}", 1
+    while taken(candidate):
+        n += 1
+        candidate = f"{stem}-{item_id}-{n}"
+    return candidate
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
@@ -89,8 +100,7 @@ class LabelmeXmlWriter:
         image = content.media[0]
         name = _safe(record.external_id or PurePosixPath(image.name).stem)
         name = name or f"item-{record.item_id}"
-        if f"Annotations/{name}.xml" in tree:
-            name = f"{name}-{record.item_id}"
+        name = _free(name, lambda n: f"Annotations/{n}.xml" in tree, record.item_id)
         parent = str(PurePosixPath(name).parent)
         folder = "" if parent == "." else parent
         filename = self._image(tree, record, image, folder)
@@ -113,12 +123,16 @@ class LabelmeXmlWriter:
         self.stats.items += 1
 
     def _image(self, tree: ZipTree, record: ExportRecord, image: MediaInfo, folder: str) -> str:
-        filename = PurePosixPath(image.name.replace("\\", "/")).name or f"{record.item_id}.jpg"
-        member = "/".join(p for p in ("Images", folder, filename) if p)
-        if self.images.get(member, image.sha256) != image.sha256:
-            path = PurePosixPath(filename)
-            filename = f"{path.stem}-{record.item_id}{path.suffix}"
-            member = "/".join(p for p in ("Images", folder, filename) if p)
+        path = PurePosixPath(image.name.replace("\\", "/") or f"{record.item_id}.jpg")
+
+        def member_of(stem: str) -> str:
+            return "/".join(p for p in ("Images", folder, f"{stem}{path.suffix}") if p)
+
+        def taken(stem: str) -> bool:
+            return self.images.get(member_of(stem), image.sha256) != image.sha256
+
+        stem = _free(path.stem, taken, record.item_id)
+        filename, member = f"{stem}{path.suffix}", member_of(stem)
         if not self.options.include_media or member in self.images:
             # the name is taken all the same: another image must not be called so
             self.images.setdefault(member, image.sha256)
