@@ -368,6 +368,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/formats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Project Formats
+         * @description The formats that fit the project: exports of its modality (each with the geometry
+         *     kinds of its ontology it would lose, lossless ones first) and imports that read it.
+         */
+        get: operations["project_formats_api_projects__project_id__formats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{project_id}/import": {
         parameters: {
             query?: never;
@@ -944,6 +965,37 @@ export interface components {
             /** Path */
             path?: string | null;
         };
+        /** ExportChoice */
+        ExportChoice: {
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+            /**
+             * Extension
+             * @description of the exported file, with the dot
+             */
+            extension: string;
+            /** Media Type */
+            media_type: string;
+            /**
+             * Inputs
+             * @description what its import reads: 'file', 'folder' (a zip)
+             */
+            inputs: ("file" | "folder")[];
+            /**
+             * Lost Kinds
+             * @description geometry kinds the project allows that this format cannot carry (objects of these kinds are left out of the export); empty: it carries everything
+             */
+            lost_kinds: components["schemas"]["GeometryKind"][];
+            /**
+             * Options Schema
+             * @description JSON Schema of the export options
+             */
+            options_schema: {
+                [key: string]: unknown;
+            };
+        };
         /** FiltersBody */
         FiltersBody: {
             /** Class */
@@ -1123,6 +1175,18 @@ export interface components {
             annotation?: components["schemas"]["Annotation"] | null;
             /** From User */
             from_user?: string | null;
+        };
+        /** ImportChoice */
+        ImportChoice: {
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+            /**
+             * Inputs
+             * @description 'file': upload the file; 'folder': a zip of it
+             */
+            inputs: ("file" | "folder")[];
         };
         /** ImportResult */
         ImportResult: {
@@ -1572,6 +1636,37 @@ export interface components {
                 number,
                 number
             ][];
+        };
+        /** ProjectFormats */
+        ProjectFormats: {
+            /** Project Id */
+            project_id: number;
+            modality: components["schemas"]["Modality"];
+            /**
+             * Kinds
+             * @description the geometry kinds the project's current ontology allows in its modality
+             */
+            kinds: components["schemas"]["GeometryKind"][];
+            /**
+             * Can Export
+             * @description the caller may export (reviewer or owner)
+             */
+            can_export: boolean;
+            /**
+             * Can Import
+             * @description the caller may import (owner)
+             */
+            can_import: boolean;
+            /**
+             * Exports
+             * @description formats that write the project's modality: those carrying every kind first, then those that would lose some (see lost_kinds)
+             */
+            exports: components["schemas"]["ExportChoice"][];
+            /**
+             * Imports
+             * @description formats that read the project's modality (auto-detection picks among them)
+             */
+            imports: components["schemas"]["ImportChoice"][];
         };
         /** ProjectInfo */
         ProjectInfo: {
@@ -3434,6 +3529,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FormatInfo"][];
+                };
+            };
+            /** @description not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not allowed in this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such thing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description invalid input, with every violation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    project_formats_api_projects__project_id__formats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectFormats"];
                 };
             };
             /** @description not logged in */

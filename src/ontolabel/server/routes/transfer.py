@@ -21,7 +21,7 @@ from ontolabel.server.auth import CurrentUser, WorkspaceDep
 from ontolabel.server.errors import ERROR_RESPONSES, ErrorBody, ViolationBody
 from ontolabel.services import projects, transfer
 from ontolabel.services.access import Role
-from ontolabel.services.transfer import ImportReport
+from ontolabel.services.transfer import ImportReport, ProjectFormats
 from ontolabel.services.workspace import Workspace
 
 router = APIRouter(prefix="/api", tags=["transfer"], responses=ERROR_RESPONSES)
@@ -74,6 +74,13 @@ def list_formats(_: CurrentUser) -> list[FormatInfo]:
         )
         for f in all_formats()
     ]
+
+
+@router.get("/projects/{project_id}/formats")
+def project_formats(project_id: int, user: CurrentUser, ws: WorkspaceDep) -> ProjectFormats:
+    """The formats that fit the project: exports of its modality (each with the geometry
+    kinds of its ontology it would lose, lossless ones first) and imports that read it."""
+    return transfer.project_formats(ws, project_id, user_id=user.id)
 
 
 @router.post("/projects/{project_id}/import", responses={413: {"model": ErrorBody}})
