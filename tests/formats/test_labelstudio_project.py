@@ -14,6 +14,7 @@ from tests.conftest import PASSWORD
 from corpus import corpus_path
 from ontolabel.core.annotation import Annotation, AnnotationObject
 from ontolabel.core.geometry import Span
+from ontolabel.errors import FormatError
 from ontolabel.services import annotations, items, projects, transfer, users
 from ontolabel.services.users import UserInfo
 from ontolabel.services.workspace import Workspace
@@ -156,3 +157,75 @@ def test_text_spans_go_out_in_utf16_and_come_back_in_code_points(
     stored = items.list_items(workspace, fresh, user_id=owner.id).items[0]
     state = annotations.get_annotation(workspace, stored.id, user_id=owner.id)
     assert state.document.objects[1].geometry == Span(start=18, end=22, text="Köln")
+
+
+def test_bad_tasks_are_reported_and_collect_imports_the_good_ones(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    def labels(rid: str, start: int, end: int, quote: str) -> dict[str, Any]:
+        value = {"start": start, "end": end, "text": quote, "labels": ["Person"]}
+        return {
+            "id": rid,
+            "type": "labels",
+            "from_name": "label",
+            "to_name": "text",
+            "value": value,
+        }
+
+    tasks = [
+        {
+            "id": 1,
+            "data": {"text": "Ana in Köln"},
+            "annotations": [{"id": 10, "result": [labels("a", 0, 3, "Ana")]}],
+        },
+        {
+            "id": 2,
+            "data": {"text": "<b>Bo</b>"},
+            "annotations": [
+                {
+                    "id": 20,
+                    "result": [
+                        {
+                            "id": "h",
+                            "type": "hypertextlabels",
+                            "value": {"start": "/b[1]", "end": "/b[1]"},
+                        }
+                    ],
+                }
+            ],
+        },
+        {
+            "id": 3,
+            "data": {"text": "Cy"},
+            "annotations": [{"id": 30, "result": [labels("c", 0, 2, "Bo")]}],
+        },
+    ]
+    path = tmp_path / "export.json"
+    text = json.dumps(tasks, indent=1)
+    path.write_text(text)
+    # each task's object opens on a line of its own: " {"
+    starts = [n for n, line in enumerate(text.split("\n"), start=1) if line == " {"]
+    pid = projects.create_project(
+        workspace, name="News", modality="text", ontology=NEWS, user_id=owner.id
+    ).id
+    with pytest.raises(FormatError) as failed:
+        transfer.import_file(workspace, pid, path, user_id=owner.id, errors="fail")
+    assert len(failed.value.violations) == 2
+    assert items.list_items(workspace, pid, user_id=owner.id).items == []
+    report = transfer.import_file(workspace, pid, path, user_id=owner.id, errors="collect")
+    assert (report.imported, report.skipped) == (1, 2)
+    said = [(v.location.line, v.location.item, v.message) for v in report.violations]
+    assert said == [
+        (
+            starts[1],
+            "2",
+            "task 2, annotation 20, result 'h' (hypertextlabels): ontolabel cannot "
+            "carry HTML spans (XPath ranges) yet",
+        ),
+        (
+            starts[2],
+            "3",
+            "task 3, annotation 30, result 'c' (labels): span [0, 2) does not quote 'Bo' "
+            "in the task's text (as UTF-16 units it reads 'Cy')",
+        ),
+    ]

@@ -185,7 +185,13 @@ class LabelStudioReader:
                 f"{where}.data",
             )
             return None
-        sizes = ImageSize()
+        sizes = ImageSize(
+            fallback=lambda i: (
+                local_size(_candidates(self.path.parent, media_name(urls[i])))
+                if i < len(urls)
+                else None
+            )
+        )
         sources = [("annotations", "submitted"), ("completions", "submitted")]
         sources += [("drafts", "draft"), ("predictions", "draft")]
         for list_key, _ in sources:
@@ -193,11 +199,6 @@ class LabelStudioReader:
                 for result in (ann.get("result") or []) if isinstance(ann, dict) else []:
                     if isinstance(result, dict):
                         sizes.learn(result)
-        for index, url in enumerate(urls):
-            if index not in sizes.sizes:
-                found = local_size(_candidates(self.path.parent, media_name(url)))
-                if found is not None:
-                    sizes.sizes[index] = found
         reader = AnnotationReader(text, sizes, len(urls))
         records: list[AnnotationRecord] = []
         ok = True

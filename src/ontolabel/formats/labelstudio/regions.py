@@ -14,7 +14,7 @@ Anything else is refused with the task, annotation, result id and type, never dr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
@@ -74,6 +74,9 @@ class ImageSize:
     """The original sizes the results claim, per image of the task (``item_index``)."""
 
     sizes: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # where to look when no result gives a size: the image itself, if it is at hand
+    # (asked only for a result that needs a size, so plain image tasks open no file)
+    fallback: Callable[[int], tuple[int, int] | None] = lambda index: None
 
     def learn(self, result: Mapping[str, Any]) -> None:
         w, h = result.get("original_width"), result.get("original_height")
@@ -81,7 +84,12 @@ class ImageSize:
             self.sizes.setdefault(_item_index(result), (w, h))
 
     def of(self, result: Mapping[str, Any]) -> tuple[int, int]:
-        found = self.sizes.get(_item_index(result))
+        index = _item_index(result)
+        found = self.sizes.get(index)
+        if found is None:
+            found = self.fallback(index)
+            if found is not None:
+                self.sizes[index] = found
         if found is None:
             raise RegionError(
                 "has no original_width/original_height, no other result of the task gives the "
