@@ -277,9 +277,9 @@ class LabelmeXmlWriter:
                 _sub(box, tag, str(int(value)))
         _sub(segm, "mask", mask_name)
         buffer = io.BytesIO()
-        Image.fromarray(np.where(pixels != 0, 255, 0).astype(np.uint8), mode="L").save(
-            buffer, format="PNG"
-        )
+        # a colour PNG, as the web tool writes them (datumaro's reader wants three channels)
+        grey = np.where(pixels != 0, 255, 0).astype(np.uint8)
+        Image.fromarray(np.stack([grey] * 3, axis=2), mode="RGB").save(buffer, format="PNG")
         tree.write_bytes("/".join(p for p in ("Masks", folder, mask_name) if p), buffer.getvalue())
 
     def _parts(
