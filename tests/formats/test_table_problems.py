@@ -213,7 +213,7 @@ def test_a_table_made_by_hand_imports(tmp_path: Path) -> None:
     ]
     assert [o.id for o in photo.annotations[0].document.objects] == ["1", "2"]
     assert (
-        photo.media[0].name == "東京.jpg" and photo.media[0].candidates[0] == tmp_path / "東京.jpg"
+        photo.media[0].name == "東京.jpg" and next(photo.media[0].paths()) == tmp_path / "東京.jpg"
     )
     assert doc.annotations[0].document.objects[0].geometry == Span(start=0, end=3, text="Ana")
     # no modality column: the geometry kind tells it

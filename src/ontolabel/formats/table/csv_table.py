@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -31,7 +31,6 @@ from ontolabel.formats.table.columns import (
     ATTRIBUTE_PREFIX,
     FIXED_TYPES,
     GEOMETRY_COLUMN,
-    ColumnType,
     decode_attribute,
     encode_attribute,
     loads_strict,
@@ -53,14 +52,13 @@ class _Utf8:
         return self.out.write(text.encode("utf-8"))
 
 
-def _cell(value: Any, column: str, kind: ColumnType) -> str:
-    if column.startswith(ATTRIBUTE_PREFIX):
-        return encode_attribute(value)
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+def _plain(value: Any) -> str:
+    # floats in their shortest form that reads back exactly
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _encoder(column: str) -> Callable[[Any], str]:
+    return encode_attribute if column.startswith(ATTRIBUTE_PREFIX) else _plain
 
 
 def _decode(cell: str, column: str) -> Any:
@@ -151,9 +149,13 @@ class CsvTableFormat(Format[CsvOptions]):
             if header is None:
                 raise FormatError("the file is empty", location=Location(file=file))
             check_columns(header, file, policy, Location(file=file, line=1))
-            known = [c for c in header if c in FIXED_TYPES or c.startswith(ATTRIBUTE_PREFIX)]
+            known = [
+                (i, c)
+                for i, c in enumerate(header)
+                if c in FIXED_TYPES or c.startswith(ATTRIBUTE_PREFIX)
+            ]
             rows = self._rows(reader, lines, header, known, file)
-            yield from Assembler(path, policy).records(rows)
+            yield from Assembler(path, policy, header).records(rows)
 
     def _next(self, reader: Any, lines: _Lines) -> list[str] | None:
         try:
@@ -165,7 +167,12 @@ class CsvTableFormat(Format[CsvOptions]):
         return cells
 
     def _rows(
-        self, reader: Any, lines: _Lines, header: list[str], known: list[str], file: str
+        self,
+        reader: Any,
+        lines: _Lines,
+        header: list[str],
+        known: list[tuple[int, str]],
+        file: str,
     ) -> Iterator[SourceRow]:
         while True:
             start = lines.count + 1
@@ -183,10 +190,14 @@ class CsvTableFormat(Format[CsvOptions]):
                 row.errors.append(
                     RowError(f"the row has {len(cells)} cells, the header has {len(header)}")
                 )
-            by_column = dict(zip(header, cells, strict=False))
-            for column in known:
+            values = row.values
+            for index, column in known:
+                cell = cells[index] if index < len(cells) else ""
+                if cell == "":
+                    values[column] = None
+                    continue
                 try:
-                    row.values[column] = _decode(by_column.get(column, ""), column)
+                    values[column] = _decode(cell, column)
                 except ValueError as exc:
                     row.errors.append(RowError(str(exc), column))
             yield row
@@ -201,9 +212,16 @@ class CsvTableFormat(Format[CsvOptions]):
         media: MediaSource | None = None,
     ) -> WriteStats:
         maker = RowMaker(ontology, options)
-        columns = maker.columns()
+        names = [name for name, _ in maker.columns()]
+        place = {name: (i, _encoder(name)) for i, name in enumerate(names)}
         writer = csv.writer(_Utf8(out))
-        writer.writerow([name for name, _ in columns])
+        writer.writerow(names)
         for row in maker.rows(records):
-            writer.writerow([_cell(row.get(name), name, kind) for name, kind in columns])
+            # a row sets a few of the columns: only those are encoded
+            cells = [""] * len(names)
+            for name, value in row.items():
+                if value is not None:
+                    index, encode = place[name]
+                    cells[index] = encode(value)
+            writer.writerow(cells)
         return maker.stats

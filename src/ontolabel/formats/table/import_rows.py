@@ -45,6 +45,7 @@ from ontolabel.formats.table.columns import (
 )
 
 _GEOMETRY: TypeAdapter[GeometryUnion] = TypeAdapter(Geometry)
+_MODALITIES = {m.value: m for m in Modality}
 _STATUSES: dict[str, AnnotationStatus] = {"draft": "draft", "submitted": "submitted"}
 _SOURCES: dict[str, AnnotationSource] = {"human": "human", "model": "model"}
 
@@ -133,11 +134,13 @@ def check_columns(columns: list[str], file: str, policy: ErrorPolicy, at: Locati
 
 
 class Assembler:
-    def __init__(self, path: Path, policy: ErrorPolicy):
+    def __init__(self, path: Path, policy: ErrorPolicy, columns: list[str]):
         self.path = path
         self.file = path.name
         self.policy = policy
         self.seen: dict[str, Location] = {}
+        # (column, attribute, is its unit column) of the table's attribute columns
+        self.attributes = [(c, *named) for c in columns if (named := attribute_name(c)) is not None]
 
     def records(self, rows: Iterable[SourceRow]) -> Iterator[ImportRecord]:
         group: _Group | None = None
@@ -300,16 +303,17 @@ class Assembler:
         here = self.path.parent
         while len(refs) in media:  # the files up to the first one no row names
             name, sha256, width, height = media[len(refs)]
-            candidates = [here / name, here / "images" / name]
-            if sha256:
-                candidates.insert(1, here / "media" / sha256)
+            relative = (name, f"images/{name}") + ((f"media/{sha256}",) if sha256 else ())
             refs.append(
                 MediaRef(
                     name=name,
                     # without an external id, the item is found by its file's name, which
                     # the importer does for files not named by their bytes
                     sha256=sha256 if identified else None,
-                    candidates=tuple(candidates),
+                    # paths built only if the store lacks the file (a relabelling
+                    # import mostly names files the project has)
+                    folder=here,
+                    relative=relative,
                     width=width,
                     height=height,
                 )
@@ -349,7 +353,7 @@ class Assembler:
                 id=object_id,
                 class_name=name,
                 geometry=geometry,
-                attributes=_attributes(values),
+                attributes=self._attributes(values),
                 media_index=values.get("media_index") or 0,
                 track_id=values.get("track_id"),
                 entity_id=values.get("entity_id"),
@@ -359,6 +363,24 @@ class Assembler:
             first = exc.errors()[0]
             column = _column_of(first["loc"])
             raise RowError(f"cannot read the object: {first['msg']}", column) from exc
+
+    def _attributes(self, values: dict[str, Any]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        units: dict[str, Any] = {}
+        for column, name, is_unit in self.attributes:
+            value = values.get(column)
+            if is_unit:
+                units[name] = value
+            elif value is not None:
+                found[name] = value
+        for name, unit in units.items():
+            if unit is None and name not in found:
+                continue
+            if unit is None or name not in found:
+                missing = f"attr.{name}" if unit is not None else f"attr.{name}.unit"
+                raise RowError(f"attribute {name!r} needs both a value and a unit", missing)
+            found[name] = {"value": found[name], "unit": unit}
+        return found
 
 
 def _modality(value: Any, values: dict[str, Any]) -> Modality:
@@ -377,8 +399,8 @@ def _modality(value: Any, values: dict[str, Any]) -> Modality:
             "modality",
         )
     try:
-        return Modality(value)
-    except ValueError:
+        return _MODALITIES[value]
+    except (KeyError, TypeError):
         known = ", ".join(m.value for m in Modality)
         raise RowError(f"modality must be one of {known}, got {value!r}", "modality") from None
 
@@ -432,25 +454,3 @@ def _geometry(values: dict[str, Any]) -> GeometryUnion:
                 column,
             )
     return geometry
-
-
-def _attributes(values: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    units: dict[str, Any] = {}
-    for column, value in values.items():
-        named = attribute_name(column)
-        if named is None:
-            continue
-        name, is_unit = named
-        if is_unit:
-            units[name] = value
-        elif value is not None:
-            found[name] = value
-    for name, unit in units.items():
-        if unit is None and name not in found:
-            continue
-        if unit is None or name not in found:
-            missing = f"attr.{name}" if unit is not None else f"attr.{name}.unit"
-            raise RowError(f"attribute {name!r} needs both a value and a unit", missing)
-        found[name] = {"value": found[name], "unit": unit}
-    return found

@@ -161,7 +161,7 @@ class ParquetTableFormat(Format[ParquetOptions]):
                 )
         known = [n for n in schema.names if n in FIXED_TYPES or attribute_name(n) is not None]
         rows = self._rows(parquet, known, cell_columns, file)
-        yield from Assembler(path, policy).records(rows)
+        yield from Assembler(path, policy, schema.names).records(rows)
 
     def _rows(
         self, parquet: pq.ParquetFile, known: list[str], cell_columns: set[str], file: str
