@@ -1,7 +1,9 @@
-"""``ontolabel formats``: the registered formats, what they carry, and their export options.
+"""``ontolabel formats``: the registered formats, what they carry, and their export options;
+with ``--project``, only those that fit the project.
 
 The options table is rendered from each format's options model, the same model the REST
-API validates query parameters with, so the CLI and the API never disagree on an option.
+API validates query parameters with, and the project's list is the same use case as
+``GET /api/projects/{id}/formats``, so the CLI, the API and the UI never disagree.
 """
 
 from __future__ import annotations
@@ -12,7 +14,18 @@ import typer
 from rich.table import Table
 
 from ontolabel.cli.console import console, err_console, fail_cleanly
+from ontolabel.cli.projects import find_project
+from ontolabel.cli.workspace import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_USER,
+    ActingUser,
+    DatabaseUrl,
+    DataDir,
+    acting_user,
+    opened,
+)
 from ontolabel.formats import all_formats, get_format, registry
+from ontolabel.services.transfer import ProjectFormats, project_formats
 
 
 def _kind(schema: dict[str, Any]) -> str:
@@ -41,14 +54,61 @@ def options_table(name: str) -> Table:
     return table
 
 
+def project_tables(fitting: ProjectFormats, name: str) -> tuple[Table, Table]:
+    """The exports (with what each would lose) and the imports of one project."""
+    kinds = ", ".join(fitting.kinds) or "none"
+    exports = Table(
+        title=f"{name} ({fitting.modality.value}; kinds: {kinds}): export formats",
+        title_justify="left",
+    )
+    for column in ("name", "title", "file", "loses"):
+        exports.add_column(column)
+    for choice in fitting.exports:
+        lost = ", ".join(choice.lost_kinds)
+        exports.add_row(
+            choice.name,
+            choice.title,
+            choice.extension,
+            f"[yellow]{lost}[/]" if lost else "nothing",
+        )
+    imports = Table(title=f"{name}: import formats (or --format auto)", title_justify="left")
+    for column in ("name", "title", "reads"):
+        imports.add_column(column)
+    for entry in fitting.imports:
+        reads = ", ".join("a zip of a folder" if i == "folder" else "a file" for i in entry.inputs)
+        imports.add_row(entry.name, entry.title, reads)
+    return exports, imports
+
+
 def formats_command(
     name: Annotated[
         str | None, typer.Argument(help="A format to show the options of.", show_default=False)
     ] = None,
+    project: Annotated[
+        str | None,
+        typer.Option(
+            "--project",
+            help="List only the formats that fit this project (name or id): exports of its "
+            "modality with the geometry kinds each would lose, and the imports that read it.",
+            show_default=False,
+        ),
+    ] = None,
+    user: ActingUser = DEFAULT_USER,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    database_url: DatabaseUrl = None,
 ) -> None:
-    """List the formats (import, export, what they carry), or one format's export options."""
+    """List the formats (import, export, what they carry), the ones that fit a project, or
+    one format's export options."""
     if name is not None:
         console.print(options_table(name))
+        return
+    if project is not None:
+        with opened(data_dir, database_url) as ws:
+            actor = acting_user(ws, user)
+            target = find_project(ws, project, actor.id)
+            fitting = project_formats(ws, target.id, user_id=actor.id)
+        for table in project_tables(fitting, target.name):
+            console.print(table)
         return
     table = Table(title="formats", title_justify="left")
     for column in ("name", "title", "import", "export", "reads", "modalities", "kinds"):
