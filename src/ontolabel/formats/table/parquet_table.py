@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -117,6 +116,38 @@ class _Writer:
         self.writer.close()
 
 
+def _numbers(
+    values: list[Any], column: str, whole: bool, errors: dict[int, list[RowError]]
+) -> list[Any]:
+    """A float column's values: NaN (pandas' empty number) is empty; a whole-number column
+    written as floats (pandas does so when it has gaps) gives whole numbers back."""
+    out: list[Any] = []
+    for i, value in enumerate(values):
+        if value is None or not math.isfinite(value):
+            out.append(None)
+        elif not whole:
+            out.append(value)
+        elif value.is_integer():
+            out.append(int(value))
+        else:
+            errors.setdefault(i, []).append(
+                RowError(f"{column} must be a whole number, got {value}", column)
+            )
+            out.append(None)
+    return out
+
+
+def _geometries(values: list[Any], errors: dict[int, list[RowError]]) -> list[Any]:
+    out: list[Any] = []
+    for i, value in enumerate(values):
+        try:
+            out.append(loads_strict(value) if isinstance(value, str) else value)
+        except ValueError as exc:
+            errors.setdefault(i, []).append(RowError(f"not valid JSON: {exc}", GEOMETRY_COLUMN))
+            out.append(None)
+    return out
+
+
 @register
 class ParquetTableFormat(Format[ParquetOptions]):
     name = "parquet"
@@ -166,42 +197,34 @@ class ParquetTableFormat(Format[ParquetOptions]):
     def _rows(
         self, parquet: pq.ParquetFile, known: list[str], cell_columns: set[str], file: str
     ) -> Iterator[SourceRow]:
+        schema = parquet.schema_arrow
         index = 0
-        int_columns = {n for n in known if FIXED_TYPES.get(n) == "int"}
         try:
-            batches = parquet.iter_batches(batch_size=READ_BATCH, columns=known)
-            for batch in batches:
-                for values in batch.to_pylist():
+            for batch in parquet.iter_batches(batch_size=READ_BATCH, columns=known):
+                # column by column: only the columns that need it are converted
+                errors: dict[int, list[RowError]] = {}
+                columns = {}
+                for name in known:
+                    kind = schema.field(name).type
+                    values = batch.column(name).to_pylist()
+                    if pa.types.is_floating(kind):
+                        values = _numbers(values, name, FIXED_TYPES.get(name) == "int", errors)
+                    elif pa.types.is_date(kind):
+                        # as date attributes read from CSV or JSON: ISO text
+                        values = [v.isoformat() if v is not None else None for v in values]
+                    elif name in cell_columns:
+                        values = [decode_attribute(v) if isinstance(v, str) else v for v in values]
+                    elif name == GEOMETRY_COLUMN:
+                        values = _geometries(values, errors)
+                    columns[name] = values
+                for i in range(batch.num_rows):
 
                     def at(column: str | None, index: int = index) -> Location:
                         where = f"row {index}" + (f", column {column}" if column else "")
                         return Location(file=file, path=where)
 
-                    row = SourceRow(at, values, f"row {index}")
-                    for column in known:
-                        value = values.get(column)
-                        if isinstance(value, float) and not math.isfinite(value):
-                            values[column] = None  # pandas writes missing numbers as NaN
-                        elif isinstance(value, float) and column in int_columns:
-                            if value.is_integer():
-                                values[column] = int(value)
-                            else:
-                                row.errors.append(
-                                    RowError(
-                                        f"{column} must be a whole number, got {value}", column
-                                    )
-                                )
-                        elif isinstance(value, date):
-                            # as date attributes read from CSV or JSON: ISO text
-                            values[column] = value.isoformat()
-                        elif column in cell_columns and isinstance(value, str):
-                            values[column] = decode_attribute(value)
-                        elif column == GEOMETRY_COLUMN and isinstance(value, str):
-                            try:
-                                values[column] = loads_strict(value)
-                            except ValueError as exc:
-                                row.errors.append(RowError(f"not valid JSON: {exc}", column))
-                    yield row
+                    values = {name: column[i] for name, column in columns.items()}
+                    yield SourceRow(at, values, f"row {index}", errors.get(i, []))
                     index += 1
         except (pa.ArrowException, OSError) as exc:
             raise FormatError(
