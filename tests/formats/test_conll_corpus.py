@@ -104,6 +104,12 @@ def token_tags(path: Path) -> list[tuple[str, str]]:
     return found
 
 
+def token_lines(path: Path) -> list[list[str]]:
+    """The columns of every token line (whatever separates them)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [ln.split() for ln in lines if ln.strip() and not ln.startswith("-DOCSTART-")]
+
+
 @pytest.mark.parametrize(("relative", "count", "spans"), FILES)
 def test_every_corpus_file_imports_and_round_trips(
     relative: str, count: int, spans: int, ontology: Ontology, tmp_path: Path
@@ -114,19 +120,26 @@ def test_every_corpus_file_imports_and_round_trips(
     assert policy.violations == []
     assert len(records) == count
     assert len(labelled(records)) == spans
-    for scheme in ("iob2", "iobes"):
-        out = tmp_path / f"{scheme}.conll"
-        out.write_bytes(export(records, ontology, scheme=scheme))
+    for scheme, layout in (("iob2", "kept"), ("iobes", "kept"), ("iob2", "two_column")):
+        out = tmp_path / f"{scheme}-{layout}.conll"
+        out.write_bytes(export(records, ontology, scheme=scheme, layout=layout))
         again, policy = read(out)
         assert policy.violations == []
-        # same tokens, same spans: the same text, tokens kept in meta, and objects
-        assert [(r.text, r.meta) for r in again] == [(r.text, r.meta) for r in records]
+        # same tokens, same spans: the same text, tokens (and kept columns) in meta, objects
+        expected = [(r.text, r.meta) for r in records]
+        if layout == "two_column":  # writes no POS or chunk columns
+            expected = [
+                (t, {k: v for k, v in m.items() if k != "conll_columns"}) for t, m in expected
+            ]
+        assert [(r.text, r.meta) for r in again] == expected
         assert [r.annotations[0].document for r in again] == [
             r.annotations[0].document for r in records
         ]
         if scheme == "iob2" and not relative.endswith("sent-per-line.iob"):
             # the file's own tags were IOB2: the export gives every token its tag back
             assert token_tags(out) == token_tags(path)
+            if layout == "kept":  # and its own columns: every token line as in the file
+                assert token_lines(out) == token_lines(path)
 
 
 def test_the_spacy_examples_hold_the_thrun_entities() -> None:

@@ -537,3 +537,27 @@ def test_nested_skip_writes_none_of_the_overlapping_spans(ontology: Ontology) ->
     assert [tag for _, tag in pairs(conll)] == ["O", "O", "O", "O", "O", "B-Maker"]
     assert [v.location.path for v in stats.skipped] == ["objects[0]", "objects[1]", "objects[2]"]
     assert "Brand [5,9) 'Star' overlaps Brand [0,13) 'Blue Star XTC'" in stats.skipped[2].message
+
+
+def test_pos_and_chunk_columns_are_kept_and_written_back(
+    ontology: Ontology, tmp_path: Path
+) -> None:
+    content = "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\n500mg CD I-NP O\n"
+    (record,), _ = read(tmp_path, content)
+    assert record.meta["conll_columns"] == [["NNP", "B-NP"], ["VBZ", "B-VP"], ["CD", "I-NP"]]
+    text = record.text or ""
+    objects = [*record.annotations[0].document.objects, span("d", "Dose", text, 11, 14)]
+    again = text_record(1, text, objects, meta=record.meta)
+    conll, _ = export([again], ontology, layout="conll2003", scheme="iobes")
+    # a token cut since it was read (500|mg) has no columns of its own: _ _
+    assert conll.splitlines()[2:] == [
+        "EU NNP B-NP S-ORG",
+        "rejects VBZ B-VP O",
+        "500 _ _ S-Dose",
+        "mg _ _ O",
+        "",
+    ]
+    kept, _ = export([again], ontology, layout="kept", separator="tab")
+    assert kept.splitlines()[2] == "EU\tNNP\tB-NP\tB-ORG"
+    two, _ = export([again], ontology)
+    assert two.splitlines()[2] == "EU B-ORG"

@@ -15,10 +15,11 @@ class ConllOptions(SelectionOptions):
         default="iob2",
         description="iob2: B- starts every entity; iobes: S- for one token, B- I- E- otherwise",
     )
-    layout: Literal["two_column", "conll2003"] = Field(
+    layout: Literal["two_column", "conll2003", "kept"] = Field(
         default="two_column",
-        description="two_column: token and tag; conll2003: token, POS, chunk, tag (POS and "
-        "chunk written as _)",
+        description="two_column: token and tag; conll2003: token, POS, chunk, tag (as an "
+        "imported file had them, else _); kept: token, the columns the item was imported "
+        "with, tag",
     )
     separator: Literal["space", "tab"] = Field(default="space", description="between columns")
     docstart: bool = Field(

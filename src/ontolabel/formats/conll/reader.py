@@ -10,7 +10,9 @@ Two layouts are read:
 ``-DOCSTART-`` lines separate documents. A file that has them gives one item per document,
 its sentences joined by a newline; a file without them gives one item per sentence. CoNLL
 carries no offsets, so the text is rebuilt by joining the tokens of a sentence with single
-spaces; the tokens are kept in the item's meta (``tokens``), so an export gives them back.
+spaces; the tokens are kept in the item's meta (``tokens``), so an export gives them back,
+and so are the columns between token and tag (``conll_columns``: POS, chunk), which the
+``conll2003`` layout writes back.
 
 The file is read twice, line by line: once to tell its scheme (IOB1, IOB2 or IOBES, see
 ``tags``), then to read it. A document with a bad line or an illegal tag sequence is
@@ -22,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ontolabel.core.annotation import Annotation, AnnotationObject
 from ontolabel.core.geometry import Span
@@ -41,11 +44,18 @@ from ontolabel.formats.conll.tokens import TOKENS_KEY
 DOCSTART = "-DOCSTART-"
 
 
+# the item meta key that keeps the columns between token and tag (POS, chunk), per token
+COLUMNS_KEY = "conll_columns"
+
+_Fields = tuple[str, Tag, tuple[str, ...]]  # token, tag, the columns between
+
+
 @dataclass(frozen=True, slots=True)
 class _Word:
     token: str
     tag: Tag
     line: int
+    middle: tuple[str, ...]
 
 
 @dataclass
@@ -95,7 +105,7 @@ class ConllReader:
                 except UnicodeDecodeError:
                     yield lineno, None
 
-    def _events(self, report: bool) -> Iterator[tuple[int, str, list[tuple[str, Tag]] | None]]:
+    def _events(self, report: bool) -> Iterator[tuple[int, str, list[_Fields] | None]]:
         """(line, kind, words) per line; words None for a bad line (reported if ``report``)."""
         for lineno, line in self._lines():
             if line is None:
@@ -116,10 +126,11 @@ class ConllReader:
             if self.pipes:
                 yield lineno, _END, []
 
-    def _words(self, fields: list[str], lineno: int, report: bool) -> list[tuple[str, Tag]] | None:
+    def _words(self, fields: list[str], lineno: int, report: bool) -> list[_Fields] | None:
         if self.pipes:
-            pairs = [(f.split("|", 1)[0], f.rsplit("|", 1)[-1]) for f in fields]
-            if any("|" not in f for f in fields):
+            split = [f.split("|") for f in fields]
+            pairs = [(p[0], p[-1], tuple(p[1:-1])) for p in split]
+            if any(len(p) < 2 for p in split):
                 if report:
                     self.policy.report("a token without a |tag (word|POS|tag)", self._at(lineno))
                 return None
@@ -131,15 +142,15 @@ class ConllReader:
                 )
             return None
         else:
-            pairs = [(fields[0], fields[-1])]
-        words: list[tuple[str, Tag]] = []
-        for token, raw in pairs:
+            pairs = [(fields[0], fields[-1], tuple(fields[1:-1]))]
+        words: list[_Fields] = []
+        for token, raw, middle in pairs:
             tag = parse_tag(raw)
             if tag is None:
                 if report:
                     self.policy.report(tag_problem(raw), self._at(lineno))
                 return None
-            words.append((token, tag))
+            words.append((token, tag, middle))
         return words
 
     def _sniff(self) -> Scheme:
@@ -158,7 +169,7 @@ class ConllReader:
             elif kind == _END:
                 sniffer.end_sentence()
             elif words:
-                for _, tag in words:
+                for _, tag, _ in words:
                     sniffer.feed(tag)
         return sniffer.scheme()
 
@@ -180,7 +191,7 @@ class ConllReader:
                 doc.first_line = doc.first_line or lineno
             else:
                 doc.first_line = doc.first_line or lineno
-                doc.current.extend(_Word(t, tag, lineno) for t, tag in words)
+                doc.current.extend(_Word(t, tag, lineno, middle) for t, tag, middle in words)
         doc.end_sentence()
         yield from self._finish(doc, scheme)
 
@@ -189,6 +200,7 @@ class ConllReader:
             return  # a document marker or blank lines with no tokens: nothing to import
         parts: list[str] = []
         tokens: list[list[int]] = []
+        columns: list[list[str]] = []
         found: list[tuple[int, int, str, int]] = []  # start, end, class, line
         offset = 0
         for sentence in doc.sentences:
@@ -202,6 +214,7 @@ class ConllReader:
                     parts.append(" ")
                     offset += 1
                 tokens.append([offset, offset + len(word.token)])
+                columns.append(list(word.middle))
                 parts.append(word.token)
                 offset += len(word.token)
                 decoder.feed(word.tag, index, word.line)
@@ -224,10 +237,13 @@ class ConllReader:
         ]
         # where each span's first token is, for problems the ontology finds later
         origins = tuple(f"line {line}" for *_, line in found)
+        meta: dict[str, Any] = {TOKENS_KEY: tokens}
+        if any(v != "_" for values in columns for v in values):  # "_" alone says nothing
+            meta[COLUMNS_KEY] = columns
         yield ImportRecord(
             location=self._at(doc.first_line),
             modality=Modality.TEXT,
             text=text,
-            meta={TOKENS_KEY: tokens},
+            meta=meta,
             annotations=[AnnotationRecord(document=Annotation(objects=spans), origins=origins)],
         )

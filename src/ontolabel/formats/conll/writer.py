@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ontolabel.core.annotation import Annotation
 from ontolabel.core.geometry import Span, Tag
@@ -25,9 +25,9 @@ from ontolabel.formats.conll.flat import (
     overlap_message,
 )
 from ontolabel.formats.conll.options import ConllOptions
-from ontolabel.formats.conll.reader import DOCSTART
+from ontolabel.formats.conll.reader import COLUMNS_KEY, DOCSTART
 from ontolabel.formats.conll.tags import encode
-from ontolabel.formats.conll.tokens import Token, breaks_line, tokens_of
+from ontolabel.formats.conll.tokens import Token, breaks_line, stored_tokens, tokens_of
 
 
 class ItemSkips:
@@ -102,7 +102,8 @@ class ConllWriter:
         self.options = options
         self.stats = WriteStats()
         self.sep = " " if options.separator == "space" else "\t"
-        self.middle = "" if options.layout == "two_column" else f"_{self.sep}_{self.sep}"
+        # what a token without kept columns gets between it and its tag
+        self.middle = f"_{self.sep}_{self.sep}" if options.layout == "conll2003" else ""
 
     def write(self, records: Iterable[ExportRecord]) -> WriteStats:
         for record in records:
@@ -130,6 +131,7 @@ class ConllWriter:
         entities = entity_tokens(tokens, kept)
         tags = encode(len(tokens), entities, self.options.scheme)
         starts = set(sentences(text, tokens, entities))
+        middles, placeholder = self._middles(text, content.meta)
         lines: list[str] = []
         if self.options.docstart:
             filler = f"-X-{self.sep}-X-{self.sep}" if self.middle else ""
@@ -138,8 +140,36 @@ class ConllWriter:
         for k, ((start, end), tag) in enumerate(zip(tokens, tags, strict=True)):
             if k and k in starts:
                 lines.append("")
-            lines.append(f"{text[start:end]}{self.sep}{self.middle}{tag}")
+            middle = middles.get((start, end), placeholder)
+            lines.append(f"{text[start:end]}{self.sep}{middle}{tag}")
         lines.append("")
         self.out.write(("\n".join(lines) + "\n").encode())
         self.stats.items += 1
         self.stats.objects += len(kept)
+
+    def _middles(self, text: str, meta: dict[str, Any]) -> tuple[dict[Token, str], str]:
+        """The columns between token and tag that an imported item kept, by token, and what
+        a token without them gets (one cut since): the layout's own for ``two_column`` and
+        ``conll2003`` (which takes kept columns only when there are two, POS and chunk),
+        as many ``_`` as the item has columns for ``kept``."""
+        kept, columns = stored_tokens(meta, text), meta.get(COLUMNS_KEY)
+        layout = self.options.layout
+        if layout == "two_column" or kept is None or not isinstance(columns, list):
+            return {}, self.middle
+        if len(columns) != len(kept) or not all(_is_column_list(c) for c in columns):
+            return {}, self.middle
+        width = len(columns[0]) if columns else 0
+        if layout == "conll2003" and width != 2:
+            return {}, self.middle
+        found = {
+            token: "".join(v + self.sep for v in values)
+            for token, values in zip(kept, columns, strict=True)
+            if len(values) == width
+        }
+        return found, "".join("_" + self.sep for _ in range(width))
+
+
+def _is_column_list(values: object) -> bool:
+    return isinstance(values, list) and all(
+        isinstance(v, str) and v and not any(c.isspace() for c in v) for v in values
+    )
