@@ -8,13 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from format_builders import image_record, obj
+from format_builders import image, image_record, obj
 
 from ontolabel.core.annotation import Annotation, Relation
 from ontolabel.core.geometry import Box, Span
+from ontolabel.core.geometry.mask import rle_encode
 from ontolabel.core.ontology import Ontology
 from ontolabel.errors import FormatError
 from ontolabel.formats import ErrorPolicy, ExportRecord, ImportRecord, get_format
@@ -304,3 +306,26 @@ def test_detection(tmp_path: Path, ontology: Ontology) -> None:
 
     assert detect_format(tmp_path / "t.csv").name == "csv"
     assert detect_format(tmp_path / "t.parquet").name == "parquet"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_large_mask_goes_through_whole(fmt: str, ontology: Ontology, tmp_path: Path) -> None:
+    # a noisy 700x700 mask: its RLE string is longer than the csv module's 128 KiB cell limit
+    pixels = np.random.default_rng(4).random((700, 700)) > 0.5
+    mask = rle_encode(pixels)
+    assert len(mask.counts) > 131072
+    record = image_record(
+        1, [obj("m", "Vehicle", mask.model_dump())], media=image("big.png", 700, 700)
+    )
+    data, stats = export(fmt, ontology, [record])
+    path = tmp_path / f"objects.{fmt}"
+    path.write_bytes(data)
+    (back,), policy = read(fmt, path, "fail")
+    assert policy.violations == []
+    assert back.annotations[0].document.objects[0].geometry == mask
+    assert read_frame_area(path) == int(pixels.sum())
+
+
+def read_frame_area(path: Path) -> float:
+    df = pd.read_csv(path) if path.suffix == ".csv" else pd.read_parquet(path)
+    return float(df.loc[0, "area"])

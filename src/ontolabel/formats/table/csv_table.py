@@ -40,6 +40,7 @@ from ontolabel.formats.table.import_rows import Assembler, RowError, SourceRow, 
 from ontolabel.formats.table.options import CsvOptions
 
 HEAD_BYTES = 64 << 10
+MAX_CELL = 1 << 30
 
 
 class _Utf8:
@@ -142,6 +143,9 @@ class CsvTableFormat(Format[CsvOptions]):
 
     def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
         file = path.name
+        # a mask's geometry JSON can be far longer than the csv module's default cell limit
+        # (128 KiB); the limit is the module's, so it is only ever raised
+        csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
         with path.open("rb") as f:
             lines = _Lines(f, file)
             reader = csv.reader(lines)
