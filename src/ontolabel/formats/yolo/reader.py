@@ -37,11 +37,12 @@ from ontolabel.formats.yolo.lines import (
 from ontolabel.formats.yolo.tree import (
     ImageEntry,
     classification_splits,
-    dataset_files,
     image_size,
+    images,
     is_dota,
     is_image,
-    pair,
+    labels,
+    orphan_labels,
 )
 
 ShapeGeometry = Box | RotatedBox | Polygon | Keypoints
@@ -62,13 +63,13 @@ def _lines(path: Path) -> Iterator[_Line]:
                 yield _Line(number, tokens)
 
 
-def looks_oriented(root: Path, labels: list[PurePosixPath]) -> bool:
+def looks_oriented(root: Path) -> bool:
     """Whether the dataset is Ultralytics OBB, which its data.yaml does not say: every label
     line is 4 corners of a parallelogram, and some are turned (all along the axes: boxes
     written as 4-point polygons by a segment export, read as the polygons they are).
     Stops at the first line that rules it out."""
     turned = False
-    for label in labels:
+    for label in labels(root):
         if is_dota(label):
             continue
         try:
@@ -103,19 +104,15 @@ class YoloReader:
         if self.classes is None:
             yield from self._classification()
             return
-        files = dataset_files(self.root)
-        images, orphans = pair(self.root, files)
         if self.ultralytics and self.classes.keypoints is None:
             task = self.classes.task
-            self.oriented = task == "obb" or (
-                task is None and looks_oriented(self.root, [i.label for i in images if i.label])
-            )
-        for label in orphans:
-            self._orphan(label)
-        for entry in images:
+            self.oriented = task == "obb" or (task is None and looks_oriented(self.root))
+        for entry in images(self.root):
             record = self._record(entry)
             if record is not None:
                 yield record
+        for label in orphan_labels(self.root):
+            self._orphan(label)
 
     def _report(
         self, message: str, file: str, line: int | None = None, item: str | None = None

@@ -8,12 +8,15 @@ DOTA-style oriented boxes: ``images/`` + ``labelTxt/``). The split is the folder
 ``images`` (``images/<split>/`` or ``<split>/images/``) or Darknet's ``obj_<split>_data``.
 List files (``train.txt``, ``data.yaml``'s ``train:``) are not needed to find the images:
 the tree is walked, so a list naming a file that is not there cannot lose anything.
+The walk goes folder by folder and keeps only a few folder listings at a time, so memory
+does not grow with the dataset (only with its largest folder).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -42,14 +45,61 @@ class ImageEntry:
         return self.name if self.split is None else f"{self.split}/{self.name}"
 
 
-def dataset_files(root: Path) -> list[PurePosixPath]:
-    """Every file under ``root`` (relative, sorted), leaving out hidden and macOS folders."""
-    found: list[PurePosixPath] = []
+def _walk(root: Path) -> Iterator[tuple[PurePosixPath, list[str]]]:
+    """Each folder under ``root`` (relative) with its file names, in a stable order, leaving
+    out hidden and macOS folders and files."""
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__MACOSX")
-        base = PurePosixPath(Path(folder).relative_to(root).as_posix())
-        found.extend(base / f for f in sorted(files) if not f.startswith("."))
-    return sorted(found, key=lambda p: p.parts)
+        relative = PurePosixPath(Path(folder).relative_to(root).as_posix())
+        yield relative, sorted(f for f in files if not f.startswith("."))
+
+
+@dataclass(frozen=True)
+class _Folder:
+    files: frozenset[str]
+    dirs: tuple[str, ...]
+    images_by_stem: dict[str, tuple[str, ...]]
+
+
+class _Listings:
+    """The contents of a few folders, most recently asked first: pairing looks at an image's
+    folder and its labels' folder in turn, so a handful of listings is all it needs."""
+
+    SIZE = 8
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._folders: OrderedDict[PurePosixPath, _Folder] = OrderedDict()
+
+    def _list(self, folder: PurePosixPath) -> _Folder:
+        files: set[str] = set()
+        dirs: list[str] = []
+        try:
+            with os.scandir(self.root.joinpath(*folder.parts)) as entries:
+                for entry in entries:
+                    if entry.is_dir():
+                        dirs.append(entry.name)
+                    else:
+                        files.add(entry.name)
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+        stems: dict[str, list[str]] = {}
+        for name in sorted(files):
+            stem, suffix = os.path.splitext(name)
+            if suffix.lower() in IMAGE_SUFFIXES:
+                stems.setdefault(stem, []).append(name)
+        return _Folder(
+            frozenset(files), tuple(sorted(dirs)), {k: tuple(v) for k, v in stems.items()}
+        )
+
+    def get(self, folder: PurePosixPath) -> _Folder:
+        found = self._folders.get(folder)
+        if found is None:
+            found = self._folders[folder] = self._list(folder)
+            while len(self._folders) > self.SIZE:
+                self._folders.popitem(last=False)
+        self._folders.move_to_end(folder)
+        return found
 
 
 def is_image(path: PurePosixPath) -> bool:
@@ -90,21 +140,67 @@ def label_candidates(image: PurePosixPath) -> Iterator[PurePosixPath]:
     yield image.with_suffix(".txt")
 
 
-def pair(root: Path, files: list[PurePosixPath]) -> tuple[list[ImageEntry], list[PurePosixPath]]:
-    """The images with their label files, and the label files no image claims."""
-    labels = {f for f in files if is_label(f)}
-    claimed: set[PurePosixPath] = set()
-    images: list[ImageEntry] = []
-    for relative in files:
-        if not is_image(relative):
-            continue
-        label = next((c for c in label_candidates(relative) if c in labels), None)
-        if label is not None:
-            claimed.add(label)
-        split, name = _split_and_name(relative.parts)
-        images.append(ImageEntry(root.joinpath(*relative.parts), relative, name, split, label))
-    orphans = sorted(labels - claimed, key=lambda p: p.parts)
-    return images, orphans
+def _label_of(image: PurePosixPath, listings: _Listings) -> PurePosixPath | None:
+    return next(
+        (
+            c
+            for c in label_candidates(image)
+            if is_label(c) and c.name in listings.get(c.parent).files
+        ),
+        None,
+    )
+
+
+def images(root: Path) -> Iterator[ImageEntry]:
+    """The images of the tree, each with its label file when it has one."""
+    listings = _Listings(root)
+    for folder, names in _walk(root):
+        for name in names:
+            if os.path.splitext(name)[1].lower() not in IMAGE_SUFFIXES:
+                continue
+            relative = folder / name
+            split, within = _split_and_name(relative.parts)
+            yield ImageEntry(
+                root.joinpath(*relative.parts),
+                relative,
+                within,
+                split,
+                _label_of(relative, listings),
+            )
+
+
+def labels(root: Path) -> Iterator[PurePosixPath]:
+    """Every label file of the tree."""
+    for folder, names in _walk(root):
+        for name in names:
+            if name.endswith(".txt") and is_label(folder / name):
+                yield folder / name
+
+
+def _image_folders(label: PurePosixPath, listings: _Listings) -> Iterator[PurePosixPath]:
+    """Where the image of a label file may be: beside it, or in an images/ folder where a
+    labels/ (labelTxt/, Annotations/) folder is on its path."""
+    yield label.parent
+    parts = label.parts
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] in LABEL_FOLDERS:
+            parent = PurePosixPath(*parts[:i])
+            for sibling in listings.get(parent).dirs:
+                if sibling.lower() == "images":
+                    yield parent.joinpath(sibling, *parts[i + 1 : -1])
+
+
+def orphan_labels(root: Path) -> Iterator[PurePosixPath]:
+    """The label files that no image claims (as ``images`` pairs them)."""
+    listings = _Listings(root)
+    for label in labels(root):
+        claimed = any(
+            _label_of(folder / name, listings) == label
+            for folder in list(_image_folders(label, listings))
+            for name in listings.get(folder).images_by_stem.get(label.stem, ())
+        )
+        if not claimed:
+            yield label
 
 
 def image_size(path: Path) -> tuple[int, int]:
