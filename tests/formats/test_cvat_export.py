@@ -301,3 +301,28 @@ def test_unlabelled_shapes_refuse_a_strict_import(workspace: Any, owner: Any) ->
         workspace, pid, corpus_path(TASK), user_id=owner.id, errors="collect"
     )
     assert (report.imported, len(report.violations)) == (2, 2)
+
+
+def test_subsets_make_a_project_export(cvat_ontology: Ontology, tmp_path: Path) -> None:
+    box = {"kind": "box", "x1": 0, "y1": 0, "x2": 2, "y2": 2}
+    records = [
+        item([obj("1", box)], name="a.jpg"),
+        item([obj("1", box)], name="b.jpg", meta={"subset": "Train"}),
+        item([obj("1", box)], name="c.jpg", meta={"subset": "Test"}),
+    ]
+    root, stats, archive = export(cvat_ontology, records, tmp_path)
+    assert stats.skipped == []
+    document = fromstring(archive.read("annotations.xml"))
+    # datumaro reads a project's images subset by subset, as its tasks name them
+    project = document.find("meta/project")
+    assert project is not None and document.find("meta/task") is None
+    assert [t.findtext("subset") for t in project.findall("tasks/task")] == ["Train", "Test"]
+    assert project.find("labels/label") is not None
+    assert [i.get("subset") for i in document.findall("image")] == ["default", "Train", "Test"]
+    back, policy = read(root)
+    assert policy.violations == []
+    assert [(r.external_id, r.meta) for r in back] == [
+        ("a.jpg", {}),
+        ("Train/b.jpg", {"subset": "Train"}),
+        ("Test/c.jpg", {"subset": "Test"}),
+    ]

@@ -409,6 +409,10 @@ def test_split_and_class_lists_and_labelmap(voc_ontology: Ontology, tmp_path: Pa
         "playinginstrument,ridingbike,running,usingcomputer"
     )
     assert rows["Käfer"] == "Käfer:18,171,52::"  # the ontology's colour
+    # a class seen as a part is the person's part, not a label of its own (datumaro adds
+    # parts as labels, and refuses a labelmap that lists one twice)
+    assert "head" not in rows and rows["person"].split(":")[2] == "head"
+    assert labelmap[1] == "background:0,0,0::"
     assert rows["aeroplane"].split(":")[1] == "128,0,0"  # VOC's palette, by class order
     xml = fromstring(archive.read("Annotations/2007_000001.xml"))
     person = xml.findall("object")[1]

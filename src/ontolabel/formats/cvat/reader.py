@@ -52,6 +52,8 @@ from ontolabel.formats.cvat.shapes import ShapeError, cvat_mask, parse_points
 
 SHAPES = ("box", "polygon", "polyline", "points", "mask", "tag", "skeleton")
 NO_FORM = ("ellipse", "cuboid", "cuboid_3d")
+# the subset of a project export's images that belong to none (datumaro's name too)
+DEFAULT_SUBSET = "default"
 VIDEO_REFUSAL = (
     "this is CVAT for video (<track> elements): tracks are imported with the video formats, not yet"
 )
@@ -179,6 +181,8 @@ class CvatReader:
             self._report("an image needs a name", None, where)
             return None
         subset = (element.get("subset") or "").strip() or None
+        if subset == DEFAULT_SUBSET:
+            subset = None  # a project export's images of no subset
         item = f"{subset}/{name}" if subset else name
         try:
             width, height = _int(element, "width"), _int(element, "height")

@@ -15,7 +15,6 @@ holes); what CVAT cannot hold at all goes to ``WriteStats.skipped`` with the rea
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
@@ -41,11 +40,13 @@ from ontolabel.formats.archive import ZipTree
 from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.cvat.labels import SHAPE_ATTRIBUTES, value_text, write_labels
 from ontolabel.formats.cvat.options import CvatOptions
+from ontolabel.formats.cvat.reader import DEFAULT_SUBSET
 from ontolabel.formats.cvat.shapes import format_points, mask_runs, number, rasterize
 from ontolabel.formats.media import MediaSource
 
 SPOOL_IN_MEMORY = 16 << 20
 ANNOTATIONS_XML = "annotations.xml"
+DEFAULT_SUBSET_ATTRIBUTE = f'<image subset="{DEFAULT_SUBSET}" '.encode()
 _GROUP = re.compile(r"^group:(\d+)$")
 
 
@@ -66,6 +67,7 @@ class CvatWriter:
         self.skeletons: dict[str, list[str]] = {}
         self.frame = 0
         self.names: set[str] = set()
+        self.subsets: dict[str, int] = {}  # images per subset
 
     def write(self, records: Iterable[ExportRecord]) -> WriteStats:
         with self.tree, tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY, "w+b") as spool:
@@ -76,18 +78,40 @@ class CvatWriter:
                 out.write(b"  <version>1.1</version>\n")
                 out.write(self._meta())
                 spool.seek(0)
-                shutil.copyfileobj(spool, out)
+                while header := spool.readline():
+                    size, has_subset = (int(v) for v in header.split())
+                    image = spool.read(size)
+                    if self.subsets and not has_subset:
+                        # a project export names every image's subset (datumaro reads an
+                        # image only for the subset it names)
+                        image = image.replace(b"<image ", DEFAULT_SUBSET_ATTRIBUTE, 1)
+                    out.write(image)
                 out.write(b"</annotations>\n")
         return self.stats
 
     def _meta(self) -> bytes:
+        """A task's meta, or with subsets a project's: one task per subset, as CVAT's
+        project exports have them."""
         meta = Element("meta")
-        task = SubElement(meta, "task")
-        SubElement(task, "name").text = self.ontology.name
-        SubElement(task, "size").text = str(self.frame)
-        SubElement(task, "mode").text = "annotation"
-        SubElement(task, "z_order").text = "True"
-        write_labels(task, self.ontology, self.skeletons)
+        if self.subsets:
+            owner = SubElement(meta, "project")
+            SubElement(owner, "name").text = self.ontology.name
+            write_labels(owner, self.ontology, self.skeletons)
+            tasks = SubElement(owner, "tasks")
+            for subset, size in self.subsets.items():
+                task = SubElement(tasks, "task")
+                SubElement(task, "name").text = subset
+                SubElement(task, "size").text = str(size)
+                SubElement(task, "mode").text = "annotation"
+                SubElement(task, "subset").text = subset
+            SubElement(owner, "subsets").text = "\n".join(self.subsets)
+        else:
+            task = SubElement(meta, "task")
+            SubElement(task, "name").text = self.ontology.name
+            SubElement(task, "size").text = str(self.frame)
+            SubElement(task, "mode").text = "annotation"
+            SubElement(task, "z_order").text = "True"
+            write_labels(task, self.ontology, self.skeletons)
         indent(meta, level=1)
         xml: bytes = tostring(meta, encoding="utf-8")
         return b"  " + xml + b"\n"
@@ -133,6 +157,7 @@ class CvatWriter:
             image.set("height", str(media.height))
         if subset:
             image.set("subset", subset)
+            self.subsets[subset] = self.subsets.get(subset, 0) + 1
         annotation = self._chosen(record)
         if annotation is not None:
             self._shapes(image, record, annotation.document.objects, media)
@@ -143,7 +168,8 @@ class CvatWriter:
                     f"relations[{index}]",
                 )
         indent(image, level=1)
-        spool.write(b"  " + tostring(image, encoding="utf-8") + b"\n")
+        xml = b"  " + tostring(image, encoding="utf-8") + b"\n"
+        spool.write(b"%d %d\n" % (len(xml), 1 if subset else 0) + xml)
         if self.options.include_media:
             if self.media is None:
                 self._skip("the images cannot be bundled here (no media store)", record)

@@ -386,11 +386,17 @@ class VocWriter:
                     out.write(f"{image_id} {tags.get(class_name, -1):2d}\n".encode())
 
     def _labelmap(self) -> None:
+        """``labelmap.txt``: a line per label, its parts and actions. A class seen only as a
+        part (head, hand) is listed with its label, not on a line of its own: readers (the
+        devkit, datumaro) add the parts as labels themselves."""
+        parts = {p for names in self.parts.values() for p in names}
         lines = ["# label:color_rgb:parts:actions"]
         for name, (r, g, b) in zip(self.labels.names, self.labels.colors, strict=True):
-            parts = ",".join(self.parts.get(name, []))
+            if name in parts and name not in self.parts:
+                continue
+            own_parts = ",".join(self.parts.get(name, []))
             actions = ",".join(self.actions.get(name, []))
-            lines.append(f"{name}:{r},{g},{b}:{parts}:{actions}")
+            lines.append(f"{name}:{r},{g},{b}:{own_parts}:{actions}")
         self.tree.write_text("labelmap.txt", "\n".join(lines) + "\n")
 
 
