@@ -107,6 +107,9 @@ def test_detect_writes_hulls_of_every_shape(ontology: Ontology) -> None:
         "train": "images/train",
         "names": {0: "Car", 1: "Person", 2: "Lane"},
     }
+    archive, _ = export([record], "ultralytics", ontology, val_from_train=True)
+    data = yaml.safe_load(members(archive)["data.yaml"])
+    assert (data["train"], data["val"]) == ("images/train", "images/train")
 
 
 def test_inner_and_unknown_classes_are_reported(ontology: Ontology) -> None:

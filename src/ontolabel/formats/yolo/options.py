@@ -33,6 +33,14 @@ class DarknetOptions(SelectionOptions):
 
 
 class UltralyticsOptions(DarknetOptions):
+    val_from_train: bool = Field(
+        default=False,
+        description=(
+            "when no item is in a val split, point data.yaml's val at the train images "
+            "(Ultralytics' trainer requires a val entry; other readers then see the train "
+            "images twice)"
+        ),
+    )
     task: Task = Field(
         default="detect",
         description=(

@@ -127,6 +127,13 @@ class YoloWriter:
         data: dict[str, Any] = {}
         for split in sorted(self.splits):
             data[split] = f"images/{split}"
+        if (
+            isinstance(self.options, UltralyticsOptions)
+            and self.options.val_from_train
+            and "val" not in data
+            and DEFAULT_SPLIT in data
+        ):
+            data["val"] = data[DEFAULT_SPLIT]
         if self.task == "pose":
             data["kpt_shape"] = [max(1, len(self.keypoint_names)), 3]
         data["names"] = dict(enumerate(self.names))
