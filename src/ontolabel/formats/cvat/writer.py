@@ -4,7 +4,8 @@
 the data, so the ``<image>`` elements wait in a spooled temporary file (in memory while
 small, on disk beyond that) and ``annotations.xml`` is written at the end: header, meta,
 then the spool copied through. Images (with include_media) are copied into the zip as the
-items come.
+items come. Items with a subset make it a project export (as CVAT writes them: a task per
+subset, ``images/<subset>/``, every image naming its subset, ``default`` for none).
 
 Groups: a polygon of several parts is written as one ``<polygon>`` per part sharing a
 ``group_id``; objects sharing an ``entity_id`` share a ``group_id`` too (``group:<n>`` keeps
