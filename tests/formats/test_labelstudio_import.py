@@ -555,3 +555,46 @@ def test_users_come_from_completed_by_and_predictions_are_model_drafts(tmp_path:
     ]
     assert anns[3].document.objects[0].score == 0.5
     assert records[0].media[0].name == "Straße 1.jpg"
+
+
+def test_whole_item_controls_become_tags(tmp_path: Path) -> None:
+    results = [
+        {
+            "id": "n",
+            "type": "number",
+            "from_name": "count",
+            "to_name": "image",
+            "value": {"number": 3},
+        },
+        {
+            "id": "r",
+            "type": "rating",
+            "from_name": "quality",
+            "to_name": "image",
+            "value": {"rating": 4},
+        },
+        {
+            "id": "d",
+            "type": "datetime",
+            "from_name": "taken",
+            "to_name": "image",
+            "value": {"datetime": "2021-05-04"},
+        },
+        {
+            "id": "t",
+            "type": "taxonomy",
+            "from_name": "kind",
+            "to_name": "image",
+            "value": {"taxonomy": [["Vehicle", "Car"], ["Animal"]]},
+        },
+    ]
+    records, policy = read(_write(tmp_path, [_task(results)]))
+    assert policy.violations == []
+    tags = [(o.id, o.class_name, o.attributes) for o in records[0].annotations[0].document.objects]
+    assert tags == [
+        ("n", "count", {"number": 3}),
+        ("r", "quality", {"rating": 4}),
+        ("d", "taken", {"datetime": "2021-05-04"}),
+        ("t", "Car", {}),
+        ("t:2", "Animal", {}),
+    ]

@@ -54,6 +54,11 @@ ONTOLOGY: dict[str, Any] = {
             "geometry": {"image": ["tag"]},
             "attributes": [{"name": "text", "type": "text"}],
         },
+        {
+            "name": "count",
+            "geometry": {"image": ["tag"]},
+            "attributes": [{"name": "number", "type": "int"}],
+        },
     ],
     "relations": [{"name": "next to"}],
 }
@@ -97,6 +102,7 @@ def _sample_records() -> list[ExportRecord]:
         obj("k1", "東京", {"kind": "keypoints", "points": [{"name": "東京", "x": 12, "y": 30}]}),
         obj("t1", "Night", {"kind": "tag"}),
         obj("c1", "caption", {"kind": "tag"}, attributes={"text": "zwei Autos"}),
+        obj("n1", "count", {"kind": "tag"}, attributes={"number": 2}),
     ]
     relation = Relation(id="b1>r1", name="next to", source="b1", target="r1")
     text = "Ok 👍🏽 meet Ana in 東京"
@@ -137,7 +143,9 @@ def test_export_matches_the_golden_file_and_reads_back_equal(tmp_path: Path) -> 
     records = _sample_records()
     data, stats = _write(records, ontology, image_prefix="/data/local-files/?d=images/")
     assert stats.skipped == []
-    assert (stats.items, stats.objects) == (2, 10)
+    assert (stats.items, stats.objects) == (2, 11)
+    count = next(r for r in tasks_of(data)[0]["annotations"][0]["result"] if r["id"] == "n1")
+    assert (count["type"], count["from_name"], count["value"]) == ("number", "count", {"number": 2})
     golden = GOLDEN / "export.json"
     assert data == golden.read_bytes()
     tasks = json.loads(data)
@@ -153,6 +161,11 @@ def test_export_matches_the_golden_file_and_reads_back_equal(tmp_path: Path) -> 
     assert (span["start"], span["end"], span["text"]) == (20, 22, "東京")
     again = _read(data, tmp_path)
     _assert_same(again, records)
+
+
+def tasks_of(data: bytes) -> list[dict[str, Any]]:
+    tasks: list[dict[str, Any]] = json.loads(data)
+    return tasks
 
 
 def _assert_same(found: list[ImportRecord], expected: list[ExportRecord]) -> None:
@@ -314,10 +327,9 @@ def test_the_label_config_names_every_control_the_export_uses() -> None:
         "brushlabels": "BrushLabels",
         "choices": "Choices",
         "textarea": "TextArea",
+        "number": "Number",
     }
     for name, kind in used:
-        if name == "caption":  # a free-text whole-item label is named after its class
-            continue
         assert f'<{tags[kind]} name="{name}"' in config, (name, kind)
     assert '<Label value="東京"/>' in config
     assert '<Relation value="next to"/>' in config

@@ -25,6 +25,10 @@ _CONTROLS: dict[Modality, list[tuple[str, str, frozenset[GeometryKind]]]] = {
 }
 
 
+# the attribute a free-value Tag keeps its value in (see ``regions``), and its control
+_FREE_VALUES = {"text": "TextArea", "number": "Number", "rating": "Rating", "datetime": "DateTime"}
+
+
 def label_config(ontology: Ontology, modality: Modality) -> str:
     """The config XML for an image or text project of ``ontology``: each control offers the
     classes that may take its geometry (Label Studio's converter reads one control per kind)."""
@@ -49,6 +53,12 @@ def label_config(ontology: Ontology, modality: Modality) -> str:
         )
         lines.append(f'<{tag} name="{name}" toName="{target}">{labels}</{tag}>')
     tags = [n for n, k in kinds.items() if GeometryKind.TAG in k]
+    # a whole-item class with one free value (a caption's text) is a control of its own
+    for name in tags:
+        attributes = ontology.resolved_attributes(name)
+        if len(attributes) == 1 and attributes[0].name in _FREE_VALUES:
+            tag = _FREE_VALUES[attributes[0].name]
+            lines.append(f'<{tag} name={quoteattr(name)} toName="{target}"/>')
     if tags:
         choices = "".join(f"<Choice value={quoteattr(n)}/>" for n in tags)
         lines.append(
