@@ -1,5 +1,6 @@
-"""Pascal VOC export: segmentation PNGs, the golden file, and import -> export -> import
-through a project (the helpers are test_voc_format's)."""
+"""Pascal VOC export: split and class lists, the label map, non-ASCII names with media, what
+VOC cannot hold, segmentation PNGs, the golden file, and import -> export -> import through
+a project (the helpers are test_voc_format's)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from test_voc_format import (
     VOC_CLASSES,
     VOC_CORPUS,
     VOC_ONTOLOGY,
+    Store,
     as_export,
     box,
     export,
@@ -35,6 +37,137 @@ from ontolabel.formats.voc.palette import voc_color
 @pytest.fixture()
 def voc_ontology() -> Ontology:
     return parse_ontology(VOC_ONTOLOGY)
+
+
+# -- the tree and what it cannot hold -------------------------------------------------------
+
+
+def test_split_and_class_lists_and_labelmap(voc_ontology: Ontology, tmp_path: Path) -> None:
+    records, _ = read(corpus_path(VOC_CORPUS[0]))
+    _, _, archive = export(voc_ontology, as_export(records), tmp_path)
+    assert archive.read("ImageSets/Main/train.txt") == b"2007_000001\n"
+    assert archive.read("ImageSets/Main/test.txt") == b"2007_000002\n"
+    assert archive.read("ImageSets/Main/aeroplane_train.txt") == b"2007_000001  1\n"
+    assert archive.read("ImageSets/Main/aeroplane_test.txt") == b"2007_000002 -1\n"
+    # the other tasks list the images that take part (datumaro reads parts and actions,
+    # masks, only for the images these lists name)
+    for task in ("Layout", "Action", "Segmentation"):
+        assert archive.read(f"ImageSets/{task}/train.txt") == b"2007_000001\n"
+        assert f"ImageSets/{task}/test.txt" not in archive.namelist()
+    labelmap = archive.read("labelmap.txt").decode().splitlines()
+    assert labelmap[0] == "# label:color_rgb:parts:actions"
+    rows = {line.split(":")[0]: line for line in labelmap[1:]}
+    assert rows["person"] == (
+        "person:"
+        + rows["person"].split(":")[1]
+        + ":head:other,phoning,reading,ridinghorse,takingphoto,walking,jumping,"
+        "playinginstrument,ridingbike,running,usingcomputer"
+    )
+    assert rows["Käfer"] == "Käfer:18,171,52::"  # the ontology's colour
+    # a class seen as a part is the person's part, not a label of its own (datumaro adds
+    # parts as labels, and refuses a labelmap that lists one twice)
+    assert "head" not in rows and rows["person"].split(":")[2] == "head"
+    assert labelmap[1] == "background:0,0,0::"
+    assert rows["aeroplane"].split(":")[1] == "128,0,0"  # VOC's palette, by class order
+    xml = fromstring(archive.read("Annotations/2007_000001.xml"))
+    person = xml.findall("object")[1]
+    assert person.findtext("part/name") == "head"
+    assert [a.tag for a in person.find("actions") if a.text == "1"] == [
+        "other",
+        "phoning",
+        "reading",
+        "ridinghorse",
+        "takingphoto",
+        "walking",
+    ]
+    assert [person.findtext(k) for k in ("pose", "truncated", "difficult", "occluded")] == [
+        "Unspecified",
+        "0",
+        "0",
+        "0",
+    ]
+
+
+def test_non_ascii_names_and_media_round_trip(voc_ontology: Ontology, tmp_path: Path) -> None:
+    name = "東京/café é.jpg"
+    store = Store({name: b"\xff\xd8 jpeg bytes"})
+    rec = record(
+        [box("1", "Käfer", 2, 3, 12, 8, difficult=True, pose="Frontal")],
+        name=name,
+        width=60,
+        height=40,
+        meta={"subset": "välj"},
+    )
+    root, stats, archive = export(voc_ontology, [rec], tmp_path, media=store, include_media=True)
+    assert stats.skipped == []
+    # the split lists are whitespace-separated: the id has "_", the file keeps its name
+    assert "Annotations/東京/café_é.xml" in archive.namelist()
+    assert archive.read(f"JPEGImages/{name}") == b"\xff\xd8 jpeg bytes"
+    assert archive.read("ImageSets/Main/välj.txt").decode() == "東京/café_é\n"
+    (back,), policy = read(root)
+    assert policy.violations == []
+    assert back.external_id == "東京/café_é" and back.meta == {"subset": "välj"}
+    assert back.media[0].name.encode() == name.encode()
+    assert (root / back.media[0].relative[0]).read_bytes() == b"\xff\xd8 jpeg bytes"
+    obj = back.annotations[0].document.objects[0]
+    assert obj.class_name == "Käfer" and obj.attributes == {"difficult": True, "pose": "Frontal"}
+
+
+def test_what_voc_cannot_hold_is_reported(voc_ontology: Ontology, tmp_path: Path) -> None:
+    square = [(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0)]
+    objects = [
+        box("b", "car", 1, 1, 5, 5),
+        AnnotationObject.model_validate(
+            {
+                "id": "p",
+                "class_name": "Shape",
+                "geometry": {"kind": "polygon", "parts": [{"exterior": square}]},
+            }
+        ),
+        AnnotationObject.model_validate(
+            {
+                "id": "r",
+                "class_name": "Shape",
+                "geometry": {"kind": "rotated_box", "cx": 5, "cy": 5, "w": 4, "h": 2, "angle": 30},
+            }
+        ),
+        AnnotationObject.model_validate(
+            {
+                "id": "l",
+                "class_name": "Shape",
+                "geometry": {"kind": "polyline", "points": [(0, 0), (3, 3)]},
+            }
+        ),
+        box("s", "car", 1, 1, 2, 2).model_copy(update={"score": 0.5, "entity_id": "e1"}),
+        AnnotationObject.model_validate(
+            {
+                "id": "t",
+                "class_name": "car",
+                "geometry": {"kind": "tag"},
+                "attributes": {"difficult": True, "pose": "Left"},
+            }
+        ),
+    ]
+    _, stats, archive = export(voc_ontology, [record(objects)], tmp_path)
+    assert stats.objects == 3
+    reasons = {v.location.path: v.message for v in stats.skipped}
+    assert set(reasons) == {
+        "objects[1]",
+        "objects[2]",
+        "objects[3]",
+        "objects[4].score",
+        "objects[4].entity_id",
+        "objects[5].attributes",
+    }
+    assert reasons["objects[5].attributes"] == (
+        "a VOC class list line carries no attributes but difficult: ['pose']"
+    )
+    assert archive.read("ImageSets/Main/car_default.txt") == b"a  0\n"  # difficult: 0
+    assert "does not rasterise polygons" in reasons["objects[1]"]
+    assert "angle" in reasons["objects[2]"]
+    assert "polyline" in reasons["objects[3]"]
+    assert all(v.location.item == "a.jpg" for v in stats.skipped)
+    assert len(fromstring(archive.read("Annotations/a.xml")).findall("object")) == 2
 
 
 # -- segmentation PNGs ---------------------------------------------------------------------
