@@ -12,6 +12,7 @@ import pytest
 from format_builders import image, image_record, obj, square
 from pycocotools import mask as rle
 from pycocotools.coco import COCO
+from pycocotools.cocoeval import COCOeval
 
 from ontolabel.core.geometry import Box, Keypoints, Polygon
 from ontolabel.core.ontology import Ontology, parse_ontology
@@ -238,3 +239,31 @@ def test_non_ascii_file_and_class_names_round_trip_byte_for_byte(tmp_path: Path)
     assert [r.external_id for r in back] == files
     assert [r.annotations[0].document.objects[0].class_name for r in back] == names
     assert [r.media[0].name.encode() for r in back] == [f.encode() for f in files]
+
+
+def test_image_labels_neither_stop_cocoeval_nor_get_lost(tmp_path: Path) -> None:
+    ontology = parse_ontology(
+        {"name": "x", "classes": [{"name": "Car", "geometry": {"image": ["box", "tag"]}}]}
+    )
+    objects = [
+        obj("t", "Car", {"kind": "tag"}),
+        obj("a", "Car", {"kind": "box", "x1": 0, "y1": 0, "x2": 5, "y2": 5}),
+    ]
+    path = export(ontology, [image_record(1, objects)], tmp_path)
+    data = json.loads(path.read_bytes())
+    # a label has no shape: COCOeval would fail on it among the annotations (no bbox)
+    assert [a["id"] for a in data["annotations"]] == [2]
+    assert data["ontolabel_image_labels"] == [{"id": 1, "image_id": 1, "category_id": 1}]
+    gt = load(path)
+    with contextlib.redirect_stdout(io.StringIO()):
+        dt = gt.loadRes([dict(a, score=1.0) for a in data["annotations"]])
+        ev = COCOeval(gt, dt, "bbox")
+        ev.evaluate()
+        ev.accumulate()
+        ev.summarize()
+    assert ev.stats[0] == pytest.approx(1.0)
+    (back,), policy = read(path)
+    assert policy.violations == []
+    assert [o.geometry for o in back.annotations[0].document.objects] == [
+        o.geometry for o in objects
+    ]

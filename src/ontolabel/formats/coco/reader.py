@@ -9,6 +9,7 @@ any bad annotation is skipped as a whole, so an item is never imported half-labe
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord, 
 from ontolabel.formats.coco.shapes import (
     EXACT_KEY,
     KEYPOINTS_META,
+    LABELS_KEY,
     ShapeError,
     read_bbox,
     read_exact,
@@ -160,17 +162,28 @@ class CocoReader:
                 )
             else:
                 images[image["id"]] = (index, image)
-        by_image: dict[int, list[tuple[int, dict[str, Any]]]] = {}
-        for index, ann in enumerate(annotations):
-            where = f"annotations[{index}]"
-            if not isinstance(ann, dict):
-                self._report("an annotation must be an object", where)
-            elif ann.get("image_id") not in images:
-                self._report(
-                    f"image_id {ann.get('image_id')!r} is not an image of this file", where
-                )
-            else:
-                by_image.setdefault(ann["image_id"], []).append((index, ann))
+        labels = data.get(LABELS_KEY, [])
+        if not isinstance(labels, list):
+            raise FormatError(
+                f"'{LABELS_KEY}' must be a list", location=Location(file=self.file, path=LABELS_KEY)
+            )
+        by_image: dict[int, list[tuple[str, int, dict[str, Any]]]] = {}
+        for key, entries in (("annotations", annotations), (LABELS_KEY, labels)):
+            for index, ann in enumerate(entries):
+                where = f"{key}[{index}]"
+                if not isinstance(ann, dict):
+                    self._report("an annotation must be an object", where)
+                elif ann.get("image_id") not in images:
+                    self._report(
+                        f"image_id {ann.get('image_id')!r} is not an image of this file", where
+                    )
+                else:
+                    by_image.setdefault(ann["image_id"], []).append((where, index, ann))
+        if labels:
+            # ontolabel numbers an image's annotations and labels in one sequence, in the
+            # order of its objects: that order is restored
+            for anns in by_image.values():
+                anns.sort(key=lambda a: a[2]["id"] if _is_int(a[2].get("id")) else math.inf)
         for image_id, (index, image) in images.items():
             record = self._record(index, image, by_image.get(image_id, []), categories)
             if record is not None:
@@ -214,7 +227,7 @@ class CocoReader:
         self,
         index: int,
         image: dict[str, Any],
-        anns: list[tuple[int, dict[str, Any]]],
+        anns: list[tuple[str, int, dict[str, Any]]],
         categories: dict[int, _Category],
     ) -> ImportRecord | None:
         name: str = image["file_name"]
@@ -235,12 +248,12 @@ class CocoReader:
         captions: list[str] = []
         # per class of this image's keypoints: the category's names and skeleton
         skeletons: dict[str, dict[str, Any]] = {}
-        for ann_index, ann in anns:
+        for where, ann_index, ann in anns:
             if isinstance(ann.get("caption"), str) and not _has_shape(ann):
                 # COCO captions describe the whole image: kept as the item's meta data
                 captions.append(ann["caption"])
                 continue
-            found = self._objects(ann_index, ann, categories, name, used_ids)
+            found = self._objects(where, ann_index, ann, categories, name, used_ids)
             if found is None:
                 ok = False
                 continue
@@ -254,7 +267,7 @@ class CocoReader:
                     declared = categories[ann["category_id"]].keypoint_meta(count)
                     if declared is not None:
                         skeletons[obj.class_name] = declared
-                origins.append(f"annotations[{ann_index}]" + (".keypoints" if keypoints else ""))
+                origins.append(where + (".keypoints" if keypoints else ""))
         if not ok:
             return None
         return ImportRecord(
@@ -285,6 +298,7 @@ class CocoReader:
 
     def _objects(
         self,
+        where: str,
         index: int,
         ann: dict[str, Any],
         categories: dict[int, _Category],
@@ -293,7 +307,6 @@ class CocoReader:
     ) -> list[AnnotationObject] | None:
         """The objects of one COCO annotation: its shape, and its keypoints as a second object
         when it has both (a person's outline and skeleton), so neither is lost."""
-        where = f"annotations[{index}]"
         category = categories.get(ann.get("category_id"))  # type: ignore[arg-type]
         if category is None:
             self._report(

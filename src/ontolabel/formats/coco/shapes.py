@@ -35,6 +35,10 @@ EXACT_KEY = "ontolabel_geometry"
 # the item meta key under which an import keeps what a keypoint category declares (all its
 # names in order and its skeleton's edges), so that an export writes the category back
 KEYPOINTS_META = "coco_keypoints"
+# image-level labels (tags) have no shape; inside "annotations" they would stop COCOeval
+# (it reads every ground truth's bbox and area), so they are written in this list of their
+# own, which other readers ignore; import reads both
+LABELS_KEY = "ontolabel_image_labels"
 
 
 @dataclass

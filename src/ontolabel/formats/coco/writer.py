@@ -6,10 +6,13 @@ output as they come, while annotations wait in a spooled temporary file (in memo
 small, on disk beyond that). Keypoint arrays are ordered by their category's keypoint names,
 which may only be complete at the end (names the ontology does not declare are learnt in
 order of first appearance), so the keypoint arrays are laid out when the spool is replayed.
+Image-level labels wait in a second spool and go to their own list (``LABELS_KEY``);
+captions an import kept in an item's meta are written back as caption annotations.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
 from collections.abc import Iterable
@@ -26,7 +29,7 @@ from ontolabel.errors import Location, Violation
 from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.coco.categories import Category
 from ontolabel.formats.coco.options import CocoOptions
-from ontolabel.formats.coco.shapes import EXACT_KEY, KEYPOINTS_META, shape_of
+from ontolabel.formats.coco.shapes import EXACT_KEY, KEYPOINTS_META, LABELS_KEY, shape_of
 
 SPOOL_IN_MEMORY = 16 << 20
 KEYPOINTS_MARK = b'"_keypoints":'
@@ -60,25 +63,36 @@ class CocoWriter:
         self.image_id = 0
         self.ann_id = 0
         self.skeleton_clash: set[str] = set()
+        self.labels: IO[bytes] = io.BytesIO()  # the spool of image-level labels, in write
 
     def write(self, records: Iterable[ExportRecord]) -> WriteStats:
         out = self.out
         out.write(b'{"info":' + _dumps(self.info) + b',"licenses":[],"images":[')
-        with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b") as spool:
+        with (
+            tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b") as spool,
+            tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b") as labels,
+        ):
+            self.labels = labels
             for record in records:
                 self._record(record, spool)
             out.write(b'\n],"annotations":[')
-            spool.seek(0)
-            first = True
-            for line in spool:
-                # only keypoint annotations wait for their category's final name order
-                ready = self._finish(json.loads(line)) if KEYPOINTS_MARK in line else line[:-1]
-                out.write((b"\n" if first else b",\n") + ready)
-                first = False
+            self._replay(spool)
+            if labels.tell():
+                out.write(b'\n],"' + LABELS_KEY.encode() + b'":[')
+                self._replay(labels)
         out.write(b'\n],"categories":[')
         out.write(b",".join(b"\n" + _dumps(c.to_coco()) for c in self.categories))
         out.write(b"\n]}\n")
         return self.stats
+
+    def _replay(self, spool: IO[bytes]) -> None:
+        spool.seek(0)
+        first = True
+        for line in spool:
+            # only keypoint annotations wait for their category's final name order
+            ready = self._finish(json.loads(line)) if KEYPOINTS_MARK in line else line[:-1]
+            self.out.write((b"\n" if first else b",\n") + ready)
+            first = False
 
     def _skip(self, message: str, record: ExportRecord, path: str | None = None) -> None:
         item = record.external_id if record.external_id is not None else str(record.item_id)
@@ -135,7 +149,8 @@ class CocoWriter:
                     path,
                 )
                 if ann is not None:
-                    spool.write(_dumps(ann) + b"\n")
+                    target = self.labels if isinstance(obj.geometry, Tag) else spool
+                    target.write(_dumps(ann) + b"\n")
 
     def _captions(self, record: ExportRecord, image_id: int, spool: IO[bytes]) -> None:
         """An imported captions file's captions (the item's meta) as caption annotations,
@@ -182,7 +197,7 @@ class CocoWriter:
             self._skip(f"class {obj.class_name!r} is not in the ontology", record, path)
             return None
         if isinstance(obj.geometry, Tag):
-            # an image-level label, as COCO "labels" files hold them: no shape at all
+            # an image-level label: no shape at all (written apart, see LABELS_KEY)
             self.ann_id += 1
             tag: dict[str, Any] = {
                 "id": self.ann_id,
