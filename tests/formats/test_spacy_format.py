@@ -453,3 +453,11 @@ def test_files_are_read_one_document_at_a_time(
     small = _read_peak(fmt, write(300), 300)
     large = _read_peak(fmt, write(3000), 3000)
     assert large < small * 1.5 + (64 << 10)  # ten times the documents, about the same memory
+
+
+def test_a_doccano_line_with_a_list_of_cats_is_not_taken_for_spacy(tmp_path: Path) -> None:
+    path = tmp_path / "cats.jsonl"
+    path.write_text(json.dumps({"text": "Great phone", "cats": ["positive"]}) + "\n")
+    assert get_format("spacy").detect(path).confidence == 0.0
+    path.write_text(json.dumps({"text": "Great phone", "cats": {"positive": 1.0}}) + "\n")
+    assert get_format("spacy").detect(path).confidence == 0.85

@@ -63,9 +63,17 @@ def _is_v2(doc: object) -> bool:
     return isinstance(doc, dict) and isinstance(doc.get("paragraphs"), list)
 
 
+# the shape each key has in Doc.to_json(): a doccano line also has 'text' and 'cats', but
+# its cats are a list of names, not a dict of scores
+_V3_SHAPES: dict[str, type] = {"ents": list, "spans": dict, "tokens": list, "cats": dict}
+
+
 def _is_v3(doc: object) -> bool:
-    return (
-        isinstance(doc, dict) and isinstance(doc.get("text"), str) and bool(_V3_KEYS & doc.keys())
+    if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
+        return False
+    present = _V3_KEYS & doc.keys()
+    return bool(present) and all(
+        isinstance(doc[key], _V3_SHAPES.get(key, object)) for key in present
     )
 
 
