@@ -60,7 +60,7 @@ export const unauthorized: Middleware = {
 };
 
 /** An error reply as the server documents it; anything else (a proxy's page) as a message. */
-function errorBody(status: number, raw: unknown): ErrorBody & ConflictExtras {
+export function errorBody(status: number, raw: unknown): ErrorBody & ConflictExtras {
   if (raw !== null && typeof raw === "object" && "error" in raw && "message" in raw) {
     return raw as ErrorBody & ConflictExtras;
   }
