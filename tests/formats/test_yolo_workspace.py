@@ -174,3 +174,20 @@ def test_peer_labels_come_back_as_written_through_the_store(
             assert [round(v, 6) for v in got] == want
         else:
             assert got == pytest.approx(want, abs=1e-9)
+
+
+def test_a_box_past_the_image_is_refused_at_its_line(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    """The ontology refuses shapes outside the image; the refusal names the label file,
+    the image and the line, and with errors=collect the other images import."""
+    root = tmp_path / "past"
+    shutil.copytree(corpus_path(LABEL_STUDIO), root)
+    (root / "labels" / "img_2.txt").write_text("2 0.5 0.5 0.2 0.2\n2 0.05 0.5 0.3 0.2\n")
+    pid = project(workspace, owner, "Past", CLASSES)
+    upload = zipped(root, tmp_path, "past")
+    report = transfer.import_file(workspace, pid, upload, user_id=owner.id, errors="collect")
+    assert (report.imported, report.skipped) == (6, 1)
+    (problem,) = report.violations
+    assert str(problem.location) == "labels/img_2.txt, item img_2.png, line 2.geometry.x1"
+    assert problem.message.startswith("x1 = -64 is outside the image")

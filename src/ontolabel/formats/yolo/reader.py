@@ -154,7 +154,16 @@ class YoloReader:
             external_id=item,
             media=[MediaRef(name=entry.name, candidates=(entry.path,), width=width, height=height)],
             meta={"subset": entry.split} if entry.split is not None else {},
-            annotations=[AnnotationRecord(document=Annotation(objects=objects))] if objects else [],
+            annotations=[
+                AnnotationRecord(
+                    document=Annotation(objects=objects),
+                    # where each object is in the label file, for problems found later
+                    # (the ontology's): "line 3.geometry.x1"
+                    origins=tuple(_origin(o.id) for o in objects),
+                )
+            ]
+            if objects
+            else [],
         )
 
     def _objects(
@@ -257,6 +266,11 @@ class YoloReader:
                             )
                         ],
                     )
+
+
+def _origin(object_id: str) -> str:
+    line, _, keypoints = object_id.partition(":")
+    return f"line {line}" + (" keypoints" if keypoints else "")
 
 
 def _object(
