@@ -213,6 +213,8 @@ def image_size(path: Path) -> tuple[int, int]:
                 orientation = img.getexif().get(EXIF_ORIENTATION, 1)
             except Exception:  # noqa: BLE001 - a broken EXIF block leaves the stored size
                 orientation = 1
+    except Image.DecompressionBombError as exc:
+        raise ValueError(f"the image is too large to read ({exc})") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValueError(f"not a readable image ({exc})") from exc
     if orientation in (5, 6, 7, 8):
