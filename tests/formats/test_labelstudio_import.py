@@ -598,3 +598,11 @@ def test_whole_item_controls_become_tags(tmp_path: Path) -> None:
         ("t", "Car", {}),
         ("t:2", "Animal", {}),
     ]
+
+
+@pytest.mark.parametrize("value", [5, "x", {"a": 1}])
+def test_annotation_lists_of_the_wrong_type_are_reported(tmp_path: Path, value: Any) -> None:
+    task = {"id": 4, "data": {"text": "a"}, "annotations": value}
+    records, policy = read(_write(tmp_path, [task]))
+    assert records == []
+    assert [v.message for v in policy.violations] == ["task 4: annotations must be a list"]

@@ -58,10 +58,15 @@ def _as_bytes(rle: Sequence[object]) -> bytes:
     return bytes(rle)  # type: ignore[arg-type]
 
 
-def decode_rle(rle: Sequence[object]) -> npt.NDArray[np.uint8]:
-    """The values packed in a Label Studio ``rle`` list (for a brush: the RGBA bytes)."""
+def decode_rle(
+    rle: Sequence[object], expected: int | None = None, why: str = ""
+) -> npt.NDArray[np.uint8]:
+    """The values packed in a Label Studio ``rle`` list (for a brush: the RGBA bytes).
+    ``expected``: how many there must be (``why``), checked before anything is unpacked."""
     bits = _Bits(_as_bytes(rle))
     count = bits.read(32)
+    if expected is not None and count != expected:
+        raise BrushError(f"the rle holds {count} values; {why or f'{expected} were expected'}")
     word = bits.read(5) + 1
     if word > 8:
         raise BrushError(f"word size {word} bits: a brush mask packs bytes")
@@ -128,12 +133,8 @@ def mask_to_brush(mask: Mask) -> list[int]:
 
 def brush_to_mask(rle: Sequence[object], width: int, height: int) -> Mask:
     """The core mask of a Label Studio ``rle`` over a ``width`` x ``height`` image."""
-    values = decode_rle(rle)
     expected = width * height * CHANNELS
-    if values.size != expected:
-        raise BrushError(
-            f"the rle holds {values.size} values; a {width}x{height} RGBA image has {expected}"
-        )
+    values = decode_rle(rle, expected, f"a {width}x{height} RGBA image has {expected}")
     # any paint counts, as in Label Studio's own converter (edges are anti-aliased)
     alpha = values[CHANNELS - 1 :: CHANNELS].reshape((height, width))
     return rle_from_counts(mask_to_counts(alpha), height, width)

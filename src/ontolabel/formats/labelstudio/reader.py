@@ -119,8 +119,10 @@ def _spans(task: dict[str, Any]) -> list[tuple[int, int, str]]:
     """The (start, end, text) every text span result of the task gives."""
     found: list[tuple[int, int, str]] = []
     for list_key in ("annotations", "completions", "predictions"):
-        for ann in task.get(list_key) or []:
-            for result in (ann.get("result") or []) if isinstance(ann, dict) else []:
+        entries = task.get(list_key)
+        for ann in entries if isinstance(entries, list) else []:
+            results = ann.get("result") if isinstance(ann, dict) else None
+            for result in results if isinstance(results, list) else []:
                 value = result.get("value") if isinstance(result, dict) else None
                 if isinstance(value, dict) and isinstance(value.get("text"), str):
                     start, end = value.get("start"), value.get("end")
@@ -195,19 +197,19 @@ class LabelStudioReader:
         sources = [("annotations", "submitted"), ("completions", "submitted")]
         sources += [("drafts", "draft"), ("predictions", "draft")]
         for list_key, _ in sources:
+            if not isinstance(task.get(list_key) or [], list):
+                self._report(f"{label}: {list_key} must be a list", line, item, where)
+                return None
             for ann in task.get(list_key) or []:
-                for result in (ann.get("result") or []) if isinstance(ann, dict) else []:
+                results = ann.get("result") if isinstance(ann, dict) else None
+                for result in results if isinstance(results, list) else []:
                     if isinstance(result, dict):
                         sizes.learn(result)
         reader = AnnotationReader(text, sizes, len(urls))
         records: list[AnnotationRecord] = []
         ok = True
         for list_key, status in sources:
-            entries = task.get(list_key) or []
-            if not isinstance(entries, list):
-                self._report(f"{label}: {list_key} must be a list", line, item, where)
-                return None
-            for n, ann in enumerate(entries):
+            for n, ann in enumerate(task.get(list_key) or []):
                 record = self._annotation(reader, ann, (list_key, n), status, label)
                 if isinstance(record, str):
                     self._report(record, line, item, f"{where}.{list_key}[{n}]")
