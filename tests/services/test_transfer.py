@@ -607,3 +607,16 @@ def test_stored_media_missing_from_the_workspace_are_found_beside_the_import_fil
         ("a.jpg", 12, 8),
         ("b.jpg", 6, 4),
     ]
+
+
+def test_importing_the_same_conll_file_again_adds_no_copies(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    pid = new_project(workspace, owner, "Tags", "text", TEXT_ONTOLOGY)
+    path = tmp_path / "news.conll"
+    # two identical sentences: two items, kept apart
+    path.write_text("Ana B-Person\nleft O\n\nAna B-Person\nleft O\n\nin O\nOslo B-Location\n")
+    first = transfer.import_file(workspace, pid, path, "conll", user_id=owner.id)
+    again = transfer.import_file(workspace, pid, path, "conll", user_id=owner.id)
+    assert (first.imported, first.existing) == (3, 0)
+    assert (again.imported, again.existing, again.updated) == (0, 3, 0)
