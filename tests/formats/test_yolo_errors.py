@@ -229,3 +229,16 @@ def test_ids_of_a_names_map_with_gaps_are_listed(tmp_path: Path) -> None:
         "labels/train/1.txt:1, item train/1.jpg: class id 2 is not in data.yaml (ids 0, 1, 4)"
     ]
     assert imported == []
+
+
+def test_obj_data_naming_a_file_outside_the_dataset_is_not_followed(tmp_path: Path) -> None:
+    root = tree(tmp_path, DARKNET)
+    (tmp_path / "elsewhere.names").write_text("x\n")
+    data = (root / "obj.data").read_text().replace("data/obj.names", "data/../elsewhere.names")
+    (root / "obj.data").write_text(data)
+    records, policy = read_tree(root, "yolo", "fail")
+    assert policy.violations == []  # obj.names beside it is the class list
+    assert [o.class_name for o in records[0].annotations[0].document.objects] == [
+        "label_2",
+        "label_4",
+    ]

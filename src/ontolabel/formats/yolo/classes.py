@@ -81,13 +81,15 @@ def names_file(root: Path) -> Path | None:
     data = root / DARKNET_DATA
     if data.is_file():
         named = read_darknet_data(data).get("names")
-        if named and localize(root, named).is_file():
-            return localize(root, named)
+        found = localize(root, named) if named else None
+        # only a file inside the dataset: obj.data is input, and may name any path
+        if found and found.resolve().is_relative_to(root.resolve()) and found.is_file():
+            return found
     return next((root / n for n in NAMES_FILES if (root / n).is_file()), None)
 
 
 def read_names_file(root: Path, path: Path) -> ClassList:
-    shown = path.relative_to(root).as_posix()
+    shown = path.resolve().relative_to(root.resolve()).as_posix()
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
