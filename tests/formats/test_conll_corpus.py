@@ -245,7 +245,8 @@ def test_unknown_labels_are_named_with_the_line_of_their_token(
         transfer.import_file(workspace, pid, path, "conll", user_id=owner.id)
     [problem] = err.value.violations
     assert problem.location.file == "ner-token-per-line-conll2003.iob"
-    assert problem.location.path == "line 39.class_name"  # `American JJ _ B-NORP`
+    # the line of the token `American JJ _ B-NORP`, not the document's first line
+    assert (problem.location.line, problem.location.path) == (39, "class_name")
     assert "NORP" in problem.message
     assert items.list_items(workspace, pid, user_id=owner.id).items == []
 

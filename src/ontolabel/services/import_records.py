@@ -185,7 +185,15 @@ class RecordPreparer:
             if not problems:  # validating against unresolved media would only add noise
                 for v in self.ontology.validate(ann.document, content):
                     at = _in_file(where, v.location.path, ann.origins)
-                    problems.append(Violation(v.message, self._at(record, at)))
+                    line = _LINE_ORIGIN.match(at)
+                    if line:  # the object came from a line of its own (a CoNLL token)
+                        loc = self._at(record, line[2].lstrip(".") or None)
+                        loc = Location(
+                            file=loc.file, line=int(line[1]), item=loc.item, path=loc.path
+                        )
+                        problems.append(Violation(v.message, loc))
+                    else:
+                        problems.append(Violation(v.message, self._at(record, at)))
             found.append(NewAnnotation(ann.document, user_id, ann.status, ann.source, ann.revision))
         return found
 
@@ -305,6 +313,8 @@ class RecordPreparer:
 
 
 _OBJECT_PATH = re.compile(r"^objects\[(\d+)\](.*)$")
+# an origin naming a line of the file ("line 39"), with what follows it in the object
+_LINE_ORIGIN = re.compile(r"^line (\d+)(.*)$")
 
 
 def _in_file(where: str, inner: str | None, origins: Sequence[str]) -> str:
