@@ -10,6 +10,7 @@ Two layouts are read:
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -146,15 +147,18 @@ def image_of(root: Path, image_id: str) -> str | None:
 
 
 def media_places(root: Path, xml: Path | None, file_name: str, image_id: str) -> tuple[str, ...]:
-    """Where an image may be, relative to ``root``, most likely first."""
+    """Where an image may be, relative to ``root``, most likely first (plain string joins:
+    this runs once per image)."""
     places = [f"{IMAGES}/{file_name}"]
-    parent = PurePosixPath(image_id).parent
-    if parent != PurePosixPath("."):
+    parent = posixpath.dirname(image_id)
+    if parent:
         places.append(f"{IMAGES}/{parent}/{file_name}")
-    if xml is not None:
-        here = xml.parent.relative_to(root)
-        for folder in (here, here.parent / "images", here / "images", here.parent):
-            places.append((folder / file_name).as_posix())
+    if xml is not None and xml.parent.name != ANNOTATIONS:
+        # a relaxed layout: beside the XML file, or in an images folder next to it
+        here = posixpath.relpath(xml.parent.as_posix(), root.as_posix())
+        up = posixpath.dirname(here) if here != "." else ".."
+        for folder in (here, f"{up}/images", f"{here}/images", up):
+            places.append(posixpath.normpath(f"{folder}/{file_name}"))
     places.append(f"images/{file_name}")
     places.append(file_name)
-    return tuple(dict.fromkeys(p.removeprefix("./") for p in places))
+    return tuple(dict.fromkeys(p for p in places if not p.startswith("..")))
