@@ -177,14 +177,14 @@ def export(records: list[ImportRecord], tmp_path: Path) -> tuple[Path, WriteStat
 
 
 def data_of(records: list[ImportRecord]) -> list[Any]:
-    """What the records say, but the ids COCO files number annotations with."""
+    """What the records say, object ids included (an export keeps them beside COCO's)."""
     return [
         (
             r.external_id,
             [(m.name, m.width, m.height) for m in r.media],
             r.meta,
             [
-                (a.status, a.source, [o.model_dump(exclude={"id"}) for o in a.document.objects])
+                (a.status, a.source, [o.model_dump() for o in a.document.objects])
                 for a in r.annotations
             ],
         )
@@ -203,6 +203,13 @@ def test_import_export_import_gives_the_same_data(relative: str, tmp_path: Path)
     assert stats.skipped == [] and stats.objects == objects
     second = read(exported)
     assert data_of(second) == data_of(first)
+    # crowd regions stay crowd regions (COCOeval ignores them)
+    theirs = json.loads(path.read_bytes()).get("annotations", [])
+    ours = json.loads(exported.read_bytes())["annotations"]
+    # (an annotation with a shape and keypoints is two objects, both in the crowd)
+    assert {a["ontolabel_id"].split(":")[0] for a in ours if a.get("iscrowd") == 1} == {
+        str(a["id"]) for a in theirs if a.get("iscrowd") == 1
+    }
 
 
 def load(source: Path | dict[str, Any]) -> COCO:
@@ -218,7 +225,7 @@ def load(source: Path | dict[str, Any]) -> COCO:
 def evaluable(relative: str) -> bool:
     data = json.loads(CORPUS.joinpath(relative).read_bytes()) if CORPUS.is_dir() else {}
     anns = data.get("annotations", []) if isinstance(data, dict) else []
-    return any(a.get("bbox") and not a.get("iscrowd") for a in anns if isinstance(a, dict))
+    return any(a.get("bbox") and a.get("iscrowd") != 1 for a in anns if isinstance(a, dict))
 
 
 EVALUATED = [r for r in sorted(IMPORTED) if evaluable(r)]
@@ -252,6 +259,10 @@ def test_cocoeval_of_our_export_against_the_original_is_perfect(
         for a in ours["annotations"]
         if a.get("bbox") and "keypoints" not in a
     ]
+    for a in data["annotations"]:
+        # Label Studio writes iscrowd "false": not a crowd, as we read it (pycocotools would
+        # take any non-empty string for one)
+        a["iscrowd"] = 1 if a.get("iscrowd") == 1 else 0
     if any(a["id"] == 0 for a in data["annotations"]):
         # COCOeval takes annotation id 0 for "no match" (its matches are ids, 0 = none), so
         # a ground truth with id 0 could never be found: the ids are shifted, nothing else
@@ -264,6 +275,14 @@ def test_cocoeval_of_our_export_against_the_original_is_perfect(
         ev.evaluate()
         ev.accumulate()
         ev.summarize()
+    if iou_type == "bbox" and relative.startswith("label-studio-sdk/"):
+        # the fault issue 4 pins, in Label Studio's own test file: object 1000 has two parts
+        # and its bbox [5040, 1686, 89, 89] covers the first one only; ours covers both, so
+        # only the one-part object can match the original's boxes
+        (two,) = [a for a in ours["annotations"] if a["ontolabel_id"] == "1000"]
+        assert len(two["segmentation"]) == 2 and two["bbox"] == [4787, 1362, 341, 412]
+        assert ev.stats[0] == pytest.approx(0.5)
+        return
     if iou_type == "bbox" and relative.startswith("labelme/"):
         # labelme2coco writes each bbox as the pixel extent of the rasterised polygon, we
         # write the polygon's own extent: the boxes overlap at IoU 0.93 to 0.99, so they

@@ -22,7 +22,9 @@ from ontolabel.core.modality import Modality
 from ontolabel.errors import FormatError, Location
 from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
 from ontolabel.formats.coco.shapes import (
+    CROWD_META,
     EXACT_KEY,
+    ID_KEY,
     KEYPOINTS_META,
     LABELS_KEY,
     ShapeError,
@@ -248,6 +250,7 @@ class CocoReader:
         captions: list[str] = []
         # per class of this image's keypoints: the category's names and skeleton
         skeletons: dict[str, dict[str, Any]] = {}
+        crowds: list[str] = []  # the objects of iscrowd annotations
         for where, ann_index, ann in anns:
             if isinstance(ann.get("caption"), str) and not _has_shape(ann):
                 # COCO captions describe the whole image: kept as the item's meta data
@@ -257,6 +260,8 @@ class CocoReader:
             if found is None:
                 ok = False
                 continue
+            if ann.get("iscrowd") == 1:
+                crowds.extend(o.id for o in found)
             for obj in found:
                 used_ids.add(obj.id)
                 scored = scored or obj.score is not None
@@ -275,7 +280,8 @@ class CocoReader:
             modality=Modality.IMAGE,
             external_id=name,
             meta=({"captions": captions} if captions else {})
-            | ({KEYPOINTS_META: skeletons} if skeletons else {}),
+            | ({KEYPOINTS_META: skeletons} if skeletons else {})
+            | ({CROWD_META: crowds} if crowds else {}),
             media=[
                 MediaRef(
                     name=name,
@@ -320,7 +326,7 @@ class CocoReader:
         except ShapeError as exc:
             self._report(str(exc), f"{where}.{exc.path}", item)
             return None
-        raw_id = ann.get("id")
+        raw_id = ann.get(ID_KEY, ann.get("id"))  # ontolabel's own object id, when it wrote it
         base_id = str(raw_id) if _is_int(raw_id) or isinstance(raw_id, str) else str(index + 1)
         attributes = ann.get("attributes", {})
         if not isinstance(attributes, dict):

@@ -35,6 +35,11 @@ EXACT_KEY = "ontolabel_geometry"
 # the item meta key under which an import keeps what a keypoint category declares (all its
 # names in order and its skeleton's edges), so that an export writes the category back
 KEYPOINTS_META = "coco_keypoints"
+# an iscrowd annotation's objects (a crowd region, which COCOeval ignores), by object id, in
+# the item's meta: the core objects have no such flag
+CROWD_META = "coco_crowd"
+# the object's own id beside COCO's number, so that a re-import keeps object ids
+ID_KEY = "ontolabel_id"
 # image-level labels (tags) have no shape; inside "annotations" they would stop COCOeval
 # (it reads every ground truth's bbox and area), so they are written in this list of their
 # own, which other readers ignore; import reads both

@@ -29,7 +29,14 @@ from ontolabel.errors import Location, Violation
 from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.coco.categories import Category
 from ontolabel.formats.coco.options import CocoOptions
-from ontolabel.formats.coco.shapes import EXACT_KEY, KEYPOINTS_META, LABELS_KEY, shape_of
+from ontolabel.formats.coco.shapes import (
+    CROWD_META,
+    EXACT_KEY,
+    ID_KEY,
+    KEYPOINTS_META,
+    LABELS_KEY,
+    shape_of,
+)
 
 SPOOL_IN_MEMORY = 16 << 20
 KEYPOINTS_MARK = b'"_keypoints":'
@@ -63,6 +70,7 @@ class CocoWriter:
         self.image_id = 0
         self.ann_id = 0
         self.skeleton_clash: set[str] = set()
+        self.crowd: frozenset[str] = frozenset()  # the current item's crowd objects
         self.labels: IO[bytes] = io.BytesIO()  # the spool of image-level labels, in write
 
     def write(self, records: Iterable[ExportRecord]) -> WriteStats:
@@ -130,6 +138,8 @@ class CocoWriter:
                 )
             )
         self.stats.items += 1
+        crowd = record.content.meta.get(CROWD_META)
+        self.crowd = frozenset(crowd) if isinstance(crowd, list) else frozenset()
         self._declared_keypoints(record)
         self._captions(record, image_ids[0], spool)
         for annotation in self._chosen(record):
@@ -219,7 +229,7 @@ class CocoWriter:
             "category_id": category.id,
             "bbox": shape.bbox,
             "area": shape.area,
-            "iscrowd": 0,
+            "iscrowd": 1 if obj.id in self.crowd else 0,
             "segmentation": shape.segmentation,
         }
         if shape.exact is not None:
@@ -232,6 +242,7 @@ class CocoWriter:
     def _extras(
         self, ann: dict[str, Any], obj: AnnotationObject, annotation: AnnotationRecord
     ) -> dict[str, Any]:
+        ann[ID_KEY] = obj.id
         if obj.score is not None:
             ann["score"] = obj.score
         if obj.attributes:
