@@ -225,6 +225,8 @@ def test_what_label_studio_cannot_carry_is_reported_one_by_one(tmp_path: Path) -
             },
         ),
         obj("l", "Lane", {"kind": "polyline", "points": [[0, 0], [5, 5]]}),
+        obj("bad", "Fahrzeug", {"kind": "mask", "height": 40, "width": 60, "counts": "5"}),
+        obj("small", "Fahrzeug", rle_encode(np.zeros((4, 6), dtype=np.uint8)).model_dump()),
         obj(
             "o",
             "Fahrzeug",
@@ -276,12 +278,23 @@ def test_what_label_studio_cannot_carry_is_reported_one_by_one(tmp_path: Path) -
         (
             "five",
             "annotations[0].objects[3]",
+            "the mask cannot be decoded: RLE counts cover 5 pixels, the mask has 2400 "
+            "(Fahrzeug, object bad)",
+        ),
+        (
+            "five",
+            "annotations[0].objects[4]",
+            "a 6x4 mask on a 60x40 image (Fahrzeug, object small)",
+        ),
+        (
+            "five",
+            "annotations[0].objects[5]",
             "attribute 'occluded' = True: Label Studio has no per-region control that gives it "
             "back as the same value (Fahrzeug, object o)",
         ),
         (
             "five",
-            "annotations[0].objects[4]",
+            "annotations[0].objects[6]",
             "keypoints nose, ear are written as separate points of class '東京' (their names are "
             "not carried) (東京, object s)",
         ),

@@ -158,7 +158,9 @@ def _shape_kind(group: list[dict[str, Any]], text: str | None) -> str | None:
 def _shape(
     kind: str, group: list[dict[str, Any]], text: str | None, sizes: ImageSize
 ) -> ImageGeometry:
-    result = next(r for r in group if isinstance(r.get("value"), dict) and _has_shape(kind, r))
+    result = next((r for r in group if _has_shape(kind, r)), None)
+    if result is None:
+        raise RegionError(f"a {kind} needs value.{_SHAPE_KEYS.get(kind, 'rle')}")
     value: dict[str, Any] = result["value"]
     if kind == "span":
         return _span(value, text or "")
@@ -185,9 +187,11 @@ def _shape(
     return _brush(value, width, height)
 
 
+_SHAPE_KEYS = {"span": "start", "rectangle": "width", "keypoint": "x", "polygon": "points"}
+
+
 def _has_shape(kind: str, result: Mapping[str, Any]) -> bool:
-    keys = {"span": "start", "rectangle": "width", "keypoint": "x", "polygon": "points"}
-    return keys.get(kind, "rle") in result.get("value", {})
+    return _SHAPE_KEYS.get(kind, "rle") in result.get("value", {})
 
 
 def _polygon(value: Mapping[str, Any], width: int, height: int) -> Polygon:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ontolabel.core.annotation import AnnotationObject, AttributeValue, Quantity
 from ontolabel.core.geometry import Box, Keypoints, Mask, Polygon, RotatedBox, Span, Tag
+from ontolabel.core.geometry.mask import rle_problem
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.text_offsets import codepoint_span_to_utf16
 from ontolabel.formats.labelstudio import skeleton
@@ -184,6 +185,9 @@ class ResultWriter:
         if isinstance(geometry, Keypoints):
             return self._keypoints(obj, geometry, width, height, notes)
         if isinstance(geometry, Mask):
+            problem = rle_problem(geometry)
+            if problem is not None:
+                raise Unwritable(f"the mask cannot be decoded: {problem}")
             if (geometry.width, geometry.height) != (width, height):
                 raise Unwritable(
                     f"a {geometry.width}x{geometry.height} mask on a {width}x{height} image"
