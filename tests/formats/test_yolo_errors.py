@@ -242,3 +242,14 @@ def test_obj_data_naming_a_file_outside_the_dataset_is_not_followed(tmp_path: Pa
         "label_2",
         "label_4",
     ]
+
+
+def test_track_ids_after_the_shape_are_read(tmp_path: Path) -> None:
+    """CVAT's and datumaro's video exports put a track id after the shape's numbers."""
+    root = with_second_image(
+        tree(tmp_path, DETECT), "2 0.5 0.5 0.2 0.2 7\n4 0.1 0.1 0.4 0.1 0.4 0.5 3\n"
+    )
+    records, policy = read_tree(root, "ultralytics", "fail")
+    assert policy.violations == []
+    second = records[1].annotations[0].document.objects
+    assert [(o.geometry.kind, o.track_id) for o in second] == [("box", "7"), ("polygon", "3")]

@@ -442,3 +442,14 @@ def test_classify_puts_each_image_in_its_class_folder(ontology: Ontology) -> Non
         ),
         ("objects[1]", "YOLO classify has no form for a box (Person); not written"),
     ]
+
+
+def test_track_ids_are_reported_not_written() -> None:
+    """Trainers refuse a line with one field more, so a track id is not written."""
+    ontology = flat_ontology(["Car"])
+    box = obj("1", "Car", {"kind": "box", "x1": 6, "y1": 4, "x2": 18, "y2": 24}, track_id="t7")
+    archive, stats = export([one_image(box)], "ultralytics", ontology)
+    assert labels_of(archive, "labels/train/a.txt") == ["0 0.2 0.35 0.2 0.5"]
+    assert messages(stats) == [
+        ("objects[0]", "YOLO lines have no track ids: track 't7' not written")
+    ]

@@ -189,5 +189,5 @@ def test_a_box_past_the_image_is_refused_at_its_line(
     report = transfer.import_file(workspace, pid, upload, user_id=owner.id, errors="collect")
     assert (report.imported, report.skipped) == (6, 1)
     (problem,) = report.violations
-    assert str(problem.location) == "labels/img_2.txt, item img_2.png, line 2.geometry.x1"
+    assert str(problem.location) == "labels/img_2.txt:2, item img_2.png, geometry.x1"
     assert problem.message.startswith("x1 = -64 is outside the image")

@@ -158,7 +158,7 @@ class YoloReader:
                 AnnotationRecord(
                     document=Annotation(objects=objects),
                     # where each object is in the label file, for problems found later
-                    # (the ontology's): "line 3.geometry.x1"
+                    # (the ontology's), reported at that line
                     origins=tuple(_origin(o.id) for o in objects),
                 )
             ]
@@ -191,12 +191,16 @@ class YoloReader:
     def _line(self, entry: _Line, width: int, height: int) -> list[AnnotationObject]:
         assert self.classes is not None
         name = self.classes.name_of(class_index(entry.tokens[0]))
-        values = floats(entry.tokens[1:], "a coordinate")
+        tokens, track = self._track(entry.tokens[1:])
+        values = floats(tokens, "a coordinate")
         oid = str(entry.number)
         shape = self.classes.keypoints
         if shape is not None:
             box, points = read_pose(values, shape, width, height)
-            return [_object(oid, name, box), _object(f"{oid}:keypoints", name, points)]
+            return [
+                _object(oid, name, box, track=track),
+                _object(f"{oid}:keypoints", name, points, track=track),
+            ]
         geometry: ShapeGeometry
         if len(values) == 4:
             geometry = read_box(values, width, height)
@@ -209,7 +213,22 @@ class YoloReader:
                 f"{len(entry.tokens)} fields: expected a class id and 4 numbers (a box: cx cy "
                 "w h) or a class id and x y pairs of a polygon (at least 3 points)"
             )
-        return [_object(oid, name, geometry)]
+        return [_object(oid, name, geometry, track=track)]
+
+    def _track(self, tokens: list[str]) -> tuple[list[str], str | None]:
+        """The coordinates, and the track id CVAT and datumaro write after them in video
+        exports: one more field than the shape takes, a plain integer."""
+        assert self.classes is not None
+        shape = self.classes.keypoints
+        if shape is not None:
+            extra = len(tokens) == shape.fields + 1
+        elif self.oriented:
+            extra = len(tokens) == 9
+        else:
+            extra = len(tokens) == 5 or (len(tokens) >= 7 and len(tokens) % 2 == 1)
+        if extra and tokens[-1].isdigit():
+            return tokens[:-1], tokens[-1]
+        return tokens, None
 
     def _dota(self, entry: _Line) -> list[AnnotationObject] | None:
         """A DOTA-style line (Roboflow's "YOLO OBB" labelTxt): 4 corners in pixels, the class
@@ -269,8 +288,8 @@ class YoloReader:
 
 
 def _origin(object_id: str) -> str:
-    line, _, keypoints = object_id.partition(":")
-    return f"line {line}" + (" keypoints" if keypoints else "")
+    # "line 3": the importer reports the ontology's problems with the object at file:3
+    return f"line {object_id.partition(':')[0]}"
 
 
 def _object(
@@ -278,5 +297,9 @@ def _object(
     name: str,
     geometry: ShapeGeometry | Tag,
     attributes: dict[str, AttributeValue] | None = None,
+    *,
+    track: str | None = None,
 ) -> AnnotationObject:
-    return AnnotationObject(id=oid, class_name=name, geometry=geometry, attributes=attributes or {})
+    return AnnotationObject(
+        id=oid, class_name=name, geometry=geometry, attributes=attributes or {}, track_id=track
+    )

@@ -281,8 +281,16 @@ class YoloWriter:
             return []
         for note in shaped.notes:
             self._skip(note, record, path)
+        self._no_track(record, obj, path)
         self.stats.objects += 1
         return [line(class_id, self._clip(record, path, f, shaped.box)) for f in shaped.lines]
+
+    def _no_track(self, record: ExportRecord, obj: AnnotationObject, path: str) -> None:
+        # trainers refuse a line with a field more (CVAT's video exports add track ids)
+        if obj.track_id is not None:
+            self._skip(
+                f"YOLO lines have no track ids: track {obj.track_id!r} not written", record, path
+            )
 
     # -- classification ------------------------------------------------------------------
 
@@ -378,6 +386,7 @@ class YoloWriter:
                     self.keypoint_names.append(p.name)
                 placed[p.name] = [fields[4 + 2 * i], fields[5 + 2 * i], p.visibility]
             entries.append([class_id, fields[:4], placed])
+            self._no_track(record, obj, path)
             self.stats.objects += 1
         self.pose.write(json.dumps([member, entries], ensure_ascii=False).encode() + b"\n")
 
