@@ -41,6 +41,7 @@ def test_formats_bench_runs_every_phase_at_a_tiny_scale(tmp_path: Path) -> None:
         for side in ("ours", "datumaro"):
             assert row[side]["images"] == 50 and row[side]["boxes"] == 500
             assert row[side]["seconds"] > 0 and row[side]["peak_rss_mb"] > 10
+            assert row[side]["cpu_seconds"] > 0
         assert row["ratio"] == pytest.approx(row["datumaro"]["seconds"] / row["ours"]["seconds"])
     # the work folder is removed after the run
     assert [p.name for p in tmp_path.iterdir()] == ["formats.json"]
