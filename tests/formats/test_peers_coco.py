@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from peer_runner import found, in_process_python, read_with, summarize
 from PIL import Image
@@ -44,8 +45,6 @@ def square(x1: float, y1: float, x2: float, y2: float) -> list[list[float]]:
 
 def ring_mask(height: int, width: int) -> dict[str, Any]:
     """A 12x12 square with a 4x4 hole at (30, 10): an RLE mask of area 128."""
-    import numpy as np
-
     pixels = np.zeros((height, width), dtype=np.uint8)
     pixels[10:22, 30:42] = 1
     pixels[14:18, 34:38] = 0
