@@ -151,7 +151,7 @@ def test_export_matches_the_golden_file_and_reads_back_equal(tmp_path: Path) -> 
     tasks = json.loads(data)
     assert tasks[0]["data"] == {
         "source": "Köln",
-        "image": "/data/local-files/?d=images/Straße é.jpg",
+        "image": "/data/local-files/?d=images/Stra%C3%9Fe%20%C3%A9.jpg",
     }
     # the pinned rotated box goes back to Label Studio's corner convention
     rotated = next(r for r in tasks[0]["annotations"][0]["result"] if r["id"] == "r1")
@@ -456,3 +456,16 @@ def test_a_coco_person_goes_out_as_a_skeleton_and_comes_back_as_one_pose(
         {"name": "nose", "x": pytest.approx(30), "y": pytest.approx(10), "visibility": 2},
         {"name": "left_eye", "x": pytest.approx(28), "y": pytest.approx(8), "visibility": 2},
     ]
+
+
+@pytest.mark.parametrize("prefix", ["", "/data/local-files/?d=images/", "https://x.org/i/"])
+@pytest.mark.parametrize("name", ["a+b%41 é.jpg", "東京 (1).png", "Straße?.jpg"])
+def test_image_names_read_back_byte_for_byte(prefix: str, name: str, tmp_path: Path) -> None:
+    record = ExportRecord(
+        item_id=1,
+        external_id="1",
+        content=ItemContent(modality=Modality.IMAGE, media=[image(name, 60, 40)]),
+    )
+    data, _ = _write([record], parse_ontology(ONTOLOGY), image_prefix=prefix)
+    [again] = _read(data, tmp_path)
+    assert again.media[0].name.encode() == name.encode()

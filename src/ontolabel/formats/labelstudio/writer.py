@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
 from pydantic import Field
 
@@ -63,6 +64,14 @@ class LabelStudioWriter:
         self.out.write(b"\n]\n")
         return self.stats
 
+    def _url(self, name: str) -> str:
+        """The image's URL: a bare name stays as it is; behind a URL prefix it is
+        percent-encoded, so that any name ('+', '%', 'é') reads back byte for byte."""
+        prefix = self.options.image_prefix
+        if prefix.startswith("/") or "://" in prefix or "?" in prefix:
+            return prefix + quote(name, safe="")
+        return prefix + name
+
     def _skip(self, message: str, record: ExportRecord, path: str | None = None) -> None:
         item = record.external_id if record.external_id is not None else str(record.item_id)
         self.stats.skipped.append(Violation(message, Location(item=item, path=path)))
@@ -73,7 +82,7 @@ class LabelStudioWriter:
         if content.modality is Modality.TEXT and content.text is not None:
             data["text"] = content.text
         elif content.modality is Modality.IMAGE and content.media:
-            urls = [self.options.image_prefix + m.name for m in content.media]
+            urls = [self._url(m.name) for m in content.media]
             if len(urls) == 1:
                 data["image"] = urls[0]
             else:
