@@ -503,3 +503,9 @@ def test_not_voc_is_not_detected(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     assert get_format("voc").detect(empty).confidence == 0.0
+
+
+@pytest.mark.parametrize("tree", ["datumaro", "cvat-datumaro"])
+def test_mit_labelme_xml_folders_are_not_taken_for_voc(tree: str) -> None:
+    folder = corpus_path(f"{tree}/tests/assets/labelme_dataset")
+    assert get_format("voc").detect(folder).confidence < 0.5

@@ -124,6 +124,11 @@ class AnnotationRecord:
     origins: tuple[str, ...] = field(default=(), compare=False)
 
 
+# ``meta[SUBSET]`` is the dataset split an item belongs to ("train", "val", ...): readers
+# of formats with splits (YOLO, VOC, CVAT) set it, their writers lay items out by it
+SUBSET = "subset"
+
+
 @dataclass
 class ImportRecord:
     """One item read from a file, with its annotations and where it was found."""

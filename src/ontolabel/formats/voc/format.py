@@ -31,11 +31,17 @@ HEAD_BYTES = 4096
 PEEK_FILES = 5
 _ROOT = re.compile(rb"<annotation[\s>]")
 _VOC_CHILD = re.compile(rb"<(bndbox|filename|segmented)[\s>]")
+_POLYGON = re.compile(rb"<polygon[\s>]")
+_BNDBOX = re.compile(rb"<bndbox[\s>]")
 
 
 def _looks_like_voc(path: Path) -> bool:
     with path.open("rb") as f:
         head = f.read(HEAD_BYTES)
+    # MIT LabelMe XML shares <annotation> and <filename>, but outlines objects with
+    # <polygon> where VOC has <bndbox>: that is the other format (labelme_xml)
+    if _POLYGON.search(head) and not _BNDBOX.search(head):
+        return False
     return bool(_ROOT.search(head)) and bool(_VOC_CHILD.search(head))
 
 
