@@ -171,7 +171,8 @@ def test_an_edit_made_in_the_table_becomes_a_new_revision(
         transfer.import_file(workspace, pid, path, user_id=owner.id)
     (violation,) = err.value.violations
     assert violation.location.file == "edited.csv" and violation.location.item == "n1"
-    assert violation.location.path is not None and violation.location.path.startswith("line 2")
+    # the row's own line, and where in the object
+    assert (violation.location.line, violation.location.path) == (2, "geometry.text")
 
 
 def test_labels_for_items_the_project_lacks_are_reported(
