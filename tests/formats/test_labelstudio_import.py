@@ -361,31 +361,57 @@ def test_choices_textareas_and_per_region_controls(tmp_path: Path) -> None:
     assert all(isinstance(o.geometry, Tag) for o in objects[1:])
 
 
-def test_spans_in_utf16_units_are_stored_in_code_points(tmp_path: Path) -> None:
+def test_spans_are_code_points_as_the_editor_counts_them(tmp_path: Path) -> None:
+    # Label Studio's own e2e test ("NER - Emoji - Text"): "test" after a cat emoji is [21, 25)
+    text = "🐱 Warning: This is a test text"
+    results = [
+        {
+            "id": "t",
+            "type": "labels",
+            "from_name": "tag",
+            "to_name": "text",
+            "value": {"start": 21, "end": 25, "text": "test", "labels": ["region"]},
+        },
+        {
+            "id": "u",
+            "type": "labels",
+            "from_name": "tag",
+            "to_name": "text",
+            "value": {"start": 26, "end": 30, "labels": ["region"]},
+        },  # no quote: code points
+    ]
+    records, policy = read(_write(tmp_path, [_task(results, text=text)]))
+    assert policy.violations == []
+    spans = [o.geometry for o in records[0].annotations[0].document.objects]
+    assert spans == [Span(start=21, end=25, text="test"), Span(start=26, end=30, text="text")]
+
+
+def test_spans_of_older_versions_in_utf16_units_are_recognised_by_their_quote(
+    tmp_path: Path,
+) -> None:
+    # Label Studio before its 2022 fix counted JavaScript's UTF-16 units: the emoji and its
+    # skin tone take two each, so Köln [18, 22) and 東京 [24, 26) were [20, 24) and [26, 28)
     text = "Ok 👍🏽 meet Ana in Köln, 東京"
-    # the browser counts the emoji and its skin tone as two units each
-    start16 = text.index("Köln") + 2
     results = [
         {
             "id": "s1",
             "type": "labels",
             "from_name": "label",
             "to_name": "text",
-            "value": {"start": start16, "end": start16 + 4, "text": "Köln", "labels": ["Location"]},
+            "value": {"start": 20, "end": 24, "text": "Köln", "labels": ["Location"]},
         },
         {
             "id": "s2",
             "type": "labels",
             "from_name": "label",
             "to_name": "text",
-            "value": {"start": start16 + 6, "end": start16 + 8, "labels": ["Location"]},
+            "value": {"start": 26, "end": 28, "text": "東京", "labels": ["Location"]},
         },
     ]
     records, policy = read(_write(tmp_path, [_task(results, text=text)]))
     assert policy.violations == []
     spans = [o.geometry for o in records[0].annotations[0].document.objects]
-    assert spans[0] == Span(start=18, end=22, text="Köln")
-    assert spans[1] == Span(start=24, end=26, text="東京")
+    assert spans == [Span(start=18, end=22, text="Köln"), Span(start=24, end=26, text="東京")]
 
 
 def test_spans_counted_in_code_points_are_recognised_by_their_quote(tmp_path: Path) -> None:
@@ -419,7 +445,7 @@ def test_a_span_that_quotes_other_text_is_refused(tmp_path: Path) -> None:
     assert records == []
     assert policy.violations[0].message == (
         "task 7, annotation 70, result 's1' (labels): span [0, 2) does not quote 'Köln' in the "
-        "task's text (as UTF-16 units it reads 'Ok')"
+        "task's text (it reads 'Ok'; counted in UTF-16 units neither)"
     )
 
 

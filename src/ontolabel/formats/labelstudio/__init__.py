@@ -1,4 +1,4 @@
-"""Label Studio JSON for image and text items: regions in percent, brush RLE, UTF-16 spans."""
+"""Label Studio JSON for image and text items: regions in percent, brush RLE, text spans."""
 
 from ontolabel.formats.labelstudio.config import label_config
 from ontolabel.formats.labelstudio.format import LabelStudioFormat

@@ -7,8 +7,9 @@ a shape becomes one object per label, its per-region controls become attributes 
 the control (``from_name``). A group without a shape is about the whole item: each choice is
 a Tag of that class, and a free value (textarea, number, rating, datetime) is a Tag whose
 class is the control's name, with the value in one attribute named after the control type
-(``text``, ``number``, ``rating``, ``datetime``). Text spans arrive in UTF-16 units (the
-browser's) and are stored in code points, checked against the text the result quotes.
+(``text``, ``number``, ``rating``, ``datetime``). Text spans are in code points, as the
+editor counts them now (older versions counted UTF-16 units: recognised by the quoted text),
+and are checked against the text the result quotes.
 Anything else is refused with the task, annotation, result id and type, never dropped.
 """
 
@@ -222,21 +223,22 @@ def _span(value: Mapping[str, Any], text: str) -> Span:
     if not (_is_int(start) and _is_int(end)):
         raise RegionError(f"value.start/end must be integers, got {start!r}, {end!r}")
     quoted = value.get("text")
-    # The editor counts in UTF-16 units (JavaScript); files written by Python tools count in
-    # code points. Both are tried; the quoted text decides, and a span that fits neither is
-    # refused. Without a quote, UTF-16 (the editor's) is taken.
-    tried: list[str] = []
+    # Label Studio's editor stores code points (since its 2022 fix for emoji; its own e2e
+    # test "NER - Emoji - Text" pins start 21 for "test" after a cat emoji); older versions
+    # stored JavaScript's UTF-16 units. The quoted text decides; without one, code points.
+    fits = 0 <= start <= end <= len(text)
+    if fits and (quoted is None or text[start:end] == quoted):
+        return Span(start=start, end=end, text=text[start:end])
     try:
         cp_start, cp_end = utf16_span_to_codepoints(text, start, end)
-        if quoted is None or text[cp_start:cp_end] == quoted:
-            return Span(start=cp_start, end=cp_end, text=text[cp_start:cp_end])
-        tried.append(f"as UTF-16 units it reads {text[cp_start:cp_end]!r}")
-    except TextOffsetError as exc:
-        tried.append(f"as UTF-16 units: {exc}")
-    if 0 <= start <= end <= len(text) and text[start:end] == quoted:
-        return Span(start=start, end=end, text=quoted)
+    except TextOffsetError:
+        cp_start, cp_end = -1, -1
+    if cp_start >= 0 and text[cp_start:cp_end] == quoted:
+        return Span(start=cp_start, end=cp_end, text=quoted)
+    seen = f"it reads {text[start:end]!r}" if fits else f"the text has {len(text)} characters"
     raise RegionError(
-        f"span [{start}, {end}) does not quote {quoted!r} in the task's text ({tried[0]})"
+        f"span [{start}, {end}) does not quote {quoted!r} in the task's text ({seen}; "
+        "counted in UTF-16 units neither)"
     )
 
 

@@ -17,7 +17,6 @@ from ontolabel.core.annotation import AnnotationObject, AttributeValue, Quantity
 from ontolabel.core.geometry import Box, Keypoints, Mask, Polygon, RotatedBox, Span, Tag
 from ontolabel.core.geometry.mask import rle_problem
 from ontolabel.core.item import MediaInfo
-from ontolabel.core.text_offsets import codepoint_span_to_utf16
 from ontolabel.formats.labelstudio import skeleton
 from ontolabel.formats.labelstudio.brush import mask_to_brush
 from ontolabel.formats.labelstudio.coords import geometry_to_rectangle, px_to_percent
@@ -149,8 +148,13 @@ class ResultWriter:
                     f"span [{geometry.start}, {geometry.end}) does not quote {geometry.text!r} "
                     "in the item's text"
                 )
-            start, end = codepoint_span_to_utf16(self.text, geometry.start, geometry.end)
-            value = {"start": start, "end": end, "text": geometry.text, "labels": [cls]}
+            # code points, as Label Studio's editor counts them (see ``regions._span``)
+            value = {
+                "start": geometry.start,
+                "end": geometry.end,
+                "text": geometry.text,
+                "labels": [cls],
+            }
             return [(obj.id, "labels", value)]
         if self.text is not None:
             raise Unwritable(f"a {geometry.kind} on a text item")
