@@ -165,6 +165,12 @@ class WriteStats:
     # what the format could not carry (e.g. a polyline in COCO), one entry each
     skipped: list[Violation] = field(default_factory=list)
 
+    def skip(self, message: str, record: ExportRecord, path: str | None = None) -> None:
+        """Record that (part of) ``record`` was not written, and why; ``path`` points into
+        the item (``objects[2]``). The item is named by its external id, else its id."""
+        item = record.external_id if record.external_id is not None else str(record.item_id)
+        self.skipped.append(Violation(message, Location(item=item, path=path)))
+
 
 class FormatOptions(BaseModel):
     """Base of each format's export options (one typed model per format)."""

@@ -24,3 +24,11 @@ class SelectionOptions(FormatOptions):
             if (self.status == "any" or a.status == "submitted")
             and (self.annotator is None or a.user == self.annotator)
         ]
+
+    def latest(self, annotations: list[AnnotationRecord]) -> AnnotationRecord | None:
+        """The one label set for formats that hold one per item: of the selected
+        annotations, the last submitted one, else the last draft."""
+        selected = self.select(annotations)
+        submitted = [a for a in selected if a.status == "submitted"]
+        chosen = submitted or selected
+        return chosen[-1] if chosen else None

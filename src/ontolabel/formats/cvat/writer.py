@@ -36,9 +36,8 @@ from ontolabel.core.geometry.mask import rle_encode
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
-from ontolabel.errors import Location, Violation
 from ontolabel.formats.archive import ZipTree
-from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
+from ontolabel.formats.base import ExportRecord, WriteStats
 from ontolabel.formats.cvat.labels import SHAPE_ATTRIBUTES, value_text, write_labels
 from ontolabel.formats.cvat.options import CvatOptions
 from ontolabel.formats.cvat.reader import DEFAULT_SUBSET
@@ -117,36 +116,26 @@ class CvatWriter:
         xml: bytes = tostring(meta, encoding="utf-8")
         return b"  " + xml + b"\n"
 
-    def _skip(self, message: str, record: ExportRecord, path: str | None = None) -> None:
-        item = record.external_id if record.external_id is not None else str(record.item_id)
-        self.stats.skipped.append(Violation(message, Location(item=item, path=path)))
-
-    def _chosen(self, record: ExportRecord) -> AnnotationRecord | None:
-        selected = self.options.select(record.annotations)
-        # one label set per image: the last submitted annotation, else the last draft
-        chosen = [a for a in selected if a.status == "submitted"] or selected
-        return chosen[-1] if chosen else None
-
     def _record(self, record: ExportRecord, spool: IO[bytes]) -> None:
         content = record.content
         if content.modality != Modality.IMAGE:
-            self._skip(
+            self.stats.skip(
                 f"CVAT for images holds images; this item is {content.modality.value}", record
             )
             return
         if not content.media:
-            self._skip("the item has no image file", record)
+            self.stats.skip("the item has no image file", record)
             return
         media = content.media[0]
         subset = content.meta.get("subset")
         subset = subset if isinstance(subset, str) and subset else None
         path = f"images/{subset}/{media.name}" if subset else f"images/{media.name}"
         if path in self.names:
-            self._skip(f"another item is already exported as {path!r}", record)
+            self.stats.skip(f"another item is already exported as {path!r}", record)
             return
         self.names.add(path)
         for index in range(1, len(content.media)):
-            self._skip(
+            self.stats.skip(
                 f"CVAT for images holds one image per item; {content.media[index].name!r} is "
                 "left out",
                 record,
@@ -159,11 +148,11 @@ class CvatWriter:
         if subset:
             image.set("subset", subset)
             self.subsets[subset] = self.subsets.get(subset, 0) + 1
-        annotation = self._chosen(record)
+        annotation = self.options.latest(record.annotations)
         if annotation is not None:
             self._shapes(image, record, annotation.document.objects, media)
             for index, relation in enumerate(annotation.document.relations):
-                self._skip(
+                self.stats.skip(
                     f"CVAT for images has no relations ({relation.name!r} is left out)",
                     record,
                     f"relations[{index}]",
@@ -173,7 +162,7 @@ class CvatWriter:
         spool.write(b"%d %d\n" % (len(xml), 1 if subset else 0) + xml)
         if self.options.include_media:
             if self.media is None:
-                self._skip("the images cannot be bundled here (no media store)", record)
+                self.stats.skip("the images cannot be bundled here (no media store)", record)
             else:
                 with self.media.open(media.sha256) as src:
                     self.tree.copy_from(path, src)
@@ -200,7 +189,7 @@ class CvatWriter:
         for index, obj in enumerate(objects):
             path = f"objects[{index}]"
             if obj.media_index != 0:
-                self._skip(
+                self.stats.skip(
                     "the object lies on a media file CVAT for images does not hold", record, path
                 )
                 continue
@@ -216,7 +205,7 @@ class CvatWriter:
             if len(elements) > 1 and not group:
                 group = new_group()
             if obj.entity_id and not group:
-                self._skip(
+                self.stats.skip(
                     "CVAT keeps an entity_id only as the group of several shapes",
                     record,
                     f"{path}.entity_id",
@@ -247,7 +236,7 @@ class CvatWriter:
         if isinstance(g, Polygon):
             if any(part.holes for part in g.parts):
                 if not (media.width and media.height):
-                    self._skip(
+                    self.stats.skip(
                         "a polygon with holes becomes a CVAT mask, which needs the image's size",
                         record,
                         path,
@@ -264,11 +253,13 @@ class CvatWriter:
         if isinstance(g, Mask):
             elements = self._mask(g, label)
             if elements is None:
-                self._skip(f"the mask of {obj.class_name!r} is empty", record, path)
+                self.stats.skip(f"the mask of {obj.class_name!r} is empty", record, path)
             return elements
         if isinstance(g, Tag):
             return [Element("tag", label)]
-        self._skip(f"CVAT for images has no form for a {g.kind} ({obj.class_name})", record, path)
+        self.stats.skip(
+            f"CVAT for images has no form for a {g.kind} ({obj.class_name})", record, path
+        )
         return None
 
     def _keypoints(self, obj: AnnotationObject, g: Keypoints, label: dict[str, str]) -> Element:
@@ -336,7 +327,7 @@ class CvatWriter:
             text = value_text(value)
             if text is None:
                 if report:
-                    self._skip(
+                    self.stats.skip(
                         f"CVAT has no form for the value of attribute {key!r}",
                         record,
                         f"{path}.attributes.{key}",
@@ -344,6 +335,6 @@ class CvatWriter:
                 continue
             SubElement(element, "attribute", {"name": key}).text = text
         if report and obj.score is not None:
-            self._skip("CVAT shapes carry no score", record, f"{path}.score")
+            self.stats.skip("CVAT shapes carry no score", record, f"{path}.score")
         if report and obj.track_id is not None:
-            self._skip("CVAT for images carries no track_id", record, f"{path}.track_id")
+            self.stats.skip("CVAT for images carries no track_id", record, f"{path}.track_id")

@@ -15,7 +15,7 @@ from ontolabel.core.geometry import Span, Tag
 from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.core.text_offsets import codepoint_span_to_utf16
-from ontolabel.errors import Location, Violation
+from ontolabel.errors import Location
 from ontolabel.formats.base import (
     AnnotationRecord,
     Detection,
@@ -224,31 +224,24 @@ class _Writer:
         self.wide = False  # the current line's offsets need converting to UTF-16
         self.text = ""
 
-    def _skip(self, record: ExportRecord, message: str, path: str | None = None) -> None:
-        item = record.external_id if record.external_id is not None else str(record.item_id)
-        self.stats.skipped.append(Violation(message, Location(item=item, path=path)))
-
     def _chosen(self, record: ExportRecord) -> AnnotationRecord | None:
-        selected = self.options.select(record.annotations)
-        if not selected:
-            return None
-        # one label set per line: the last submitted annotation, else the last draft
-        submitted = [a for a in selected if a.status == "submitted"]
-        chosen = (submitted or selected)[-1]
-        for other in selected:
+        chosen = self.options.latest(record.annotations)
+        for other in self.options.select(record.annotations):
             if other is not chosen:
                 who = other.user or "an unnamed user"
-                self._skip(
-                    record,
+                self.stats.skip(
                     f"the annotation of {who} is not written: a doccano line holds one label "
                     "set (choose one with annotator=NAME)",
+                    record,
                 )
         return chosen
 
     def line(self, record: ExportRecord) -> dict[str, Any] | None:
         content = record.content
         if content.modality != Modality.TEXT or content.text is None:
-            self._skip(record, f"doccano JSONL holds texts; this item is {content.modality.value}")
+            self.stats.skip(
+                f"doccano JSONL holds texts; this item is {content.modality.value}", record
+            )
             return None
         self.stats.items += 1
         line: dict[str, Any] = {}
@@ -257,7 +250,9 @@ class _Writer:
         line["text"] = content.text
         for key, value in content.meta.items():
             if key in RESERVED:
-                self._skip(record, f"meta key {key!r} is one of doccano's own keys", f"meta.{key}")
+                self.stats.skip(
+                    f"meta key {key!r} is one of doccano's own keys", record, f"meta.{key}"
+                )
             else:
                 line[key] = value
         chosen = self._chosen(record)
@@ -279,7 +274,7 @@ class _Writer:
         obj = document.objects[index]
         path = f"objects[{index}]"
         if not isinstance(obj.geometry, Span | Tag):
-            self._skip(record, f"doccano has no form for a {obj.geometry.kind}", path)
+            self.stats.skip(f"doccano has no form for a {obj.geometry.kind}", record, path)
             return False
         lost = [
             name
@@ -292,8 +287,8 @@ class _Writer:
             if value
         ]
         if lost:
-            self._skip(
-                record, f"{', '.join(lost)} of {obj.id!r} not written: doccano has none", path
+            self.stats.skip(
+                f"{', '.join(lost)} of {obj.id!r} not written: doccano has none", record, path
             )
         self.stats.objects += 1
         return True
@@ -309,10 +304,10 @@ class _Writer:
             else:
                 tags.append(obj.class_name)
         for k, relation in enumerate(document.relations):
-            self._skip(
-                record,
+            self.stats.skip(
                 f"relation {relation.id!r} ({relation.name}) not written: the legacy "
                 "'label' form has no relations (export with form=entities)",
+                record,
                 f"relations[{k}]",
             )
         return spans + tags
@@ -342,10 +337,10 @@ class _Writer:
         for k, relation in enumerate(document.relations):
             path = f"relations[{k}]"
             if relation.source not in written or relation.target not in written:
-                self._skip(record, "doccano relations join two spans", path)
+                self.stats.skip("doccano relations join two spans", record, path)
                 continue
             if relation.attributes:
-                self._skip(record, f"attributes of relation {relation.id!r} not written", path)
+                self.stats.skip(f"attributes of relation {relation.id!r} not written", record, path)
             relations.append(
                 {
                     "id": id_value(relation.id),

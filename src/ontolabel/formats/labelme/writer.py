@@ -26,9 +26,9 @@ from ontolabel.core.geometry import Polygon, Tag
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.core.ontology import Ontology
-from ontolabel.errors import Location, OntolabelError, Violation
+from ontolabel.errors import OntolabelError
 from ontolabel.formats.archive import ZipTree
-from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
+from ontolabel.formats.base import ExportRecord, WriteStats
 from ontolabel.formats.labelme.options import LabelmeOptions
 from ontolabel.formats.labelme.reader import KEPT_KEY, META_KEY
 from ontolabel.formats.labelme.shapes import WrittenShape, is_circle, write_geometry
@@ -89,24 +89,13 @@ class LabelmeWriter:
                 self._record(tree, record)
         return self.stats
 
-    def _skip(self, message: str, record: ExportRecord, path: str | None = None) -> None:
-        item = record.external_id if record.external_id is not None else str(record.item_id)
-        self.stats.skipped.append(Violation(message, Location(item=item, path=path)))
-
-    def _chosen(self, record: ExportRecord) -> AnnotationRecord | None:
-        # LabelMe holds one label set per image: the last submitted annotation, else the
-        # last draft (the annotator option picks whose)
-        selected = self.options.select(record.annotations)
-        submitted = [a for a in selected if a.status == "submitted"]
-        return (submitted or selected)[-1] if selected else None
-
     def _record(self, tree: ZipTree, record: ExportRecord) -> None:
         content = record.content
         if content.modality != Modality.IMAGE:
-            self._skip(f"LabelMe holds images; this item is {content.modality.value}", record)
+            self.stats.skip(f"LabelMe holds images; this item is {content.modality.value}", record)
             return
         if not content.media:
-            self._skip("the item has no image file", record)
+            self.stats.skip("the item has no image file", record)
             return
         image = content.media[0]
         stem = _safe_stem(record.external_id or PurePosixPath(image.name).stem)
@@ -142,36 +131,38 @@ class LabelmeWriter:
             self.images.setdefault(member, image.sha256)
             return member
         if self.media is None:
-            self._skip("the image was not put in the archive: no media store to copy from", record)
+            self.stats.skip(
+                "the image was not put in the archive: no media store to copy from", record
+            )
             return member
         try:
             with self.media.open(image.sha256) as src:
                 tree.copy_from(member, src)
         except (OntolabelError, OSError) as exc:
-            self._skip(f"the image {image.name!r} was not put in the archive: {exc}", record)
+            self.stats.skip(f"the image {image.name!r} was not put in the archive: {exc}", record)
             return member
         self.images[member] = image.sha256
         return member
 
     def _embedded(self, record: ExportRecord, image: MediaInfo) -> str | None:
         if self.media is None:
-            self._skip("imageData was not embedded: no media store to copy from", record)
+            self.stats.skip("imageData was not embedded: no media store to copy from", record)
             return None
         try:
             with self.media.open(image.sha256) as src:
                 return base64.b64encode(src.read()).decode("ascii")
         except (OntolabelError, OSError) as exc:
-            self._skip(f"imageData was not embedded: {exc}", record)
+            self.stats.skip(f"imageData was not embedded: {exc}", record)
             return None
 
     def _document(self, record: ExportRecord, image: MediaInfo, image_path: str) -> dict[str, Any]:
         flags = dict.fromkeys(self.flag_classes, False)
         tag_ids: dict[str, str] = {}
         shapes: list[dict[str, Any]] = []
-        annotation = self._chosen(record)
+        annotation = self.options.latest(record.annotations)
         if annotation is not None:
             for index, relation in enumerate(annotation.document.relations):
-                self._skip(
+                self.stats.skip(
                     f"LabelMe has no relations ({relation.name} {relation.source} -> "
                     f"{relation.target})",
                     record,
@@ -209,7 +200,7 @@ class LabelmeWriter:
         for index, obj in enumerate(objects):
             path = f"objects[{index}]"
             if obj.media_index != 0:
-                self._skip(
+                self.stats.skip(
                     f"LabelMe labels one image; object {obj.id!r} lies on media {obj.media_index}",
                     record,
                     path,
@@ -217,7 +208,7 @@ class LabelmeWriter:
                 continue
             if isinstance(obj.geometry, Tag):
                 if obj.class_name in tag_ids:
-                    self._skip(
+                    self.stats.skip(
                         f"LabelMe flags hold one {obj.class_name!r} tag; object {obj.id!r} "
                         f"repeats {tag_ids[obj.class_name]!r}",
                         record,
@@ -230,7 +221,7 @@ class LabelmeWriter:
                 continue
             written = self._geometry(obj, circles.get(obj.id), types.get(obj.id), size)
             if isinstance(written, str):
-                self._skip(f"{written} ({obj.class_name}, object {obj.id!r})", record, path)
+                self.stats.skip(f"{written} ({obj.class_name}, object {obj.id!r})", record, path)
                 continue
             shapes.extend(self._shape(obj, w, groups.of(obj)) for w in written)
             self.stats.objects += 1

@@ -30,7 +30,7 @@ from ontolabel.core.geometry.mask import rle_decode
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.matching.masks import rasterise
 from ontolabel.core.modality import Modality
-from ontolabel.errors import Location, OntolabelError, Violation
+from ontolabel.errors import OntolabelError
 from ontolabel.formats.archive import ZipTree
 from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.labelme_xml.attributes import format_attributes
@@ -80,22 +80,15 @@ class LabelmeXmlWriter:
                 self._record(tree, record)
         return self.stats
 
-    def _skip(self, message: str, record: ExportRecord, path: str | None = None) -> None:
-        item = record.external_id if record.external_id is not None else str(record.item_id)
-        self.stats.skipped.append(Violation(message, Location(item=item, path=path)))
-
-    def _chosen(self, record: ExportRecord) -> AnnotationRecord | None:
-        selected = self.options.select(record.annotations)
-        submitted = [a for a in selected if a.status == "submitted"]
-        return (submitted or selected)[-1] if selected else None
-
     def _record(self, tree: ZipTree, record: ExportRecord) -> None:
         content = record.content
         if content.modality != Modality.IMAGE:
-            self._skip(f"LabelMe XML holds images; this item is {content.modality.value}", record)
+            self.stats.skip(
+                f"LabelMe XML holds images; this item is {content.modality.value}", record
+            )
             return
         if not content.media:
-            self._skip("the item has no image file", record)
+            self.stats.skip("the item has no image file", record)
             return
         image = content.media[0]
         name = _safe(record.external_id or PurePosixPath(image.name).stem)
@@ -114,7 +107,7 @@ class LabelmeXmlWriter:
             imagesize = _sub(root, "imagesize")
             _sub(imagesize, "nrows", str(image.height))
             _sub(imagesize, "ncols", str(image.width))
-        annotation = self._chosen(record)
+        annotation = self.options.latest(record.annotations)
         if annotation is not None:
             self._objects(tree, root, record, annotation, image, folder, PurePosixPath(name).name)
         buffer = io.BytesIO()
@@ -138,13 +131,15 @@ class LabelmeXmlWriter:
             self.images.setdefault(member, image.sha256)
             return filename
         if self.media is None:
-            self._skip("the image was not put in the archive: no media store to copy from", record)
+            self.stats.skip(
+                "the image was not put in the archive: no media store to copy from", record
+            )
             return filename
         try:
             with self.media.open(image.sha256) as src:
                 tree.copy_from(member, src)
         except (OntolabelError, OSError) as exc:
-            self._skip(f"the image {image.name!r} was not put in the archive: {exc}", record)
+            self.stats.skip(f"the image {image.name!r} was not put in the archive: {exc}", record)
             return filename
         self.images[member] = image.sha256
         return filename
@@ -166,13 +161,13 @@ class LabelmeXmlWriter:
         for index, obj in enumerate(document.objects):
             path = f"objects[{index}]"
             if obj.media_index != 0:
-                self._skip(
+                self.stats.skip(
                     f"LabelMe XML labels one image; object {obj.id!r} is not on it", record, path
                 )
                 continue
             geometry = self._geometry(obj, size)
             if isinstance(geometry, str):
-                self._skip(f"{geometry} ({obj.class_name}, object {obj.id!r})", record, path)
+                self.stats.skip(f"{geometry} ({obj.class_name}, object {obj.id!r})", record, path)
                 continue
             attributes = self._attributes(obj, record, path)
             if attributes is None:
@@ -246,7 +241,7 @@ class LabelmeXmlWriter:
             elif isinstance(value, bool | int | float | str):
                 plain[name] = value
             else:
-                self._skip(
+                self.stats.skip(
                     f"LabelMe XML attributes are single values; {name!r} of object {obj.id!r} "
                     f"is {_describe(value)}",
                     record,
@@ -290,18 +285,18 @@ class LabelmeXmlWriter:
         for index, relation in enumerate(relations):
             path = f"relations[{index}]"
             if relation.name != PART_OF:
-                self._skip(
+                self.stats.skip(
                     f"LabelMe XML has only part_of relations, not {relation.name!r}", record, path
                 )
             elif "," in relation.source + relation.target:
-                self._skip(
+                self.stats.skip(
                     f"part_of {relation.source} -> {relation.target}: <parts> lists ids "
                     "by commas, and an id holds one",
                     record,
                     path,
                 )
             elif relation.source not in written or relation.target not in written:
-                self._skip(
+                self.stats.skip(
                     f"part_of {relation.source} -> {relation.target}: an object is not written",
                     record,
                     path,

@@ -24,9 +24,8 @@ from ontolabel.core.geometry import Box, Mask, Tag
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
-from ontolabel.errors import Location, Violation
 from ontolabel.formats.archive import ZipTree
-from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
+from ontolabel.formats.base import ExportRecord, WriteStats
 from ontolabel.formats.media import MediaSource
 from ontolabel.formats.voc import layout
 from ontolabel.formats.voc.options import VocOptions
@@ -95,40 +94,29 @@ class VocWriter:
             self._labelmap()
         return self.stats
 
-    def _skip(self, message: str, record: ExportRecord, path: str | None = None) -> None:
-        item = record.external_id if record.external_id is not None else str(record.item_id)
-        self.stats.skipped.append(Violation(message, Location(item=item, path=path)))
-
-    def _chosen(self, record: ExportRecord) -> AnnotationRecord | None:
-        selected = self.options.select(record.annotations)
-        # one label set per image: the last submitted annotation, else the last draft
-        submitted = [a for a in selected if a.status == "submitted"]
-        chosen = submitted or selected
-        return chosen[-1] if chosen else None
-
     def _record(self, record: ExportRecord, spool: IO[bytes]) -> None:
         content = record.content
         if content.modality != Modality.IMAGE:
-            self._skip(f"VOC holds images; this item is {content.modality.value}", record)
+            self.stats.skip(f"VOC holds images; this item is {content.modality.value}", record)
             return
         if not content.media:
-            self._skip("the item has no image file", record)
+            self.stats.skip("the item has no image file", record)
             return
         media = content.media[0]
         # the split lists are whitespace-separated: an id has none (<filename> keeps the name)
         image_id = _WHITESPACE.sub("_", PurePosixPath(media.name).with_suffix("").as_posix())
         if image_id in self.ids:
-            self._skip(f"another item is already exported as image {image_id!r}", record)
+            self.stats.skip(f"another item is already exported as image {image_id!r}", record)
             return
         self.ids.add(image_id)
         for index in range(1, len(content.media)):
-            self._skip(
+            self.stats.skip(
                 f"VOC holds one image per item; {content.media[index].name!r} is left out",
                 record,
                 f"media[{index}]",
             )
         self.tasks = set()
-        annotation = self._chosen(record)
+        annotation = self.options.latest(record.annotations)
         objects = annotation.document.objects if annotation else []
         relations = annotation.document.relations if annotation else []
         root = Element("annotation")
@@ -163,7 +151,9 @@ class VocWriter:
 
     def _copy_media(self, record: ExportRecord, sha256: str, name: str) -> None:
         if self.media is None:
-            self._skip("the images cannot be bundled here (no media store)", record, "media[0]")
+            self.stats.skip(
+                "the images cannot be bundled here (no media store)", record, "media[0]"
+            )
             return
         with self.media.open(sha256) as src:
             self.tree.copy_from(name, src)
@@ -192,7 +182,7 @@ class VocWriter:
                 parts.setdefault(target.id, []).append(source)
                 is_part.add(source.id)
             else:
-                self._skip(
+                self.stats.skip(
                     f"VOC has no form for a relation {relation.name!r} other than a box's "
                     "part_of a box",
                     record,
@@ -205,14 +195,14 @@ class VocWriter:
             if obj.id in is_part:
                 continue
             if obj.media_index != 0:
-                self._skip("the object lies on a media file VOC does not hold", record, path)
+                self.stats.skip("the object lies on a media file VOC does not hold", record, path)
             elif isinstance(obj.geometry, Tag):
                 tags[obj.class_name] = 0 if obj.attributes.get("difficult") else 1
                 if obj.class_name not in self.tagged:
                     self.tagged.append(obj.class_name)
                 lost = sorted(set(obj.attributes) - {"difficult"})
                 if lost:
-                    self._skip(
+                    self.stats.skip(
                         f"a VOC class list line carries no attributes but difficult: {lost}",
                         record,
                         f"{path}.attributes",
@@ -224,7 +214,7 @@ class VocWriter:
             elif isinstance(obj.geometry, Mask):
                 masks.append((index, obj))
             else:
-                self._skip(self._no_form(obj), record, path)
+                self.stats.skip(self._no_form(obj), record, path)
         return tags, masks
 
     def _masks(
@@ -240,13 +230,15 @@ class VocWriter:
             assert isinstance(obj.geometry, Mask)
             size = (obj.geometry.width, obj.geometry.height)
             if media.width and media.height and size != (media.width, media.height):
-                self._skip(
+                self.stats.skip(
                     f"the mask is {size[0]}x{size[1]}, the image {media.width}x{media.height}",
                     record,
                     f"objects[{index}]",
                 )
             elif len(kept) >= VOID - 1:
-                self._skip("a VOC image holds at most 254 instances", record, f"objects[{index}]")
+                self.stats.skip(
+                    "a VOC image holds at most 254 instances", record, f"objects[{index}]"
+                )
             else:
                 kept.append((index, obj))
         if not kept:
@@ -263,7 +255,7 @@ class VocWriter:
         self.tree.write_bytes(f"{SEGMENTATION_CLASS}/{image_id}.png", class_png)
         self.tree.write_bytes(f"{SEGMENTATION_OBJECT}/{image_id}.png", object_png)
         for position, message in lost:
-            self._skip(message, record, f"objects[{kept[position][0]}]")
+            self.stats.skip(message, record, f"objects[{kept[position][0]}]")
         self.stats.objects += len(kept)
         return True
 
@@ -308,7 +300,7 @@ class VocWriter:
                 known.append(part.class_name)
             self.stats.objects += 1
             if part.attributes:
-                self._skip("a VOC part carries no attributes", record, f"{path}.parts")
+                self.stats.skip("a VOC part carries no attributes", record, f"{path}.parts")
             self._lost_fields(part, record, f"{path}.parts")
         actions = obj.attributes.get("actions")
         if isinstance(actions, list):
@@ -319,7 +311,7 @@ class VocWriter:
             for key, value in extra:
                 text = _attribute_text(value)
                 if text is None:
-                    self._skip(
+                    self.stats.skip(
                         f"VOC has no form for the value of attribute {key!r}",
                         record,
                         f"{path}.attributes.{key}",
@@ -339,7 +331,7 @@ class VocWriter:
             ("entity_id", obj.entity_id),
         ):
             if value is not None:
-                self._skip(f"VOC objects carry no {field}", record, f"{path}.{field}")
+                self.stats.skip(f"VOC objects carry no {field}", record, f"{path}.{field}")
 
     def _actions(self, element: Element, obj: AnnotationObject, chosen: list[str]) -> None:
         # the chosen actions first (so they read back in the same order), then the others

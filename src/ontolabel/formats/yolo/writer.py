@@ -35,7 +35,7 @@ from ontolabel.core.geometry.keypoints import keypoints_bbox, labeled_points
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
-from ontolabel.errors import Location, OntolabelError, Violation
+from ontolabel.errors import OntolabelError
 from ontolabel.formats.archive import ZipTree
 from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.media import MediaSource
@@ -142,16 +142,11 @@ class YoloWriter:
 
     # -- one item ------------------------------------------------------------------------
 
-    def _skip(self, message: str, record: ExportRecord, path: str | None = None) -> None:
-        item = record.external_id if record.external_id is not None else str(record.item_id)
-        self.stats.skipped.append(Violation(message, Location(item=item, path=path)))
-
     def _chosen(self, record: ExportRecord) -> list[AnnotationRecord]:
-        selected = self.options.select(record.annotations)
-        if self.options.merge == "all" or not selected:
-            return selected
-        submitted = [a for a in selected if a.status == "submitted"]
-        return [(submitted or selected)[-1]]
+        if self.options.merge == "all":
+            return self.options.select(record.annotations)
+        latest = self.options.latest(record.annotations)
+        return [] if latest is None else [latest]
 
     def _split(self, record: ExportRecord) -> str:
         split = record.content.meta.get("subset")
@@ -175,10 +170,10 @@ class YoloWriter:
     def _record(self, record: ExportRecord) -> None:
         content = record.content
         if content.modality != Modality.IMAGE:
-            self._skip(f"YOLO holds images; this item is {content.modality.value}", record)
+            self.stats.skip(f"YOLO holds images; this item is {content.modality.value}", record)
             return
         if not content.media:
-            self._skip("the item has no image file", record)
+            self.stats.skip("the item has no image file", record)
             return
         split = self._split(record)
         objects: list[list[tuple[int, AnnotationObject]]] = [[] for _ in content.media]
@@ -187,14 +182,14 @@ class YoloWriter:
                 if 0 <= obj.media_index < len(content.media):
                     objects[obj.media_index].append((index, obj))
                 else:
-                    self._skip(
+                    self.stats.skip(
                         f"media_index {obj.media_index} is not an image of the item",
                         record,
                         f"objects[{index}]",
                     )
         for media, found in zip(content.media, objects, strict=True):
             if not media.width or not media.height:
-                self._skip(f"the size of image {media.name!r} is unknown", record)
+                self.stats.skip(f"the size of image {media.name!r} is unknown", record)
                 continue
             self.stats.items += 1
             self._image(record, media, split, found)
@@ -237,20 +232,22 @@ class YoloWriter:
             with self.media.open(media.sha256) as src:
                 self.zip.copy_from(member, src)
         except (OntolabelError, OSError) as exc:
-            self._skip(f"image {media.name!r} is not in the store ({exc}); labels only", record)
+            self.stats.skip(
+                f"image {media.name!r} is not in the store ({exc}); labels only", record
+            )
 
     def _class_id(self, record: ExportRecord, obj: AnnotationObject, path: str) -> int | None:
         class_id = self.ids.get(obj.class_name)
         if class_id is None:
             if self.ontology.has_class(obj.class_name):
-                self._skip(
+                self.stats.skip(
                     f"class {obj.class_name!r} has subclasses: YOLO ids are the ontology's "
                     "leaf classes",
                     record,
                     path,
                 )
             else:
-                self._skip(f"class {obj.class_name!r} is not in the ontology", record, path)
+                self.stats.skip(f"class {obj.class_name!r} is not in the ontology", record, path)
         return class_id
 
     def _clip(self, record: ExportRecord, path: str, fields: list[float], box: bool) -> list[float]:
@@ -258,7 +255,7 @@ class YoloWriter:
         4 are cx cy w h (the box is cut to the image), any others x y pairs."""
         if not self.options.clip or not outside(fields):
             return fields
-        self._skip(
+        self.stats.skip(
             "reaches outside the image: clipped to it (export with clip=false to keep it)",
             record,
             path,
@@ -277,10 +274,10 @@ class YoloWriter:
         shaped = fields_for(self.task, obj.geometry, media.width or 0, media.height or 0)
         if isinstance(shaped, str):
             reason = shaped or f"YOLO {self.task} has no form for a {obj.geometry.kind}"
-            self._skip(f"{reason} ({obj.class_name}); not written", record, path)
+            self.stats.skip(f"{reason} ({obj.class_name}); not written", record, path)
             return []
         for note in shaped.notes:
-            self._skip(note, record, path)
+            self.stats.skip(note, record, path)
         self._no_track(record, obj, path)
         self.stats.objects += 1
         return [line(class_id, self._clip(record, path, f, shaped.box)) for f in shaped.lines]
@@ -288,7 +285,7 @@ class YoloWriter:
     def _no_track(self, record: ExportRecord, obj: AnnotationObject, path: str) -> None:
         # trainers refuse a line with a field more (CVAT's video exports add track ids)
         if obj.track_id is not None:
-            self._skip(
+            self.stats.skip(
                 f"YOLO lines have no track ids: track {obj.track_id!r} not written", record, path
             )
 
@@ -308,7 +305,7 @@ class YoloWriter:
             if isinstance(obj.geometry, Tag):
                 tags.append((index, obj))
             else:
-                self._skip(
+                self.stats.skip(
                     f"YOLO classify has no form for a {obj.geometry.kind} ({obj.class_name}); "
                     "not written",
                     record,
@@ -317,7 +314,7 @@ class YoloWriter:
         classes = {obj.class_name for _, obj in tags}
         if len(classes) != 1:
             found = ", ".join(sorted(classes)) or "none"
-            self._skip(
+            self.stats.skip(
                 f"image {media.name!r} not written: classification needs one whole-image class "
                 f"(found {found})",
                 record,
@@ -327,7 +324,7 @@ class YoloWriter:
         if self._class_id(record, tag, f"objects[{index}]") is None:
             return
         if self.media is None:
-            self._skip(
+            self.stats.skip(
                 f"image {media.name!r} not written: a classification tree is its images "
                 "(export with include_media)",
                 record,
@@ -361,7 +358,7 @@ class YoloWriter:
             if isinstance(geometry, Box) and obj.id + KEYPOINTS_SUFFIX in with_points:
                 continue  # written with its keypoints
             if not isinstance(geometry, Keypoints | Box):
-                self._skip(
+                self.stats.skip(
                     f"YOLO pose has no form for a {geometry.kind} ({obj.class_name}); not written",
                     record,
                     path,
