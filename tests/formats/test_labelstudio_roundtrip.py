@@ -431,7 +431,12 @@ def test_a_coco_person_goes_out_as_a_skeleton_and_comes_back_as_one_pose(
     ]
     objects = [
         obj("7", "Person", {"kind": "box", "x1": 20, "y1": 2, "x2": 40, "y2": 38}),
-        obj("7:keypoints", "Person", {"kind": "keypoints", "points": points}),
+        obj(
+            "7:keypoints",
+            "Person",
+            {"kind": "keypoints", "points": points},
+            attributes={"pose": "sitting"},
+        ),
     ]
     record = ExportRecord(
         item_id=1,
@@ -440,8 +445,13 @@ def test_a_coco_person_goes_out_as_a_skeleton_and_comes_back_as_one_pose(
         annotations=[AnnotationRecord(document=Annotation(objects=objects), user="zoë")],
     )
     data, stats = _write([record], ontology)
-    [note] = stats.skipped
-    assert note.message.startswith("keypoints left_eye are hidden (visibility 1)")
+    notes = [v.message for v in stats.skipped]
+    assert notes == [
+        "attributes pose of a pose: Label Studio's skeleton points carry none "
+        "(Person, object 7:keypoints)",
+        "keypoints left_eye are hidden (visibility 1); Label Studio points have no "
+        "visibility, so they are written as visible (Person, object 7:keypoints)",
+    ]
     result = json.loads(data)[0]["annotations"][0]["result"]
     assert [(r["id"], r.get("parentID"), r["value"].get("keypointlabels")) for r in result] == [
         ("7", None, None),
@@ -469,3 +479,56 @@ def test_image_names_read_back_byte_for_byte(prefix: str, name: str, tmp_path: P
     data, _ = _write([record], parse_ontology(ONTOLOGY), image_prefix=prefix)
     [again] = _read(data, tmp_path)
     assert again.media[0].name.encode() == name.encode()
+
+
+def test_objects_that_do_not_fit_their_item_are_skipped_with_the_reason() -> None:
+    ontology = parse_ontology(ONTOLOGY)
+    on_image = ExportRecord(
+        item_id=1,
+        external_id="i",
+        content=ItemContent(modality=Modality.IMAGE, media=[image("a.jpg", 60, 40)]),
+        annotations=[
+            AnnotationRecord(
+                document=Annotation(
+                    objects=[
+                        obj("t", "Night", {"kind": "tag"}, media_index=3),
+                        obj(
+                            "b",
+                            "Fahrzeug",
+                            {"kind": "box", "x1": 0, "y1": 0, "x2": 1, "y2": 1},
+                            media_index=2,
+                        ),
+                        obj("s", "東京", {"kind": "span", "start": 0, "end": 2, "text": "東京"}),
+                    ]
+                ),
+                user="zoë",
+            )
+        ],
+    )
+    on_text = ExportRecord(
+        item_id=2,
+        external_id="t",
+        content=ItemContent(modality=Modality.TEXT, text="東京"),
+        annotations=[
+            AnnotationRecord(
+                document=Annotation(
+                    objects=[
+                        obj("far", "東京", {"kind": "span", "start": 5, "end": 5, "text": ""}),
+                        obj("other", "東京", {"kind": "span", "start": 0, "end": 1, "text": "x"}),
+                        obj("box", "Fahrzeug", {"kind": "box", "x1": 0, "y1": 0, "x2": 1, "y2": 1}),
+                    ]
+                ),
+                user="zoë",
+            )
+        ],
+    )
+    _, stats = _write([on_image, on_text], ontology)
+    assert [(v.location.item, v.message) for v in stats.skipped] == [
+        ("i", "media_index 3 is not an image of the item (Night, object t)"),
+        ("i", "media_index 2 is not an image of the item (Fahrzeug, object b)"),
+        ("i", "a text span on an item without text (東京, object s)"),
+        ("t", "span [5, 5) does not quote '' in the item's text (東京, object far)"),
+        ("t", "span [0, 1) does not quote 'x' in the item's text (東京, object other)"),
+        ("t", "a box on a text item (Fahrzeug, object box)"),
+    ]
+    assert stats.objects == 0

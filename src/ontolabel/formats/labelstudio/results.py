@@ -75,6 +75,8 @@ class ResultWriter:
             "to_name": self.to_name,
         }
         if self.text is None:
+            if not 0 <= obj.media_index < len(self.media):
+                raise Unwritable(f"media_index {obj.media_index} is not an image of the item")
             media = self.media[obj.media_index]
             result["original_width"] = media.width
             result["original_height"] = media.height
@@ -143,7 +145,8 @@ class ResultWriter:
         if isinstance(geometry, Span):
             if self.text is None:
                 raise Unwritable("a text span on an item without text")
-            if self.text[geometry.start : geometry.end] != geometry.text:
+            inside = 0 <= geometry.start <= geometry.end <= len(self.text)
+            if not inside or self.text[geometry.start : geometry.end] != geometry.text:
                 raise Unwritable(
                     f"span [{geometry.start}, {geometry.end}) does not quote {geometry.text!r} "
                     "in the item's text"
@@ -206,6 +209,11 @@ class ResultWriter:
         """A pose as Label Studio's skeleton: each placed joint a point labelled with its name,
         ``parentID`` naming the box."""
         width, height = self._size(obj)
+        if obj.attributes:
+            notes.append(
+                f"attributes {', '.join(obj.attributes)} of a pose: Label Studio's skeleton "
+                "points carry none"
+            )
         hidden = [p.name for p in geometry.points if p.visibility == 1]
         if hidden:
             notes.append(
