@@ -15,6 +15,7 @@ from ontolabel.core.geometry.box import rotated_box_corners
 from ontolabel.core.modality import Modality
 from ontolabel.errors import FormatError
 from ontolabel.formats import ErrorPolicy, ImportRecord, detect_format, get_format
+from ontolabel.formats.labelstudio.reader import media_name
 
 FORMAT = get_format("labelstudio")
 CONVERTER = "label-studio-converter/"
@@ -632,3 +633,18 @@ def test_annotation_lists_of_the_wrong_type_are_reported(tmp_path: Path, value: 
     records, policy = read(_write(tmp_path, [task]))
     assert records == []
     assert [v.message for v in policy.violations] == ["task 4: annotations must be a list"]
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/data/upload/7/0a1b2c3d-Straße 1.jpg", "Straße 1.jpg"),  # an upload: its own name
+        ("/data/upload/18/image1.jpg", "image1.jpg"),
+        ("/data/local-files/?d=photos/0a1b2c3d-x.jpg", "0a1b2c3d-x.jpg"),  # not an upload
+        ("https://host/i/%E6%9D%B1%E4%BA%AC.png?token=1", "東京.png"),
+        ("s3://bucket/a/b/c.jpg", "c.jpg"),
+        ("c d.jpg", "c d.jpg"),
+    ],
+)
+def test_image_urls_name_the_file_the_user_gave(url: str, name: str) -> None:
+    assert media_name(url) == name

@@ -229,3 +229,57 @@ def test_bad_tasks_are_reported_and_collect_imports_the_good_ones(
             "in the task's text (it reads 'Cy'; counted in UTF-16 units neither)",
         ),
     ]
+
+
+def test_labels_from_label_studio_attach_to_the_images_already_uploaded(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    # the usual path: the images are in the project; Label Studio kept its upload as
+    # "<8 hex digits>-<name>", and its labels find the item by the name the user gave
+    photo = tmp_path / "Straße 1.jpg"
+    Image.new("RGB", (800, 400), (1, 2, 3)).save(photo)
+    ontology = {"name": "n", "classes": [{"name": "Car", "geometry": {"image": ["rotated_box"]}}]}
+    pid = projects.create_project(
+        workspace, name="cars", modality="image", ontology=ontology, user_id=owner.id
+    ).id
+    [item] = items.add_media_items(workspace, pid, [(photo.name, photo)], user_id=owner.id)
+    task = {
+        "id": 31,
+        "data": {"image": "/data/upload/3/0a1b2c3d-Stra%C3%9Fe%201.jpg"},
+        "annotations": [
+            {
+                "id": 1,
+                "completed_by": 1,
+                "result": [
+                    {
+                        "id": "r",
+                        "type": "rectanglelabels",
+                        "from_name": "label",
+                        "to_name": "image",
+                        "original_width": 800,
+                        "original_height": 400,
+                        "value": {
+                            "x": 20,
+                            "y": 10,
+                            "width": 25,
+                            "height": 20,
+                            "rotation": 90,
+                            "rectanglelabels": ["Car"],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    labels = tmp_path / "labels" / "export.json"
+    labels.parent.mkdir()
+    labels.write_text(json.dumps([task]))
+    report = transfer.import_file(workspace, pid, labels, user_id=owner.id)
+    assert (report.imported, report.existing, report.updated, report.violations) == (0, 1, 1, [])
+    state = annotations.get_annotation(workspace, item.id, user_id=owner.id)
+    [obj] = state.document.objects
+    # the pinned box: centre (120, 140), 200 x 80, turned 90° (its hull is x 80..160, y 40..240)
+    geometry = obj.geometry.model_dump()
+    assert {k: geometry[k] for k in ("cx", "cy", "w", "h", "angle")} == pytest.approx(
+        {"cx": 120, "cy": 140, "w": 200, "h": 80, "angle": 90}
+    )

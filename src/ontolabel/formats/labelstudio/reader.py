@@ -37,24 +37,32 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".we
 EXTERNAL_ID = "ontolabel_external_id"
 # files uploaded to Label Studio are stored as "<8 hex digits>-<original name>"
 _UPLOAD_PREFIX = re.compile(r"^[0-9a-f]{8}-")
+UPLOADS = "/data/upload/"
 
 
 def media_name(url: str) -> str:
-    """The file name a Label Studio task's image URL refers to."""
+    """The file name, as the user gave it, that a Label Studio task's image URL refers to."""
+    return _media_files(url)[0]
+
+
+def _media_files(url: str) -> tuple[str, ...]:
+    """The image's name as the user gave it, then the name Label Studio stored it under if
+    that differs (uploads are kept as "<8 hex digits>-<name>" under /data/upload/)."""
     if "://" in url or url.startswith("/"):
         parsed = urlparse(url)
         local = parse_qs(parsed.query).get("d")  # /data/local-files/?d=folder/name.jpg
         path = local[0] if local else unquote(parsed.path)
-    else:
-        path = url
-    return path.rsplit("/", 1)[-1]
+        stored = path.rsplit("/", 1)[-1]
+        if not local and parsed.path.startswith(UPLOADS):
+            original = _UPLOAD_PREFIX.sub("", stored)
+            if original and original != stored:
+                return original, stored
+        return (stored,)
+    return (url.rsplit("/", 1)[-1],)
 
 
-def _candidates(folder: Path, name: str) -> tuple[Path, ...]:
-    names = [name]
-    stripped = _UPLOAD_PREFIX.sub("", name)
-    if stripped != name and stripped:
-        names.append(stripped)
+def _candidates(folder: Path, url: str) -> tuple[Path, ...]:
+    names = _media_files(url)
     return tuple(p for n in names for p in (folder / n, folder / "images" / n))
 
 
@@ -189,9 +197,7 @@ class LabelStudioReader:
             return None
         sizes = ImageSize(
             fallback=lambda i: (
-                local_size(_candidates(self.path.parent, media_name(urls[i])))
-                if i < len(urls)
-                else None
+                local_size(_candidates(self.path.parent, urls[i])) if i < len(urls) else None
             )
         )
         sources = [("annotations", "submitted"), ("completions", "submitted")]
@@ -222,7 +228,7 @@ class LabelStudioReader:
         media = [
             MediaRef(
                 name=media_name(url),
-                candidates=_candidates(self.path.parent, media_name(url)),
+                candidates=_candidates(self.path.parent, url),
                 width=sizes.sizes.get(i, (None, None))[0],
                 height=sizes.sizes.get(i, (None, None))[1],
             )
