@@ -345,6 +345,14 @@ def test_the_label_config_names_every_control_the_export_uses() -> None:
     for name, kind in used:
         assert f'<{tags[kind]} name="{name}"' in config, (name, kind)
     assert '<Label value="東京"/>' in config
+    # whole-item classes: choices, except the free-value ones, which are controls of their own
+    assert (
+        '<Choices name="choice" toName="image" choice="multiple"><Choice value="Night"/>'
+        "</Choices>" in config
+    )
+    assert '<TextArea name="caption" toName="image"/>' in config
+    text_config = label_config(ontology, Modality.TEXT)
+    assert "colour" not in text_config  # an image class's attribute has no place on text
     assert '<Relation value="next to"/>' in config
     assert '<Labels name="label" toName="text">' in label_config(ontology, Modality.TEXT)
 

@@ -54,18 +54,23 @@ def label_config(ontology: Ontology, modality: Modality) -> str:
         lines.append(f'<{tag} name="{name}" toName="{target}">{labels}</{tag}>')
     tags = [n for n, k in kinds.items() if GeometryKind.TAG in k]
     # a whole-item class with one free value (a caption's text) is a control of its own
+    choosable: list[str] = []
     for name in tags:
         attributes = ontology.resolved_attributes(name)
         if len(attributes) == 1 and attributes[0].name in _FREE_VALUES:
             tag = _FREE_VALUES[attributes[0].name]
             lines.append(f'<{tag} name={quoteattr(name)} toName="{target}"/>')
-    if tags:
-        choices = "".join(f"<Choice value={quoteattr(n)}/>" for n in tags)
+        else:
+            choosable.append(name)
+    if choosable:
+        choices = "".join(f"<Choice value={quoteattr(n)}/>" for n in choosable)
         lines.append(
             f'<Choices name="choice" toName="{target}" choice="multiple">{choices}</Choices>'
         )
     seen: set[str] = set()
-    for spec in (a for c in ontology.classes for a in c.attributes):
+    # per-region controls: the attributes of the classes drawn as regions in this modality
+    regions = [n for n, k in kinds.items() if k - {GeometryKind.TAG}]
+    for spec in (a for n in regions for a in ontology.resolved_attributes(n)):
         if spec.name in seen:
             continue
         seen.add(spec.name)
