@@ -620,3 +620,22 @@ def test_importing_the_same_conll_file_again_adds_no_copies(
     again = transfer.import_file(workspace, pid, path, "conll", user_id=owner.id)
     assert (first.imported, first.existing) == (3, 0)
     assert (again.imported, again.existing, again.updated) == (0, 3, 0)
+
+
+def test_a_text_record_without_its_text_is_one_bad_record_in_collect_mode(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    pid = new_project(workspace, owner, "Texts", "text", TEXT_ONTOLOGY)
+    path = tmp_path / "mixed.jsonl"
+    lines = [
+        {"format": "ontolabel.jsonl", "version": 1},
+        {"external_id": "a", "modality": "text", "text": "Ana"},
+        {"external_id": "b", "modality": "text"},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    report = transfer.import_file(workspace, pid, path, "jsonl", user_id=owner.id, errors="collect")
+    assert (report.imported, report.skipped) == (1, 1)
+    [problem] = report.violations
+    assert (problem.location.line, problem.location.path) == (3, "text")
+    with pytest.raises(FormatError):
+        transfer.import_file(workspace, pid, path, "jsonl", user_id=owner.id)

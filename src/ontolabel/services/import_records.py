@@ -71,7 +71,11 @@ class RecordPreparer:
 
     def prepare(self, record: ImportRecord) -> NewItem | None:
         """A new item for ``record``, or None when something is wrong (reported)."""
-        if record.modality is self.modality and not record.annotations:
+        if (
+            record.modality is self.modality
+            and not record.annotations
+            and (record.text is not None or record.modality is not Modality.TEXT)
+        ):
             # the common record of a large import (files the store has, as an export
             # names them, no annotations): what ``_checked`` would find, in fewer steps
             media: list[MediaInfo] = []
@@ -98,6 +102,15 @@ class RecordPreparer:
             problems.append(
                 Violation(
                     modality_mismatch(record.modality, self.modality), self._at(record, "modality")
+                )
+            )
+        if record.modality is Modality.TEXT and record.text is None:
+            # a new text item is its text: a record without it (a table row whose item the
+            # project lacks) is one bad record, not a reason to refuse the whole import
+            problems.append(
+                Violation(
+                    "a new text item needs its text (this record names no item of the project)",
+                    self._at(record, "text"),
                 )
             )
         media: list[MediaInfo] = []
