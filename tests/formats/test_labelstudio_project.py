@@ -131,7 +131,7 @@ def test_text_spans_go_out_and_come_back_in_code_points(
     first = export(workspace, text_project)
     [task] = json.loads(first)
     assert task["data"] == {"src": "wire", "text": TEXT}
-    assert task["ontolabel_external_id"] == "n1"
+    assert task["meta"] == {"ontolabel_external_id": "n1"}
     spans = [
         (r["value"]["start"], r["value"]["end"], r["value"]["text"])
         for r in task["annotations"][0]["result"]

@@ -33,7 +33,7 @@ from ontolabel.formats.labelstudio.regions import AnnotationReader, ImageSize, R
 from ontolabel.formats.labelstudio.stream import JsonStreamError, elements
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp")
-# the key a writer may add to keep an item's external id that is not a task id
+# the key of a task's meta that keeps an item's external id when it is not the task id
 EXTERNAL_ID = "ontolabel_external_id"
 # files uploaded to Label Studio are stored as "<8 hex digits>-<original name>"
 _UPLOAD_PREFIX = re.compile(r"^[0-9a-f]{8}-")
@@ -175,7 +175,12 @@ class LabelStudioReader:
             return None
         data: dict[str, Any] = task["data"]
         task_id = task.get("id")
-        external = task.get(EXTERNAL_ID, task_id)
+        # a task's meta (Label Studio keeps it beside the data) may name the item's own id
+        meta_of_task = task.get("meta")
+        if isinstance(meta_of_task, dict) and EXTERNAL_ID in meta_of_task:
+            external = meta_of_task[EXTERNAL_ID]
+        else:
+            external = task_id
         item = None if external is None else str(external)
         label = f"task {task_id}" if task_id is not None else f"task [{index}]"
         images = _image_sources(data)

@@ -95,7 +95,7 @@ class LabelStudioWriter:
         task: dict[str, Any] = {"id": record.item_id, "data": data}
         if external != str(record.item_id):
             # the item's own name (or its lack of one), so a re-import finds the same item
-            task[EXTERNAL_ID] = external
+            task["meta"] = {EXTERNAL_ID: external}
         lists: dict[str, list[dict[str, Any]]] = {}
         writer = ResultWriter(content.media, content.text, self.choices)
         for index, annotation in enumerate(self.options.select(record.annotations)):
