@@ -7,6 +7,7 @@ import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { ProjectPage } from "./pages/ProjectPage";
 import { ProjectsPage } from "./pages/ProjectsPage";
+import { TransferPage } from "./pages/TransferPage";
 
 // the charting library is only fetched when a Quality page is opened
 const QualityPage = lazy(() => import("./pages/QualityPage").then((m) => ({ default: m.QualityPage })));
@@ -19,6 +20,7 @@ export function App() {
           <Route path="/login" element={<LoginPage />} />
           <Route path="/" element={<RequireAuth><ProjectsPage /></RequireAuth>} />
           <Route path="/projects/:projectId" element={<RequireAuth><ProjectPage /></RequireAuth>} />
+          <Route path="/projects/:projectId/transfer" element={<RequireAuth><TransferPage /></RequireAuth>} />
           <Route path="/projects/:projectId/quality" element={<RequireAuth><Suspense fallback={null}><QualityPage /></Suspense></RequireAuth>} />
           <Route path="/items/:itemId" element={<RequireAuth><ItemPage /></RequireAuth>} />
           <Route path="*" element={<NotFoundPage />} />

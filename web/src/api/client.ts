@@ -156,10 +156,6 @@ export function mediaUrl(m: MediaInfo, display = false): string {
   return display ? m.display_url : `/api/media/${m.sha256}`;
 }
 
-export function exportUrl(projectId: number, format: string): string {
-  return `/api/projects/${projectId}/export?format=${encodeURIComponent(format)}`;
-}
-
 /** The API over `fetch` (tests pass their own; the page uses the browser's, same origin). */
 export function createApi(options: { baseUrl?: string; fetch?: (input: Request) => Promise<Response> } = {}) {
   const client = createClient<paths>({ credentials: "same-origin", ...options });

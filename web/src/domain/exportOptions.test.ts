@@ -2,7 +2,19 @@ import { describe, expect, it } from "vitest";
 // every writable format's options schema as the server sent it (`options_schema` of
 // GET /api/projects/{id}/formats), so the form is proven on the real schemas
 import schemas from "./fixtures/export_options_schemas.json";
-import { fieldError, humanize, initialValues, optionErrors, optionFields, optionQuery, type OptionField } from "./exportOptions";
+import {
+  defaultChoice,
+  fieldError,
+  humanize,
+  initialValues,
+  listKinds,
+  lossWarning,
+  optionErrors,
+  optionFields,
+  optionQuery,
+  splitByLoss,
+  type OptionField,
+} from "./exportOptions";
 
 const byName = (fields: OptionField[]) => Object.fromEntries(fields.map((f) => [f.name, f]));
 
@@ -172,5 +184,35 @@ describe("building the export query", () => {
 
   it("leaves out an emptied optional value, so the server's default (none) holds", () => {
     expect(optionQuery(fields, { ...initialValues(fields), annotator: "" })).toEqual({});
+  });
+});
+
+describe("exports that lose kinds", () => {
+  const choices = [
+    { name: "csv", lost_kinds: [] },
+    { name: "coco", lost_kinds: ["polyline"] },
+    { name: "jsonl", lost_kinds: [] },
+    { name: "voc", lost_kinds: ["polyline", "rotated_box", "mask"] },
+  ];
+
+  it("are told apart from those that carry everything", () => {
+    const { fitting, lossy } = splitByLoss(choices);
+    expect(fitting.map((c) => c.name)).toEqual(["csv", "jsonl"]);
+    expect(lossy.map((c) => c.name)).toEqual(["coco", "voc"]);
+  });
+
+  it("say what is left out", () => {
+    expect(lossWarning(choices[1])).toBe("coco cannot carry polyline: every polyline object is left out of the file.");
+    expect(lossWarning(choices[3])).toMatch(/^voc cannot carry polyline, rotated box and mask:/);
+    expect(lossWarning(choices[0])).toBeNull();
+    expect(listKinds(["box", "mask"])).toBe("box and mask");
+  });
+
+  it("are never the first choice unless named or nothing else fits", () => {
+    expect(defaultChoice(choices)?.name).toBe("csv");
+    expect(defaultChoice(choices, "coco")?.name).toBe("coco");
+    expect(defaultChoice(choices, "gone")?.name).toBe("csv");
+    expect(defaultChoice([choices[1]])?.name).toBe("coco");
+    expect(defaultChoice([])).toBeNull();
   });
 });

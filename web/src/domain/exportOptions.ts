@@ -216,3 +216,36 @@ export function optionQuery(fields: readonly OptionField[], values: OptionValues
   }
   return query;
 }
+
+/** An export's loss as the server reports it: the project's kinds it cannot carry. */
+export interface LossyChoice {
+  name: string;
+  lost_kinds: readonly string[];
+}
+
+/** The exports that carry every kind of the project, and those that would lose some. */
+export function splitByLoss<C extends LossyChoice>(choices: readonly C[]): { fitting: C[]; lossy: C[] } {
+  return {
+    fitting: choices.filter((c) => c.lost_kinds.length === 0),
+    lossy: choices.filter((c) => c.lost_kinds.length > 0),
+  };
+}
+
+/** "polyline", "polyline and mask", "box, polyline and mask". */
+export function listKinds(kinds: readonly string[]): string {
+  const shown = kinds.map((k) => k.replace(/_/g, " "));
+  if (shown.length <= 1) return shown.join("");
+  return `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
+}
+
+/** What choosing a lossy export means, in words (null: it loses nothing). */
+export function lossWarning(choice: LossyChoice): string | null {
+  if (choice.lost_kinds.length === 0) return null;
+  const kinds = listKinds(choice.lost_kinds);
+  return `${choice.name} cannot carry ${kinds}: every ${kinds} object is left out of the file.`;
+}
+
+/** The export shown first: the one named (if offered), else the first that loses nothing. */
+export function defaultChoice<C extends LossyChoice>(choices: readonly C[], preferred?: string | null): C | null {
+  return choices.find((c) => c.name === preferred) ?? splitByLoss(choices).fitting[0] ?? choices[0] ?? null;
+}

@@ -1,7 +1,8 @@
-/** One project: progress, guideline, the item queue (keyset pages) and exports. */
+/** One project: progress, guideline, the item queue (keyset pages), and the ways to its
+ * Quality and Import / Export pages. */
 import { useCallback, useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { api, exportUrl } from "../api/client";
+import { api } from "../api/client";
 import type { ItemSummary, ProjectSummary } from "../api/types";
 import { AppHeader } from "../components/AppHeader";
 import { Progress } from "../components/Progress";
@@ -84,11 +85,7 @@ export function ProjectPage() {
                 {project.submitted_count > 0 ? "Next item →" : "Start labeling →"}
               </button>
               <Link className="btn" to={`/projects/${pid}/quality`}>Quality: agreement, gold, audit</Link>
-              <div className="export-links">
-                <span className="muted">Export:</span>
-                <a className="btn btn-sm" href={exportUrl(pid, "jsonl")} download>JSONL</a>
-                {project.modality === "image" && <a className="btn btn-sm" href={exportUrl(pid, "coco")} download>COCO</a>}
-              </div>
+              <Link className="btn" to={`/projects/${pid}/transfer`}>Import / Export</Link>
             </div>
           </section>
         )}
