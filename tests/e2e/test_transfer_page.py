@@ -249,3 +249,26 @@ def test_a_bad_file_is_refused_with_its_line_or_skipped_with_collect(
     listed = api.get(f"/api/projects/{roads}/items", params={"limit": 100}).json()["items"]
     assert len(listed) == before + 1
     assert "roads-good" in {i["external_id"] for i in listed}
+
+
+@pytest.mark.parametrize("name", ["Medical imaging", "Clinical and news text"])
+def test_every_offered_format_gets_a_form_control_for_every_option(
+    page: Page, api: httpx.Client, name: str
+) -> None:
+    """Against the live schemas (not the UI's fixture): no option of any offered format is
+    left without a control."""
+    pid = open_transfer(page, api, name)
+    offered = api.get(f"/api/projects/{pid}/formats").json()["exports"]
+    export = page.get_by_role("region", name="Export", exact=True)
+    export.get_by_role("button", name=re.compile(r"^Show all")).click()
+    radios = export.get_by_role("radio")
+    expect(radios).to_have_count(len(offered))
+    for i, choice in enumerate(offered):
+        radios.nth(i).check()
+        expect(export.get_by_role("heading", name=f"{choice['name']} options")).to_be_visible()
+        for key in choice["options_schema"].get("properties", {}):
+            expect(
+                export.locator("code.option-key", has_text=re.compile(rf"^{key}$"))
+            ).to_be_visible()
+        expect(export.get_by_text("set it through the API")).to_have_count(0)
+        expect(export.get_by_role("link", name=f"Download {choice['extension']}")).to_be_visible()

@@ -111,7 +111,7 @@ export function ExportPanel({ projectId, exports, canExport }: Props) {
                 )}
                 {!valid && <span className="field-error">Fix the options above first.</span>}
               </div>
-              {href && (
+              {href && valid && (
                 <p className="hint">
                   The same export for scripts: <code className="request">GET {href}</code>
                 </p>
