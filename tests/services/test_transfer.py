@@ -639,3 +639,20 @@ def test_a_text_record_without_its_text_is_one_bad_record_in_collect_mode(
     assert (problem.location.line, problem.location.path) == (3, "text")
     with pytest.raises(FormatError):
         transfer.import_file(workspace, pid, path, "jsonl", user_id=owner.id)
+
+
+def test_an_image_record_without_media_is_refused_at_its_line(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    pid = new_project(workspace, owner, "Pictures", "image", IMAGE_ONTOLOGY)
+    path = tmp_path / "empty.jsonl"
+    lines = [
+        {"format": "ontolabel.jsonl", "version": 1},
+        {"external_id": "x", "modality": "image", "media": []},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    with pytest.raises(FormatError) as err:
+        transfer.import_file(workspace, pid, path, "jsonl", user_id=owner.id)
+    [problem] = err.value.violations
+    assert (problem.location.line, problem.location.path) == (2, "media")
+    assert "needs its image file" in problem.message

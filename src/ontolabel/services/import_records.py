@@ -85,7 +85,7 @@ class RecordPreparer:
                     break
                 media.append(info)
             else:
-                if not media or media[0].modality is self.modality:
+                if media and media[0].modality is self.modality:
                     return NewItem(
                         record.modality,
                         external_id=record.external_id,
@@ -111,6 +111,13 @@ class RecordPreparer:
                 Violation(
                     "a new text item needs its text (this record names no item of the project)",
                     self._at(record, "text"),
+                )
+            )
+        if record.modality is self.modality is not Modality.TEXT and not record.media:
+            problems.append(
+                Violation(
+                    f"a new {record.modality.value} item needs its {record.modality.value} file",
+                    self._at(record, "media"),
                 )
             )
         media: list[MediaInfo] = []
