@@ -145,7 +145,7 @@ def run_worker(
     python: Path, side: str, phase: str, fmt: str, workload: Path, target: Path, timeout: float
 ) -> tuple[dict[str, Any] | None, str]:
     argv = [str(python), str(WORKER), side, phase, fmt, str(workload), str(target)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") if side == "ours" else ""}
+    env = {**os.environ, "PYTHONPATH": "" if side == "datumaro" else str(ROOT / "src")}
     try:
         done = subprocess.run(
             argv, capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT
@@ -222,6 +222,18 @@ def run(args: argparse.Namespace) -> tuple[list[Phase], dict[str, Any]]:
                     for path in {target, source}:
                         remove(path)
             results += [export_row, import_row]
+            if args.services:
+                print(f"... services {fmt} export", file=sys.stderr, flush=True)
+                row = Phase(fmt, "export via services", peer=export_row.peer)
+                target = work / f"services-{fmt}" / ("out.json" if fmt == "coco" else "out.zip")
+                target.parent.mkdir()
+                out, error = run_worker(
+                    Path(sys.executable), "services", "export", fmt, workload, target, args.timeout
+                )
+                row_put(row, "ours", out, error, expected)
+                if not args.keep:
+                    remove(target.parent)
+                results.append(row)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -294,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
         "--workdir", type=Path, default=None, help="where the files go (a temp dir)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the exported files")
+    parser.add_argument(
+        "--services",
+        action="store_true",
+        help="also time our export through the services on a workspace holding the workload",
+    )
     args = parser.parse_args(argv)
 
     load_before = os.getloadavg()
@@ -304,6 +321,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{expected['images']:,} images, {expected['boxes']:,} boxes (seed {expected['seed']}); "
         "ours = ontolabel.formats write/read (the file path of `ontolabel export/import`, "
         "no database)"
+        + (
+            "; 'via services': transfer.export_project on a SQLite workspace"
+            if args.services
+            else ""
+        )
     )
     print(render(results))
     for r in results:

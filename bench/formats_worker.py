@@ -3,13 +3,14 @@
     python bench/formats_worker.py SIDE PHASE FORMAT WORKLOAD TARGET
 
 SIDE ``ours`` runs under ontolabel's virtualenv (ontolabel.formats, the code `ontolabel
-export`/`import` run); SIDE ``datumaro`` runs under .venv-peers (datumaro pins its own
-numpy and opencv, so it never shares a process with ontolabel). PHASE ``export`` writes the
-workload (an .npz from bench/formats.py) to TARGET; ``import`` reads TARGET back and counts
-every image and box. It prints one JSON line: seconds, peak RSS, the images and boxes it
-saw. The clocks start once the workload is loaded: an export's covers building the side's
-own objects from the arrays (our ExportRecords, datumaro's Dataset; ``build_seconds`` says
-how long datumaro's took) and writing the file; an import's covers reading to the last box.
+export`/`import` run), ``services`` too (the export use case on a filled workspace); SIDE
+``datumaro`` runs under .venv-peers (datumaro pins its own numpy and opencv, so it never
+shares a process with ontolabel). PHASE ``export`` writes the workload (an .npz from
+bench/formats.py) to TARGET; ``import`` reads TARGET back and counts every image and box.
+It prints one JSON line: seconds, CPU seconds, peak RSS, the images and boxes it saw. The
+clocks start once the workload is loaded: an export's covers building the side's own
+objects from the arrays (our ExportRecords, datumaro's Dataset; ``build_seconds`` says how
+long datumaro's took) and writing the file; an import's covers reading to the last box.
 
 Each side imports its own library inside its own functions: no interpreter has both.
 """
@@ -143,6 +144,73 @@ def ours(phase: str, fmt_name: str, w: Workload, target: Path) -> dict[str, Any]
     return {"seconds": seconds, "cpu_seconds": cpu, "images": images, "boxes": boxes}
 
 
+def services(phase: str, fmt_name: str, w: Workload, target: Path) -> dict[str, Any]:
+    """Ours through the export use case, as `ontolabel export` runs it: a workspace (SQLite
+    in a folder beside ``target``) holding the workload, filled before the clock; the clock
+    covers ``transfer.export_project`` (keyset pages of items read from the database, the
+    records built from the stored JSON, the format's writer)."""
+    import io
+
+    from PIL import Image
+
+    from ontolabel.core.annotation import Annotation
+    from ontolabel.services import items, projects, transfer, users
+    from ontolabel.services.items import NewAnnotation, NewItem
+    from ontolabel.services.workspace import Workspace
+
+    if phase != "export":
+        raise SystemExit("the services are measured on export only")
+    ws = Workspace.open(target.parent / f"workspace-{fmt_name}")
+    try:
+        user = users.create_user(ws, "bench", "a bench password")
+        ontology = {
+            "name": "bench",
+            "classes": [{"name": c, "geometry": {"image": ["box"]}} for c in w.classes],
+        }
+        pid = projects.create_project(
+            ws, name="bench", modality="image", ontology=ontology, user_id=user.id
+        ).id
+        blobs: dict[tuple[int, int], str] = {}
+        for width, height in {(int(a), int(b)) for a, b in w.sizes}:
+            out = io.BytesIO()
+            Image.new("L", (width, height)).save(out, "JPEG")
+            blobs[(width, height)] = ws.blobs.put_bytes(out.getvalue())
+
+        def new_items() -> Iterator[NewItem]:
+            for record in our_records(w):
+                media = record.content.media[0]
+                sha = blobs[(media.width or 0, media.height or 0)]
+                yield NewItem(
+                    record.content.modality,
+                    external_id=record.external_id,
+                    media=[media.model_copy(update={"sha256": sha})],
+                    annotations=[
+                        NewAnnotation(Annotation(objects=a.document.objects), user.id, "submitted")
+                        for a in record.annotations
+                    ],
+                )
+
+        filled = time.perf_counter()
+        items.add_items_bulk(ws, pid, new_items(), user_id=user.id)
+        fill_seconds = time.perf_counter() - filled
+        options = {"include_media": False} if fmt_name != "coco" else None
+        start = time.perf_counter()
+        cpu = time.process_time()
+        with target.open("wb") as out_file:
+            stats = transfer.export_project(ws, pid, fmt_name, out_file, options=options)
+        cpu = time.process_time() - cpu
+        seconds = time.perf_counter() - start
+    finally:
+        ws.close()
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "fill_seconds": fill_seconds,
+        "images": stats.items,
+        "boxes": stats.objects,
+    }
+
+
 # --- datumaro ---------------------------------------------------------------------------
 
 DATUMARO_FORMATS = {"coco": "coco_instances", "yolo": "yolo"}
@@ -210,7 +278,7 @@ def main(argv: list[str]) -> int:
     if phase not in ("export", "import"):
         raise SystemExit(f"unknown phase {phase!r}")
     w = Workload(Path(workload))
-    run = ours if side == "ours" else datumaro
+    run = {"ours": ours, "services": services, "datumaro": datumaro}[side]
     result = run(phase, fmt_name, w, Path(target))
     result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result))
