@@ -13,7 +13,10 @@ from ontolabel.storage.tables import BlobRow, ItemRow, ProjectRow, table_of
 
 def test_encoded_tuples_read_back_as_the_orm_would_store_them(workspace: Workspace) -> None:
     created = datetime(2024, 2, 29, 23, 59, 58, 123456, tzinfo=UTC)
-    meta = {"Straße": [1, 2.5, None], "nested": {"ok": True, "emoji": "👍🏽"}}
+    meta = {"Straße": [1, 2.5, None], "nested": {"ok": True, "emoji": "👍🏽"}, "big": 2**62 + 1}
+    # on SQLite the rows travel as one JSON array: quotes, escapes and line breaks unharmed
+    text = 'say "hi"\\n\r\n\ttab \\ back\\slash \u2028 0.1'
+
     with workspace.session() as session:
         session.add(ProjectRow(name="p", modality="text"))
         session.flush()
@@ -27,7 +30,7 @@ def test_encoded_tuples_read_back_as_the_orm_would_store_them(workspace: Workspa
         encode, when = rows.encoder("meta"), rows.encoder("created_at")
         rows.run(
             [
-                (ids[0], pid, "a", "text", "x", encode(meta), when(created)),
+                (ids[0], pid, "a", "text", text, encode(meta), when(created)),
                 (ids[1], pid, None, "text", "y", encode({}), when(created)),
             ]
         )
@@ -41,9 +44,9 @@ def test_encoded_tuples_read_back_as_the_orm_would_store_them(workspace: Workspa
         blobs.run([("a" * 64, 99, "text/plain")])  # already there: kept as it was
     with workspace.read_session() as session:
         stored = session.scalars(select(ItemRow).order_by(ItemRow.id)).all()
-        assert [(r.id, r.external_id, r.meta, r.created_at) for r in stored] == [
-            (ids[0], "a", meta, created),
-            (ids[1], None, {}, created),
+        assert [(r.id, r.external_id, r.text, r.meta, r.created_at) for r in stored] == [
+            (ids[0], "a", text, meta, created),
+            (ids[1], None, "y", {}, created),
         ]
         assert session.execute(
             select(BlobRow.sha256, BlobRow.size).order_by(BlobRow.sha256)

@@ -63,9 +63,19 @@ class BulkInsert:
             f"INSERT INTO {preparer.format_table(table)} ({names}) "
             f"VALUES ({', '.join(placeholders)})"
         )
+        conflicts = ""
         if skip_conflicts_on:
             keys = ", ".join(preparer.quote(c) for c in skip_conflicts_on)
-            self.sql += f" ON CONFLICT ({keys}) DO NOTHING"
+            conflicts = f" ON CONFLICT ({keys}) DO NOTHING"
+        self.sql += conflicts
+        self._json_sql: str | None = None
+        if dialect.name == "sqlite":
+            picks = ", ".join(f"json_extract(value, '$[{k}]')" for k in range(len(columns)))
+            # WHERE true: SQLite's parser needs it before an upsert clause on a SELECT
+            self._json_sql = (
+                f"INSERT INTO {preparer.format_table(table)} ({names}) "
+                f"SELECT {picks} FROM json_each(?) WHERE true{conflicts}"
+            )
 
     def encoder(self, column: str) -> Callable[[Any], Any]:
         """The column's own conversion to its stored form (JSON text, a timestamp string on
@@ -73,16 +83,24 @@ class BulkInsert:
         return self._encoders[column]
 
     def run(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Insert ``rows`` (tuples in column order, values already encoded) in one
-        executemany."""
+        """Insert ``rows`` (tuples in column order, values already encoded: str, int,
+        float, None) in one statement."""
         if not rows:
             return
         # the driver's own cursor, inside the connection's transaction: exec_driver_sql
         # would walk every row once more before handing them over
         cursor = self.connection.connection.cursor()
         try:
-            with driver_errors(self.connection, self.sql, rows[:1]):
-                cursor.executemany(self.sql, rows)
+            if self._json_sql is not None:
+                # SQLite: the rows as ONE JSON array parameter, unpacked by json_each in
+                # one statement, during which the sqlite3 module releases the GIL (an
+                # executemany takes it back after every row, so nothing else can run)
+                data = to_json(rows).decode()
+                with driver_errors(self.connection, self._json_sql, rows[:1]):
+                    cursor.execute(self._json_sql, (data,))
+            else:
+                with driver_errors(self.connection, self.sql, rows[:1]):
+                    cursor.executemany(self.sql, rows)
         finally:
             cursor.close()
 
