@@ -20,7 +20,15 @@ from ontolabel.core.modality import Modality
 from ontolabel.errors import Forbidden, FormatError
 from ontolabel.formats import all_formats, get_format
 from ontolabel.media import probe
-from ontolabel.services import annotations, exporter, items, projects, transfer, users
+from ontolabel.services import (
+    annotations,
+    exporter,
+    import_records,
+    items,
+    projects,
+    transfer,
+    users,
+)
 from ontolabel.services.items import NewAnnotation, NewItem
 from ontolabel.services.users import UserInfo
 from ontolabel.services.workspace import Workspace
@@ -656,3 +664,41 @@ def test_an_image_record_without_media_is_refused_at_its_line(
     [problem] = err.value.violations
     assert (problem.location.line, problem.location.path) == (2, "media")
     assert "needs its image file" in problem.message
+
+
+def test_a_coco_box_that_overflows_to_infinity_is_a_located_error_not_a_crash(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    pid = new_project(workspace, owner, "Huge", "image", IMAGE_ONTOLOGY)
+    data = {
+        "images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 10}],
+        "categories": [{"id": 1, "name": "Car"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1e308] * 4}],
+    }
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps(data))
+    Image.new("RGB", (10, 10)).save(tmp_path / "a.jpg")
+    with pytest.raises(FormatError) as err:
+        transfer.import_file(workspace, pid, path, "coco", user_id=owner.id)
+    [problem] = err.value.violations
+    assert problem.location.path is not None and "bbox" in problem.location.path
+    assert "finite" in problem.message
+
+
+def test_a_text_longer_than_an_item_may_hold_is_refused_at_its_line(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_records, "MAX_TEXT_CHARS", 10)
+    pid = new_project(workspace, owner, "Long", "text", TEXT_ONTOLOGY)
+    path = tmp_path / "long.jsonl"
+    lines = [
+        {"format": "ontolabel.jsonl", "version": 1},
+        {"external_id": "ok", "modality": "text", "text": "short"},
+        {"external_id": "long", "modality": "text", "text": "far too long a text"},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    report = transfer.import_file(workspace, pid, path, "jsonl", user_id=owner.id, errors="collect")
+    assert (report.imported, report.skipped) == (1, 1)
+    [problem] = report.violations
+    assert (problem.location.line, problem.location.path) == (3, "text")
+    assert "at most 10" in problem.message

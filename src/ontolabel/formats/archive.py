@@ -23,6 +23,10 @@ from ontolabel.errors import FormatError, Location, TooLarge
 # an archive expanding past this is refused before anything is written (zip bombs)
 MAX_UNPACKED_BYTES = 20 * 1024**3
 MAX_MEMBERS = 2_000_000
+# ... and so is one that expands past MAX_RATIO times its size, once past RATIO_FLOOR:
+# labels compress ~10-20x and images not at all, a bomb ~1000x
+MAX_RATIO = 200
+RATIO_FLOOR = 64 * 1024**2
 COPY_CHUNK = 1 << 20
 
 
@@ -40,6 +44,19 @@ def _member_path(name: str, file: str) -> PurePosixPath:
             hint="make the archive again with paths relative to its root",
         )
     return member
+
+
+def _decoded_name(member: zipfile.ZipInfo) -> str:
+    """The member's name as its author wrote it. Zip tools that do not set the UTF-8 flag
+    (Info-ZIP's `zip` on Linux) still store UTF-8 bytes, which zipfile decodes as cp437
+    (`東京.jpg` would become `µ¥▒Σ║¼.jpg`): such names are decoded again as UTF-8 when
+    their bytes are valid UTF-8."""
+    if member.flag_bits & 0x800:
+        return member.filename
+    try:
+        return member.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return member.filename
 
 
 def unpack(
@@ -73,9 +90,18 @@ def unpack(
                 f"the archive unpacks to {total:,} bytes (at most {max_bytes:,})",
                 location=Location(file=shown),
             )
+        packed = max(path.stat().st_size, 1)
+        if total > RATIO_FLOOR and total > MAX_RATIO * packed:
+            raise TooLarge(
+                f"the archive unpacks to {total:,} bytes, {total // packed:,} times its own "
+                f"size: refused as a zip bomb (at most {MAX_RATIO}x past "
+                f"{RATIO_FLOOR // 1024**2} MB)",
+                location=Location(file=shown),
+                hint="import the files themselves, or a zip that compresses less",
+            )
         dest.mkdir(parents=True, exist_ok=True)
         for member in members:
-            relative = _member_path(member.filename, shown)
+            relative = _member_path(_decoded_name(member), shown)
             if not relative.parts or relative.parts[0] == "__MACOSX":
                 continue
             if stat.S_ISLNK(member.external_attr >> 16):

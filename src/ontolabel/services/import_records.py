@@ -39,6 +39,11 @@ class PendingUpdate:
     location: Location
 
 
+# the longest text an item may hold: a browser cannot lay out much more as one document,
+# and an archive of one huge .txt must not become one item nobody can open
+MAX_TEXT_CHARS = 5_000_000
+
+
 class RecordPreparer:
     """Turns import records into ``NewItem``s, reporting what is wrong with each."""
 
@@ -71,10 +76,12 @@ class RecordPreparer:
 
     def prepare(self, record: ImportRecord) -> NewItem | None:
         """A new item for ``record``, or None when something is wrong (reported)."""
+        text = record.text
         if (
             record.modality is self.modality
             and not record.annotations
-            and (record.text is not None or record.modality is not Modality.TEXT)
+            and (text is not None or record.modality is not Modality.TEXT)
+            and (text is None or len(text) <= MAX_TEXT_CHARS)
         ):
             # the common record of a large import (files the store has, as an export
             # names them, no annotations): what ``_checked`` would find, in fewer steps
@@ -102,6 +109,14 @@ class RecordPreparer:
             problems.append(
                 Violation(
                     modality_mismatch(record.modality, self.modality), self._at(record, "modality")
+                )
+            )
+        if record.text is not None and len(record.text) > MAX_TEXT_CHARS:
+            problems.append(
+                Violation(
+                    f"the text has {len(record.text):,} characters; a text item holds at most "
+                    f"{MAX_TEXT_CHARS:,} (split the document into several items)",
+                    self._at(record, "text"),
                 )
             )
         if record.modality is Modality.TEXT and record.text is None:

@@ -18,11 +18,14 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from ontolabel.errors import FormatError, Location, OntolabelError, Violation
 from ontolabel.formats import Detection, ErrorPolicy, ImportRecord, get_format
 from ontolabel.formats.archive import is_archive, unpack
 from ontolabel.formats.base import ErrorMode
 from ontolabel.formats.registry import detect_best
+from ontolabel.formats.violations import violations_from
 from ontolabel.services import annotations as annotating
 from ontolabel.services import items, projects
 from ontolabel.services.access import Role
@@ -166,7 +169,7 @@ def _import(
 
     def stream() -> Iterator[NewItem]:
         done = 0
-        for chunk in _chunks(fmt_obj.read(path, policy), LOOKUP_CHUNK):
+        for chunk in _chunks(_guarded(fmt_obj.read(path, policy), shown), LOOKUP_CHUNK):
             existing = preparer.find_existing(project_id, chunk)
             preparer.look_up_media(chunk)
             for record in chunk:
@@ -216,6 +219,21 @@ def _import(
     report.skipped = _records_with_problems(violations)
     report.violations = violations
     return report
+
+
+def _guarded(records: Iterator[ImportRecord], shown: str) -> Iterator[ImportRecord]:
+    """The reader's records; a value a reader failed to check that the core types refuse
+    (a coordinate that overflows to infinity, say) ends the import as a FormatError naming
+    the file and the field, never as a 500."""
+    try:
+        yield from records
+    except ValidationError as exc:
+        raise FormatError(
+            f"{shown} holds a value ontolabel cannot represent",
+            violations_from(exc, Location(file=shown)),
+            location=Location(file=shown),
+            hint="fix the value named below; the format's reader should have said where",
+        ) from exc
 
 
 def _chunks(records: Iterator[ImportRecord], size: int) -> Iterator[list[ImportRecord]]:

@@ -152,6 +152,8 @@ def read_bbox(value: object) -> Box:
     x, y, w, h = xywh
     if w < 0 or h < 0:
         raise ShapeError(f"bbox width and height must not be negative, got {w} x {h}", "bbox")
+    if not (math.isfinite(x + w) and math.isfinite(y + h)):
+        raise ShapeError(f"bbox [{x}, {y}, {w}, {h}] reaches past any finite pixel", "bbox")
     return Box(x1=x, y1=y, x2=x + w, y2=y + h)
 
 

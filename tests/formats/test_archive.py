@@ -1,0 +1,75 @@
+"""Unpacking an uploaded zip: names as their authors wrote them, nothing outside the folder,
+no zip bombs."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ontolabel.errors import FormatError, TooLarge
+from ontolabel.formats.archive import RATIO_FLOOR, unpack
+
+
+class _LegacyInfo(zipfile.ZipInfo):
+    """Stores its UTF-8 name without the UTF-8 flag, as Info-ZIP's zip does."""
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802 - zipfile's name
+        return self.filename.encode("utf-8"), self.flag_bits & ~0x800
+
+
+def _legacy_zip(path: Path, name: str, data: bytes) -> None:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(_LegacyInfo(name), data)
+    with zipfile.ZipFile(path) as archive:
+        assert not archive.infolist()[0].flag_bits & 0x800  # the case under test
+
+
+def test_utf8_names_without_the_flag_are_read_as_utf8(tmp_path: Path) -> None:
+    packed = tmp_path / "legacy.zip"
+    _legacy_zip(packed, "images/東京 café.jpg", b"x")
+    root = unpack(packed, tmp_path / "out")
+    assert [p.name for p in root.rglob("*.jpg")] == ["東京 café.jpg"]
+
+
+def test_a_single_top_folder_is_the_root(tmp_path: Path) -> None:
+    packed = tmp_path / "coco8.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("coco8/labels/a.txt", "0 0.5 0.5 0.1 0.1\n")
+        archive.writestr("__MACOSX/coco8/._a.txt", "junk")
+    root = unpack(packed, tmp_path / "out")
+    assert root.name == "coco8" and (root / "labels" / "a.txt").is_file()
+    assert not (tmp_path / "out" / "__MACOSX").exists()
+
+
+@pytest.mark.parametrize("name", ["../escape.txt", "/etc/passwd", "C:/x.txt", "a/../../b.txt"])
+def test_members_outside_the_folder_are_refused(tmp_path: Path, name: str) -> None:
+    packed = tmp_path / "evil.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr(name, "x")
+    with pytest.raises(FormatError, match="outside the archive"):
+        unpack(packed, tmp_path / "out")
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    packed = tmp_path / "bomb.zip"
+    block = b"\0" * (1 << 20)
+    with (
+        zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("a.txt", "w") as member,
+    ):
+        for _ in range(RATIO_FLOOR // len(block) + 1):
+            member.write(block)
+    with pytest.raises(TooLarge, match="zip bomb"):
+        unpack(packed, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_damaged_archive_is_a_format_error(tmp_path: Path) -> None:
+    packed = tmp_path / "cut.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("a.txt", "hello " * 1000)
+    packed.write_bytes(packed.read_bytes()[:40])
+    with pytest.raises(FormatError, match="zip"):
+        unpack(packed, tmp_path / "out")
