@@ -199,3 +199,15 @@ def test_the_import_says_which_format_it_read_and_why(client: TestClient, pid: i
     body = detected.json()
     assert body["format"] == "jsonl"
     assert body["detected"]["confidence"] >= 0.5 and "header" in body["detected"]["reason"]
+
+
+def test_an_export_that_could_only_be_empty_is_refused_with_what_fits(
+    client: TestClient, pid: int
+) -> None:
+    client.post(f"/api/projects/{pid}/import", files={"file": ("news.jsonl", jsonl(*GOOD))})
+    coco = client.get(f"/api/projects/{pid}/export?format=coco")
+    assert coco.status_code == 422
+    assert "this project's are text" in coco.json()["message"]
+    assert "jsonl" in coco.json()["hint"] and "coco" not in coco.json()["hint"]
+    nobody = client.get(f"/api/projects/{pid}/export?format=jsonl&annotator=nobody")
+    assert nobody.status_code == 422 and "'nobody'" in nobody.json()["message"]

@@ -61,7 +61,8 @@ def project_tables(fitting: ProjectFormats, name: str) -> tuple[Table, Table]:
         title=f"{name} ({fitting.modality.value}; kinds: {kinds}): export formats",
         title_justify="left",
     )
-    for column in ("name", "title", "file", "loses"):
+    exports.add_column("name", no_wrap=True)
+    for column in ("title", "file", "loses"):
         exports.add_column(column)
     for choice in fitting.exports:
         lost = ", ".join(choice.lost_kinds)
@@ -72,7 +73,8 @@ def project_tables(fitting: ProjectFormats, name: str) -> tuple[Table, Table]:
             f"[yellow]{lost}[/]" if lost else "nothing",
         )
     imports = Table(title=f"{name}: import formats (or --format auto)", title_justify="left")
-    for column in ("name", "title", "reads"):
+    imports.add_column("name", no_wrap=True)
+    for column in ("title", "reads"):
         imports.add_column(column)
     for entry in fitting.imports:
         reads = ", ".join("a zip of a folder" if i == "folder" else "a file" for i in entry.inputs)
@@ -111,7 +113,9 @@ def formats_command(
             console.print(table)
         return
     table = Table(title="formats", title_justify="left")
-    for column in ("name", "title", "import", "export", "reads", "modalities", "kinds"):
+    # the name is what people type: never wrapped or cut, whatever the terminal's width
+    table.add_column("name", no_wrap=True)
+    for column in ("title", "import", "export", "reads", "modalities", "kinds"):
         table.add_column(column)
     for fmt in all_formats():
         table.add_row(

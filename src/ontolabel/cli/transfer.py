@@ -125,6 +125,9 @@ def export_command(
     )
     for violation in stats.skipped[:MAX_VIOLATIONS_SHOWN]:
         err_console.print(f"[yellow]not exported: {violation}[/]")
+    hidden = len(stats.skipped) - MAX_VIOLATIONS_SHOWN
+    if hidden > 0:
+        err_console.print(f"[yellow]... and {hidden} more not exported[/]")
 
 
 def parse_options(pairs: list[str]) -> dict[str, str]:
@@ -135,6 +138,8 @@ def parse_options(pairs: list[str]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise typer.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--option")
+        if key.strip() in options:
+            raise typer.BadParameter(f"{key.strip()!r} is given twice", param_hint="--option")
         options[key.strip()] = value
     return options
 

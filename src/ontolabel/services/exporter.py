@@ -16,11 +16,18 @@ from sqlalchemy import Text, and_, bindparam, cast, func, select
 from ontolabel.core.annotation import AnnotationSource
 from ontolabel.core.item import ItemContent
 from ontolabel.core.modality import Modality
-from ontolabel.errors import FormatError, NotFound
-from ontolabel.formats import AnnotationRecord, ExportRecord, Format, WriteStats, get_format
+from ontolabel.errors import FormatError, Location, NotFound
+from ontolabel.formats import (
+    AnnotationRecord,
+    ExportRecord,
+    Format,
+    WriteStats,
+    formats_for,
+    get_format,
+)
 from ontolabel.formats.base import AnnotationStatus
 from ontolabel.formats.jsonl import JsonAnnotation, JsonItem, JsonlFormat, JsonlOptions
-from ontolabel.services import projects
+from ontolabel.services import projects, users
 from ontolabel.services.access import Role
 from ontolabel.services.progress import Progress
 from ontolabel.services.workspace import Workspace
@@ -35,6 +42,7 @@ from ontolabel.storage.tables import (
     AnnotationRow,
     ItemMediaRow,
     ItemRow,
+    ProjectRow,
     UserRow,
     table_of,
 )
@@ -68,6 +76,7 @@ def export_project(
     if not fmt_obj.can_write:
         raise FormatError(f"format {fmt_obj.name!r} cannot be exported")
     parsed = fmt_obj.parse_options(options)
+    _check_fit(ws, project_id, fmt_obj, parsed)
     _, ontology = projects.current_ontology(ws, project_id)
     if isinstance(fmt_obj, JsonlFormat) and isinstance(parsed, JsonlOptions):
         # canonical JSONL is the stored JSON itself: no core objects in between
@@ -75,6 +84,28 @@ def export_project(
         return fmt_obj.write_json_items(items, out, ontology=ontology, options=parsed)
     records = _each(ws, project_id, progress, _export_records)
     return fmt_obj.write(records, out, ontology=ontology, options=parsed, media=StoredMedia(ws))
+
+
+def _check_fit(ws: Workspace, project_id: int, fmt: Format[Any], options: BaseModel) -> None:
+    """Refuse an export that could only be empty: a format that does not carry the
+    project's modality, or an annotator filter naming nobody (a typo would otherwise give
+    a file without labels and no word why)."""
+    with ws.read_session() as session:
+        modality = Modality(session.get_one(ProjectRow, project_id).modality)
+    if modality not in fmt.modalities:
+        fitting = ", ".join(f.name for f in formats_for(modality, ()))
+        raise FormatError(
+            f"format {fmt.name!r} carries {', '.join(sorted(m.value for m in fmt.modalities))}"
+            f" items; this project's are {modality.value}",
+            hint=f"formats for {modality.value} projects: {fitting}",
+        )
+    annotator = getattr(options, "annotator", None)
+    if isinstance(annotator, str) and users.get_user_by_name(ws, annotator) is None:
+        raise FormatError(
+            f"annotator {annotator!r} is not a user of this workspace",
+            location=Location(path="annotator"),
+            hint="give a user name as `ontolabel user` lists them, or leave annotator out",
+        )
 
 
 class StoredMedia:
