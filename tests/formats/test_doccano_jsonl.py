@@ -343,7 +343,7 @@ def test_what_doccano_cannot_carry_is_reported() -> None:
     assert skipped == [
         "item 07, meta.text: meta key 'text' is one of doccano's own keys",
         "item 07: the annotation of bo is not written: a doccano line holds one label set "
-        "(choose one with annotator=NAME)",
+        "per item (choose whose with annotator=NAME)",
         "item 07, objects[0]: attributes, entity_id of 'a' not written: doccano has none",
         "item 07, objects[1]: doccano has no form for a box",
         "item 07, relations[0]: doccano relations join two spans",

@@ -461,3 +461,27 @@ def test_a_doccano_line_with_a_list_of_cats_is_not_taken_for_spacy(tmp_path: Pat
     assert get_format("spacy").detect(path).confidence == 0.0
     path.write_text(json.dumps({"text": "Great phone", "cats": {"positive": 1.0}}) + "\n")
     assert get_format("spacy").detect(path).confidence == 0.85
+
+
+def test_the_work_of_every_other_annotator_is_reported_not_dropped(ontology: Ontology) -> None:
+    text = "Ana met Bo"
+    document = Annotation(
+        objects=[
+            AnnotationObject(id="a", class_name="Person", geometry=Span(start=0, end=3, text="Ana"))
+        ]
+    )
+    record = ExportRecord(
+        item_id=1,
+        external_id="doc",
+        content=ItemContent(modality=Modality.TEXT, text=text),
+        annotations=[
+            AnnotationRecord(document=document, user="ana"),
+            AnnotationRecord(document=Annotation(), user="bo", status="draft"),
+        ],
+    )
+    out = io.BytesIO()
+    stats = SPACY.write([record], out, ontology=ontology, options=SPACY.parse_options({}))
+    assert json.loads(out.getvalue().decode().splitlines()[0])["ents"][0]["label"] == "Person"
+    [skipped] = stats.skipped
+    assert "the annotation of bo is not written" in skipped.message
+    assert skipped.location.item == "doc"

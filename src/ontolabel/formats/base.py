@@ -7,6 +7,7 @@ format knows nothing of the database, and the transfer use cases know nothing of
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -122,6 +123,15 @@ class AnnotationRecord:
     # found later (by the ontology) points into the file; empty when the record's own path
     # (annotations[i].document.objects[k]) already does
     origins: tuple[str, ...] = field(default=(), compare=False)
+
+
+def content_external_id(fmt: str, text: str, place: object) -> str:
+    """An external id for a record of a format that has none (CoNLL, spaCy): from its text
+    and its place in the file, so importing the same file again finds the items it made
+    (a no-op, or new revisions of their labels) instead of adding copies, and identical
+    documents at different places stay apart."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return f"{fmt}:{digest}:{place}"
 
 
 # ``meta[SUBSET]`` is the dataset split an item belongs to ("train", "val", ...): readers

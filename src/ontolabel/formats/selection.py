@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ontolabel.formats.base import AnnotationRecord, FormatOptions
+from ontolabel.formats.base import AnnotationRecord, ExportRecord, FormatOptions, WriteStats
 
 
 class SelectionOptions(FormatOptions):
@@ -32,3 +32,19 @@ class SelectionOptions(FormatOptions):
         submitted = [a for a in selected if a.status == "submitted"]
         chosen = submitted or selected
         return chosen[-1] if chosen else None
+
+    def one_label_set(
+        self, record: ExportRecord, stats: WriteStats, fmt: str
+    ) -> AnnotationRecord | None:
+        """``latest`` for a format that holds one label set per item, reporting each other
+        selected annotation it leaves out (an export must never drop work in silence)."""
+        chosen = self.latest(record.annotations)
+        for other in self.select(record.annotations):
+            if other is not chosen:
+                who = other.user or "an unnamed user"
+                stats.skip(
+                    f"the annotation of {who} is not written: {fmt} holds one label set per "
+                    "item (choose whose with annotator=NAME)",
+                    record,
+                )
+        return chosen

@@ -16,7 +16,6 @@ from typing import Literal
 
 from ontolabel.core.annotation import AnnotationObject
 from ontolabel.core.geometry import Span
-from ontolabel.formats.base import AnnotationRecord
 
 OverlapRule = Literal["longest", "first", "skip"]
 
@@ -95,11 +94,3 @@ def overlap_message(p: PlacedSpan, clash: PlacedSpan, rule: OverlapRule, why: st
     if rule == "skip":
         return f"{describe(p)} overlaps {describe(clash)}; nested=skip writes neither: {why}"
     return f"{describe(p)} overlaps {describe(clash)}, which is written: {why}"
-
-
-def one_label_set(selected: Sequence[AnnotationRecord]) -> AnnotationRecord | None:
-    """The label set a flat file gets for an item: the last submitted annotation of the
-    selected ones, else the last draft (as COCO's ``merge=latest``)."""
-    submitted = [a for a in selected if a.status == "submitted"]
-    chosen = submitted or list(selected)
-    return chosen[-1] if chosen else None

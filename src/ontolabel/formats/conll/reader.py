@@ -21,7 +21,6 @@ reported (file and line) and skipped whole; the others import.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,12 @@ from ontolabel.core.annotation import Annotation, AnnotationObject
 from ontolabel.core.geometry import Span
 from ontolabel.core.modality import Modality
 from ontolabel.errors import Location
-from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord
+from ontolabel.formats.base import (
+    AnnotationRecord,
+    ErrorPolicy,
+    ImportRecord,
+    content_external_id,
+)
 from ontolabel.formats.conll.tags import (
     Decoder,
     Scheme,
@@ -82,13 +86,6 @@ def is_sentence_per_line(line: str) -> bool:
     if not fields or not all("|" in f for f in fields):
         return False
     return all(parse_tag(f.rsplit("|", 1)[1]) is not None for f in fields)
-
-
-def _external_id(text: str, line: int) -> str:
-    """An id from the document's text and first line: importing the same file again finds
-    the items it made (a no-op, or new revisions of their labels) instead of adding copies,
-    and identical documents at different places stay apart. CoNLL has no ids of its own."""
-    return f"conll:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}:{line}"
 
 
 class ConllReader:
@@ -251,7 +248,7 @@ class ConllReader:
         yield ImportRecord(
             location=self._at(doc.first_line),
             modality=Modality.TEXT,
-            external_id=_external_id(text, doc.first_line),
+            external_id=content_external_id("conll", text, doc.first_line),
             text=text,
             meta=meta,
             annotations=[AnnotationRecord(document=Annotation(objects=spans), origins=origins)],

@@ -21,7 +21,6 @@ from ontolabel.formats.base import ExportRecord, WriteStats
 from ontolabel.formats.conll.flat import (
     PlacedSpan,
     flatten,
-    one_label_set,
     overlap_message,
 )
 from ontolabel.formats.conll.options import ConllOptions
@@ -117,7 +116,7 @@ class ConllWriter:
             skip(f"CoNLL holds text; this item is {content.modality.value}")
             return
         text = content.text
-        chosen = one_label_set(self.options.select(record.annotations))
+        chosen = self.options.one_label_set(record, self.stats, "CoNLL")
         found = writable_spans(chosen.document, text, skip, "CoNLL") if chosen else []
         kept, left_out = flatten(found, self.options.nested)
         for p, clash in left_out:

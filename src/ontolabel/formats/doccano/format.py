@@ -224,18 +224,6 @@ class _Writer:
         self.wide = False  # the current line's offsets need converting to UTF-16
         self.text = ""
 
-    def _chosen(self, record: ExportRecord) -> AnnotationRecord | None:
-        chosen = self.options.latest(record.annotations)
-        for other in self.options.select(record.annotations):
-            if other is not chosen:
-                who = other.user or "an unnamed user"
-                self.stats.skip(
-                    f"the annotation of {who} is not written: a doccano line holds one label "
-                    "set (choose one with annotator=NAME)",
-                    record,
-                )
-        return chosen
-
     def line(self, record: ExportRecord) -> dict[str, Any] | None:
         content = record.content
         if content.modality != Modality.TEXT or content.text is None:
@@ -255,7 +243,7 @@ class _Writer:
                 )
             else:
                 line[key] = value
-        chosen = self._chosen(record)
+        chosen = self.options.one_label_set(record, self.stats, "a doccano line")
         document = chosen.document if chosen is not None else Annotation()
         self.wide = self.units == "utf16" and has_wide_characters(content.text)
         self.text = content.text

@@ -18,7 +18,7 @@ from ontolabel.core.geometry import Tag
 from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.formats.base import ExportRecord, WriteStats
-from ontolabel.formats.conll.flat import PlacedSpan, flatten, one_label_set, overlap_message
+from ontolabel.formats.conll.flat import PlacedSpan, flatten, overlap_message
 from ontolabel.formats.conll.tags import encode
 from ontolabel.formats.conll.tokens import TOKENS_KEY, Token, tokens_of
 from ontolabel.formats.conll.writer import (
@@ -73,7 +73,7 @@ class _Writer:
             skip(f"{self.fmt} holds text; this item is {content.modality.value}")
             return None
         text = content.text
-        chosen = one_label_set(self.options.select(record.annotations))
+        chosen = self.options.one_label_set(record, self.stats, self.fmt)
         objects = chosen.document.objects if chosen else []
         found = (
             writable_spans(chosen.document, text, skip, self.fmt, tags_elsewhere=True)
