@@ -12,6 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import TEXT_ONTOLOGY
 
+from ontolabel.errors import Location, Violation
+from ontolabel.formats import WriteStats
+from ontolabel.services import transfer
 from ontolabel.services.workspace import Workspace
 
 HEADER = {"format": "ontolabel.jsonl", "version": 1}
@@ -211,3 +214,26 @@ def test_an_export_that_could_only_be_empty_is_refused_with_what_fits(
     assert "jsonl" in coco.json()["hint"] and "coco" not in coco.json()["hint"]
     nobody = client.get(f"/api/projects/{pid}/export?format=jsonl&annotator=nobody")
     assert nobody.status_code == 422 and "'nobody'" in nobody.json()["message"]
+
+
+def test_an_export_says_in_its_headers_what_it_could_not_carry(
+    client: TestClient, pid: int
+) -> None:
+    client.post(f"/api/projects/{pid}/import", files={"file": ("news.jsonl", jsonl(*GOOD))})
+    whole = client.get(f"/api/projects/{pid}/export?format=jsonl")
+    assert (whole.headers["x-ontolabel-items"], whole.headers["x-ontolabel-skipped"]) == ("2", "0")
+    spans = client.get(f"/api/projects/{pid}/export?format=conll")
+    assert spans.status_code == 200 and spans.headers["x-ontolabel-objects"] == "1"
+
+
+def test_what_an_export_left_out_is_counted_in_its_headers(
+    client: TestClient, pid: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lossy(*args: Any, **kwargs: Any) -> WriteStats:
+        lost = Violation("Wörter not written", Location(item="a", path="objects[0]"))
+        return WriteStats(items=1, objects=0, skipped=[lost, lost])
+
+    monkeypatch.setattr(transfer, "export_project", lossy)
+    reply = client.get(f"/api/projects/{pid}/export?format=jsonl")
+    assert reply.headers["x-ontolabel-skipped"] == "2"
+    assert reply.headers["x-ontolabel-first-skipped"] == "item a, objects[0]: W?rter not written"

@@ -3794,7 +3794,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the file */
+            /** @description the file; X-Ontolabel-Items, -Objects and -Skipped headers count what it holds and what the format could not carry (X-Ontolabel-First-Skipped says the first) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -221,7 +221,14 @@ def _result(report: ImportReport) -> ImportResult:
 @router.get(
     "/projects/{project_id}/export",
     response_class=FileResponse,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "the file"}},
+    responses={
+        200: {
+            "content": {"application/octet-stream": {}},
+            "description": "the file; X-Ontolabel-Items, -Objects and -Skipped headers count "
+            "what it holds and what the format could not carry (X-Ontolabel-First-Skipped "
+            "says the first)",
+        }
+    },
 )
 async def export(
     project_id: int,
@@ -243,16 +250,27 @@ async def export(
     fd, tmp = tempfile.mkstemp(dir=ws.tmp_dir, suffix=fmt.extension)
     try:
         with os.fdopen(fd, "wb") as out:
-            await run_in_threadpool(
+            stats = await run_in_threadpool(
                 transfer.export_project, ws, project_id, fmt.name, out, options=options
             )
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", project.name).strip("_") or "project"
+    # what the format could not carry travels with the file, so a script can tell a
+    # complete export from one that left work out (the CLI lists each)
+    counts = {
+        "X-Ontolabel-Items": str(stats.items),
+        "X-Ontolabel-Objects": str(stats.objects),
+        "X-Ontolabel-Skipped": str(len(stats.skipped)),
+    }
+    if stats.skipped:
+        first = str(stats.skipped[0])
+        counts["X-Ontolabel-First-Skipped"] = first.encode("ascii", "replace").decode()[:500]
     return FileResponse(
         tmp,
         media_type=fmt.media_type,
         filename=f"{safe}{fmt.extension}",
+        headers=counts,
         background=BackgroundTask(Path(tmp).unlink, missing_ok=True),
     )
