@@ -22,7 +22,7 @@ def test_formats_bench_runs_every_phase_at_a_tiny_scale(tmp_path: Path) -> None:
         pytest.skip("the peers' virtualenv is not built here (make peers)")
     out = tmp_path / "formats.json"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "formats.py"), "--scale", "0.0005"]
+        [sys.executable, str(ROOT / "bench" / "formats.py"), "--scale", "0.0005", "--services"]
         + ["--json", str(out), "--workdir", str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
@@ -34,7 +34,8 @@ def test_formats_bench_runs_every_phase_at_a_tiny_scale(tmp_path: Path) -> None:
     figures = json.loads(out.read_text())
     assert figures["workload"] == {"images": 50, "boxes": 500, "seed": 4}
     rows = {(r["format"], r["phase"]): r for r in figures["results"]}
-    assert set(rows) == {(f, p) for f in ("coco", "yolo") for p in ("export", "import")}
+    phases = ("export", "import", "export via services")
+    assert set(rows) == {(f, p) for f in ("coco", "yolo") for p in phases}
     for row in rows.values():
         # every phase of both sides saw every image and box (a miscount is a note)
         assert row["notes"] == [], row
