@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -702,3 +703,32 @@ def test_a_text_longer_than_an_item_may_hold_is_refused_at_its_line(
     [problem] = report.violations
     assert (problem.location.line, problem.location.path) == (3, "text")
     assert "at most 10" in problem.message
+
+
+def test_a_zip_of_a_coco_file_and_its_images_imports_with_the_images(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    pid = new_project(workspace, owner, "Zipped COCO", "image", IMAGE_ONTOLOGY)
+    data = {
+        "images": [
+            {"id": 1, "file_name": "東京.jpg", "width": 20, "height": 10},
+            {"id": 2, "file_name": "b.jpg", "width": 20, "height": 10},
+        ],
+        "categories": [{"id": 1, "name": "Car"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4]}],
+    }
+    packed = tmp_path / "dataset.zip"
+    pixels = io.BytesIO()
+    Image.new("RGB", (20, 10)).save(pixels, "JPEG")
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("dataset/annotations/instances_val.json", json.dumps(data))
+        archive.writestr(
+            "dataset/annotations/captions_val.json", json.dumps({**data, "annotations": []})
+        )
+        for name in ("東京.jpg", "b.jpg"):
+            archive.writestr(f"dataset/images/{name}", pixels.getvalue())
+    report = transfer.import_file(workspace, pid, packed, user_id=owner.id)
+    assert (report.format, report.imported, report.violations) == ("coco", 2, [])
+    assert report.detected is not None and "instances_val.json" in report.detected.reason
+    listed = items.list_items(workspace, pid, user_id=owner.id).items
+    assert sorted(i.media[0].name for i in listed) == ["b.jpg", "東京.jpg"]

@@ -27,6 +27,8 @@ from ontolabel.formats.registry import register
 # detection looks at this much of the file's head and tail: COCO's top-level keys may come
 # in any order, and a large 'annotations' array can push 'images' to the end
 PEEK_BYTES = 1 << 20
+# JSON files of a folder looked at by detection (a LabelMe folder may hold thousands)
+MAX_FOLDER_FILES = 20
 
 
 def _key(name: str) -> re.Pattern[bytes]:
@@ -54,8 +56,35 @@ class CocoFormat(Format[CocoOptions]):
         }
     )
     options_model = CocoOptions
+    # a folder (an uploaded zip) holding COCO files and their images is read file by file
+    inputs = frozenset({"file", "folder"})
 
     def detect(self, path: Path) -> Detection:
+        if path.is_dir():
+            found = self._files(path)
+            if not found:
+                return Detection(0.0, "no COCO JSON file at the top or in annotations/")
+            names = ", ".join(f.relative_to(path).as_posix() for f, _ in found[:3])
+            return Detection(min(d.confidence for _, d in found), f"COCO files: {names}")
+        return self._detect_file(path)
+
+    def _files(self, folder: Path) -> list[tuple[Path, Detection]]:
+        """The COCO files of a dataset folder: JSON files at its top or in annotations/.
+        Where COCO's own layout names its subsets (instances_train.json, instances_val.json
+        beside captions_*, person_keypoints_* of the same images), the instances files are
+        the dataset; reading the others too would give each image twice."""
+        candidates = sorted(folder.glob("*.json")) + sorted(folder.glob("annotations/*.json"))
+        instances = [c for c in candidates if c.name.startswith("instances")]
+        if instances:
+            candidates = instances
+        found = []
+        for candidate in candidates[:MAX_FOLDER_FILES]:
+            verdict = self._detect_file(candidate)
+            if verdict.confidence >= 0.5:
+                found.append((candidate, verdict))
+        return found
+
+    def _detect_file(self, path: Path) -> Detection:
         size = path.stat().st_size
         with path.open("rb") as f:
             head = f.read(PEEK_BYTES)
@@ -86,7 +115,9 @@ class CocoFormat(Format[CocoOptions]):
         return Detection(0.6, f"an 'images' list, but no {missing}")
 
     def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
-        return CocoReader(path, policy).records()
+        if not path.is_dir():
+            return CocoReader(path, policy).records()
+        return (r for file, _ in self._files(path) for r in CocoReader(file, policy).records())
 
     def write(
         self,
