@@ -61,7 +61,7 @@ def test_each_export_carries_what_the_ui_renders_its_form_and_link_from(
     roads: dict[str, Any],
 ) -> None:
     coco = by_name(roads["exports"])["coco"]
-    assert coco["title"] and coco["extension"] == ".json" and coco["inputs"] == ["file"]
+    assert coco["title"] and coco["extension"] == ".json" and coco["inputs"] == ["file", "folder"]
     schema = coco["options_schema"]
     assert schema["type"] == "object"
     assert schema["properties"]["status"]["enum"] == ["any", "submitted"]
