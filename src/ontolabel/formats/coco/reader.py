@@ -1,14 +1,16 @@
 """Reading a COCO instances / keypoints file into import records, one per image.
 
-A COCO file is one JSON document, so it is parsed whole (as every COCO tool does); records
-are then produced image by image. Every bad category, image or annotation is reported with
-its JSON path (``annotations[12].segmentation[0]``) and the image's file name; an image with
-any bad annotation is skipped as a whole, so an item is never imported half-labelled.
+A COCO file is one JSON document whose annotations may come in any order (and before its
+images), so it is read to its end before the first record: streamed, with the annotations
+spooled to disk by image (document.py), so that memory does not grow with their number.
+Records are then produced image by image, in the file's image order. Every bad category,
+image or annotation is reported with its JSON path (``annotations[12].segmentation[0]``) and
+the image's file name; an image with any bad annotation is skipped as a whole, so an item
+is never imported half-labelled.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from ontolabel.core.geometry.keypoints import keypoints_bbox
 from ontolabel.core.modality import Modality
 from ontolabel.errors import FormatError, Location
 from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
+from ontolabel.formats.coco.document import NO_IMAGE, SECTIONS, CocoDocument, Image
 from ontolabel.formats.coco.shapes import (
     CROWD_META,
     EXACT_KEY,
@@ -34,6 +37,7 @@ from ontolabel.formats.coco.shapes import (
     read_polygon_segmentation,
     read_rle_segmentation,
 )
+from ontolabel.formats.coco.stream import JsonSyntaxError
 
 
 @dataclass(frozen=True)
@@ -70,26 +74,48 @@ def _has_shape(ann: dict[str, Any]) -> bool:
     return any(ann.get(k) for k in ("bbox", "segmentation", "keypoints"))
 
 
-def _is_id(value: object) -> bool:
-    # COCO's ids are integers; some tools (mmdetection's nuScenes files) use string tokens
-    return _is_int(value) or (isinstance(value, str) and bool(value))
+def _bbox(value: object) -> tuple[float, float, float, float] | None:
+    """A bbox's x, y, w, h when ``read_bbox`` would take it as it is (the usual case, checked
+    here without building the Box that most annotations never use: their exact geometry or
+    outline wins); None when it would not, so that ``read_bbox`` says why."""
+    if type(value) is not list or len(value) != 4:
+        return None
+    for v in value:
+        if type(v) is not float and type(v) is not int:
+            return None
+    x, y, w, h = (float(v) for v in value)
+    # finite corners imply finite numbers; a Box refuses infinite ones
+    if w < 0 or h < 0 or not (math.isfinite(x + w) and math.isfinite(y + h)):
+        return None
+    return x, y, w, h
 
 
-def _load(path: Path) -> dict[str, Any]:
+def _box(xywh: tuple[float, float, float, float] | Box | None) -> Box | None:
+    if xywh is None or isinstance(xywh, Box):
+        return xywh
+    x, y, w, h = xywh
+    return Box(x1=x, y1=y, x2=x + w, y2=y + h)  # as read_bbox builds it
+
+
+def _open(path: Path) -> CocoDocument:
     at = Location(file=path.name)
     try:
-        data = json.loads(path.read_bytes())
+        return CocoDocument(path)
     except UnicodeDecodeError as exc:
         raise FormatError("not UTF-8 text", location=at) from exc
     except RecursionError as exc:
         raise FormatError("the JSON is nested too deeply to be a COCO file", location=at) from exc
-    except json.JSONDecodeError as exc:
+    except JsonSyntaxError as exc:
         raise FormatError(
             f"not valid JSON: {exc.msg} (column {exc.colno})",
             location=Location(file=path.name, line=exc.lineno),
         ) from exc
-    if isinstance(data, list):
-        first = data[0] if data else None
+
+
+def _refuse_other_files(doc: CocoDocument, at: Location) -> None:
+    """Refuse what is JSON but no COCO dataset, saying what it is instead."""
+    if doc.kind == "list":
+        first = doc.first
         if isinstance(first, dict) and "image_id" in first:
             raise FormatError(
                 "this is a COCO results list (detections), not a dataset with images and "
@@ -101,29 +127,30 @@ def _load(path: Path) -> dict[str, Any]:
             "a JSON list, not a COCO dataset (an object with images, annotations and categories)",
             location=at,
         )
-    if isinstance(data, dict) and isinstance(data.get("image"), dict) and "images" not in data:
+    if doc.kind == "object" and doc.image_is_object and not doc.has_images:
         raise FormatError(
             "one image's masks (a Segment Anything / SA-1B file: 'image' and 'annotations', "
             "no categories), not a COCO dataset",
             location=at,
         )
-    if not isinstance(data, dict) or not isinstance(data.get("images"), list):
+    if doc.kind != "object" or not doc.images_is_list:
         raise FormatError("a COCO file is a JSON object with an 'images' list", location=at)
-    return data
 
 
 def media_candidates(path: Path, file_name: str) -> tuple[Path, ...]:
     """Where the images of a COCO file usually are, relative to the JSON file."""
+    return tuple(folder / file_name for folder in _media_folders(path))
+
+
+def _media_folders(path: Path) -> tuple[Path, ...]:
     here, up = path.parent, path.parent.parent
     # instances_train2017.json -> train2017: the image folder of that subset
     subset = path.stem.rsplit("_", 1)[-1]
-    return (
-        here / file_name,
-        here / "images" / file_name,
-        up / "images" / subset / file_name,
-        up / "images" / file_name,
-        up / subset / file_name,
-    )
+    return (here, here / "images", up / "images" / subset, up / "images", up / subset)
+
+
+# (where, index, annotation) of one image's annotations, in the order they are numbered
+Entries = list[tuple[str, int, dict[str, Any]]]
 
 
 class CocoReader:
@@ -131,65 +158,94 @@ class CocoReader:
         self.path = path
         self.file = path.name
         self.policy = policy
+        # the folders are the same for every image: built once, not five joins per image
+        self._folders = _media_folders(path)
 
     def _report(self, message: str, path: str, item: str | None = None) -> None:
         self.policy.report(message, Location(file=self.file, item=item, path=path))
 
     def records(self) -> Iterator[ImportRecord]:
-        data = _load(self.path)
-        categories = self._categories(data.get("categories", []))
-        annotations = data.get("annotations", [])
-        first = annotations[0] if annotations and isinstance(annotations, list) else None
-        if isinstance(first, dict) and "segments_info" in first:
+        doc = _open(self.path)
+        try:
+            yield from self._records(doc)
+        finally:
+            doc.close()
+
+    def _records(self, doc: CocoDocument) -> Iterator[ImportRecord]:
+        # checked and reported in the order of the time the file was parsed whole: what
+        # refuses the file first, then categories, images, annotations, and image by image
+        _refuse_other_files(doc, Location(file=self.file))
+        categories = self._categories(doc.categories)
+        annotations, labels = doc.sections
+        if doc.panoptic:
             raise FormatError(
                 "COCO panoptic files (segments_info with PNG masks) cannot be imported yet",
                 location=Location(file=self.file, path="annotations[0].segments_info"),
                 hint="import the instances file of the dataset instead",
             )
-        if not isinstance(annotations, list):
+        if annotations.kind == "other":
             raise FormatError(
                 "'annotations' must be a list",
                 location=Location(file=self.file, path="annotations"),
             )
-        images: dict[int, tuple[int, dict[str, Any]]] = {}
-        for index, image in enumerate(data["images"]):
-            where = f"images[{index}]"
-            if not isinstance(image, dict) or not _is_id(image.get("id")):
-                self._report("an image needs an 'id' (an integer or a string)", where)
-            elif not isinstance(image.get("file_name"), str) or not image["file_name"]:
-                self._report("an image needs a 'file_name'", where)
-            elif image["id"] in images:
-                self._report(
-                    f"image id {image['id']} repeats images[{images[image['id']][0]}]", where
-                )
-            else:
-                images[image["id"]] = (index, image)
-        labels = data.get(LABELS_KEY, [])
-        if not isinstance(labels, list):
+        for message, where in doc.image_problems:
+            self._report(message, where)
+        if labels.kind == "other":
             raise FormatError(
                 f"'{LABELS_KEY}' must be a list", location=Location(file=self.file, path=LABELS_KEY)
             )
-        by_image: dict[int, list[tuple[str, int, dict[str, Any]]]] = {}
-        for key, entries in (("annotations", annotations), (LABELS_KEY, labels)):
-            for index, ann in enumerate(entries):
-                where = f"{key}[{index}]"
-                if not isinstance(ann, dict):
-                    self._report("an annotation must be an object", where)
-                elif ann.get("image_id") not in images:
-                    self._report(
-                        f"image_id {ann.get('image_id')!r} is not an image of this file", where
-                    )
-                else:
-                    by_image.setdefault(ann["image_id"], []).append((where, index, ann))
-        if labels:
-            # ontolabel numbers an image's annotations and labels in one sequence, in the
-            # order of its objects: that order is restored
-            for anns in by_image.values():
+        self._annotation_problems(doc)
+        buckets = [doc.buckets.get(image_id) for image_id in doc.images]
+        placed = [b for b in buckets if b is not None]
+        if all(a < b for a, b in zip(placed, placed[1:], strict=False)):
+            groups = self._in_bucket_order(doc, buckets)
+        else:  # images listed in another order than their annotations: one query each
+            groups = ([] if b is None else doc.spool.of(b) for b in buckets)
+        for image, entries in zip(doc.images.values(), groups, strict=True):
+            anns: Entries = [(f"{SECTIONS[s]}[{i}]", i, ann) for s, i, ann in entries]
+            if labels.count:
+                # ontolabel numbers an image's annotations and labels in one sequence, in the
+                # order of its objects: that order is restored
                 anns.sort(key=lambda a: a[2]["id"] if _is_int(a[2].get("id")) else math.inf)
-        for image_id, (index, image) in images.items():
-            record = self._record(index, image, by_image.get(image_id, []), categories)
+            record = self._record(image, anns, categories)
             if record is not None:
                 yield record
+
+    @staticmethod
+    def _in_bucket_order(
+        doc: CocoDocument, buckets: list[int | None]
+    ) -> Iterator[list[tuple[int, int, dict[str, Any]]]]:
+        """Each image's annotations, read in one pass over the spool (buckets ascending)."""
+        spooled = doc.spool.by_bucket()
+        pending = next(spooled, None)
+        for bucket in buckets:
+            if bucket is None:
+                yield []
+                continue
+            while pending is not None and pending[0] < bucket:  # no image's: reported
+                pending = next(spooled, None)
+            if pending is not None and pending[0] == bucket:
+                yield pending[1]
+                pending = next(spooled, None)
+            else:
+                yield []
+
+    def _annotation_problems(self, doc: CocoDocument) -> None:
+        """Report the entries that are no annotation, or name no image of the file, in the
+        order of the file (annotations first, then image-level labels)."""
+        found = [
+            (s, i, "an annotation must be an object")
+            for s, section in enumerate(doc.sections)
+            for i in section.problems
+        ]
+        lost = [b for image_id, b in doc.buckets.items() if image_id not in doc.images]
+        if lost or doc.unnamed:
+            for s, i, ann in doc.spool.of_many([*lost, NO_IMAGE]):
+                found.append(
+                    (s, i, f"image_id {ann.get('image_id')!r} is not an image of this file")
+                )
+        for s, i, message in sorted(found, key=lambda f: (f[0], f[1])):
+            self._report(message, f"{SECTIONS[s]}[{i}]")
 
     def _categories(self, raw: object) -> dict[int, _Category]:
         if not isinstance(raw, list):
@@ -226,14 +282,10 @@ class CocoReader:
         return found
 
     def _record(
-        self,
-        index: int,
-        image: dict[str, Any],
-        anns: list[tuple[str, int, dict[str, Any]]],
-        categories: dict[int, _Category],
+        self, image: Image, anns: Entries, categories: dict[int, _Category]
     ) -> ImportRecord | None:
-        name: str = image["file_name"]
-        width, height = image.get("width"), image.get("height")
+        name, index = image.file_name, image.index
+        width, height = image.width, image.height
         ok = True
         for key, value in (("width", width), ("height", height)):
             if value is not None and not (_is_int(value) and value > 0):
@@ -285,7 +337,7 @@ class CocoReader:
             media=[
                 MediaRef(
                     name=name,
-                    candidates=media_candidates(self.path, name),
+                    candidates=tuple(folder / name for folder in self._folders),
                     width=width if _is_int(width) else None,
                     height=height if _is_int(height) else None,
                 )
@@ -361,7 +413,8 @@ class CocoReader:
     def _geometries(
         self, ann: dict[str, Any], category: _Category
     ) -> list[tuple[str, Box | RotatedBox | Polygon | Mask | Keypoints | Tag]]:
-        box = read_bbox(ann["bbox"]) if "bbox" in ann else None
+        # read_bbox only where the quick check fails: it raises, saying what is wrong
+        xywh = (_bbox(ann["bbox"]) or read_bbox(ann["bbox"])) if "bbox" in ann else None
         found: list[tuple[str, Box | RotatedBox | Polygon | Mask | Keypoints | Tag]] = []
         segmentation = ann.get("segmentation")
         if EXACT_KEY in ann:
@@ -378,6 +431,7 @@ class CocoReader:
         if points:
             # files whose categories name no keypoints still number them: 1, 2, 3, ...
             keypoints = read_keypoints(points, category.names(len(points) // 3))
+            box = _box(xywh)
             if not found and box is not None and box != keypoints_bbox(keypoints):
                 # a person's box beside its keypoints (and no outline) says more than the
                 # points do: kept as an object of its own (a box that is just the points'
@@ -386,5 +440,6 @@ class CocoReader:
             found.append((":keypoints" if found else "", keypoints))
         if not found:
             # no shape at all: an image-level label (as in COCO "labels" files)
+            box = _box(xywh)
             found.append(("", box if box is not None else Tag()))
         return found

@@ -1,0 +1,168 @@
+"""What a COCO file holds, read in one streamed pass: its images (a few fields each), its
+categories, and its annotations spooled to disk by image (see spool.py).
+
+Nothing is judged here beyond what must be known while streaming (is an annotation an
+object, which image it names, is an image well formed); the reader then checks and reports
+in the order it always has, once the whole file is known to be JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ontolabel.formats.coco.shapes import LABELS_KEY
+from ontolabel.formats.coco.spool import AnnotationSpool
+from ontolabel.formats.coco.stream import JsonStream
+
+# the two lists of annotations, in the order their entries are numbered per image
+ANNOTATIONS, LABELS = 0, 1
+SECTIONS = ("annotations", LABELS_KEY)
+# the bucket of annotations whose image_id cannot name any image (a list, an object)
+NO_IMAGE = -1
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_id(value: object) -> bool:
+    # COCO's ids are integers; some tools (mmdetection's nuScenes files) use string tokens
+    return _is_int(value) or (isinstance(value, str) and bool(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """What a record needs of an image (not its whole object: 100,000 of them are held)."""
+
+    index: int
+    file_name: str
+    width: Any
+    height: Any
+
+
+@dataclass
+class Section:
+    """One annotation list: whether the file has it and as what, and its length."""
+
+    kind: str = "absent"  # absent | list | other
+    count: int = 0
+    # the indices of entries that are not objects at all, in file order
+    problems: list[int] = field(default_factory=list)
+
+
+class CocoDocument:
+    """One COCO file read to its end (or refused while reading: it is not JSON)."""
+
+    def __init__(self, path: Path):
+        self.kind = "other"  # object | list | other (the top-level value)
+        self.first: object = None  # a top-level list's first element
+        self.has_images = False
+        self.images_is_list = False
+        self.images: dict[Any, Image] = {}
+        self.image_problems: list[tuple[str, str]] = []  # (message, where)
+        self.categories: object = []
+        self.image_is_object = False  # SA-1B: one 'image' object
+        self.sections = (Section(), Section())
+        self.panoptic = False
+        # image_id -> bucket, in order of first appearance; dict lookup, as the old in-memory
+        # grouping did (so image_id 1.0 names image 1)
+        self.buckets: dict[Any, int] = {}
+        self.unnamed = False  # some annotation's image_id is a list or an object
+        self.spool = AnnotationSpool()
+        try:
+            self._read(path)
+        except BaseException:
+            self.spool.close()
+            raise
+
+    def close(self) -> None:
+        self.spool.close()
+
+    def _read(self, path: Path) -> None:
+        stream = JsonStream(path)
+        try:
+            if stream.is_object():
+                self.kind = "object"
+                for key in stream.members():
+                    self._member(stream, key)
+            elif stream.is_array():
+                self.kind = "list"
+                for index, element in enumerate(stream.elements()):
+                    if index == 0:
+                        self.first = element
+            else:
+                stream.value()
+            stream.finish()
+            self.spool.flush()
+        finally:
+            stream.close()
+
+    def _member(self, stream: JsonStream, key: str) -> None:
+        # a key given twice: the last value counts, as in json.loads
+        if key == "images":
+            self.has_images = True
+            self.images, self.image_problems = {}, []
+            self.images_is_list = stream.is_array()
+            if self.images_is_list:
+                for index, image in enumerate(stream.elements()):
+                    self._image(index, image)
+            else:
+                stream.value()
+        elif key in SECTIONS:
+            section = SECTIONS.index(key)
+            if self.sections[section].kind != "absent":
+                self.spool.clear(section)
+            if section == ANNOTATIONS:
+                self.panoptic = False
+            self.sections[section].problems.clear()
+            if stream.is_array():
+                self.sections[section].kind = "list"
+                self.sections[section].count = self._annotations(stream, section)
+            else:
+                self.sections[section].kind = "other"
+                self.sections[section].count = 0
+                stream.value()
+        elif key == "categories":
+            self.categories = stream.value()
+        elif key == "image":
+            self.image_is_object = stream.is_object()
+            stream.skip()
+        else:
+            stream.skip()  # info, licenses, and whatever else a tool wrote
+
+    def _image(self, index: int, image: object) -> None:
+        where = f"images[{index}]"
+        if not isinstance(image, dict) or not is_id(image.get("id")):
+            self.image_problems.append(("an image needs an 'id' (an integer or a string)", where))
+        elif not isinstance(image.get("file_name"), str) or not image["file_name"]:
+            self.image_problems.append(("an image needs a 'file_name'", where))
+        elif image["id"] in self.images:
+            first = self.images[image["id"]].index
+            self.image_problems.append((f"image id {image['id']} repeats images[{first}]", where))
+        else:
+            self.images[image["id"]] = Image(
+                index, image["file_name"], image.get("width"), image.get("height")
+            )
+
+    def _annotations(self, stream: JsonStream, section: int) -> int:
+        count = 0
+        problems = self.sections[section].problems
+        buckets, add = self.buckets, self.spool.add
+        for index, ann in enumerate(stream.elements()):
+            count += 1
+            if index == 0 and section == ANNOTATIONS:
+                self.panoptic = isinstance(ann, dict) and "segments_info" in ann
+            if not isinstance(ann, dict):
+                problems.append(index)
+                continue
+            image_id = ann.get("image_id")
+            try:
+                bucket = buckets.get(image_id)
+                if bucket is None:
+                    bucket = buckets[image_id] = len(buckets)
+            except TypeError:  # unhashable: a list or an object names no image
+                bucket, self.unnamed = NO_IMAGE, True
+            add(bucket, section, index, ann)
+        return count

@@ -1,0 +1,266 @@
+"""COCO import streams: memory does not grow with the annotations, the records are those the
+file means (whatever the order of its keys, images and annotations), and a broken file is
+refused with the line and column json.loads gives, before any record."""
+
+from __future__ import annotations
+
+import json
+import random
+import tempfile
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ontolabel.core.geometry import Box
+from ontolabel.errors import FormatError
+from ontolabel.formats import ErrorPolicy, ImportRecord, get_format
+from ontolabel.formats.coco import stream
+
+CLASSES = ["car", "Fußgänger", "東京", "dog"]
+
+
+def read(path: Path, mode: str = "collect") -> tuple[list[ImportRecord], ErrorPolicy]:
+    policy = ErrorPolicy(mode)  # type: ignore[arg-type]
+    return list(get_format("coco").read(path, policy)), policy
+
+
+def dataset(
+    images: int, boxes: int, *, seed: int = 0, shuffle_ids: bool = False, shuffle: bool = False
+) -> dict[str, Any]:
+    """``images`` images and ``boxes`` boxes on them, as our exporter writes them (exact
+    geometry beside bbox and segmentation); optionally with image ids out of order and the
+    annotations in random order."""
+    rng = random.Random(seed)
+    ids = list(range(1, images + 1))
+    if shuffle_ids:
+        rng.shuffle(ids)
+    anns: list[dict[str, Any]] = []
+    for k in range(boxes):
+        x, y = rng.randint(0, 500) / 2, rng.randint(0, 300) / 2
+        w, h = rng.randint(1, 80) / 4, rng.randint(1, 80) / 4
+        anns.append(
+            {
+                "id": k + 1,
+                "image_id": ids[rng.randrange(images)],
+                "category_id": rng.randint(1, len(CLASSES)),
+                "bbox": [x, y, w, h],
+                "area": w * h,
+                "iscrowd": 0,
+                "segmentation": [[x, y, x + w, y, x + w, y + h, x, y + h]],
+                "ontolabel_geometry": {"kind": "box", "x1": x, "y1": y, "x2": x + w, "y2": y + h},
+            }
+        )
+    if not shuffle:
+        order = {image_id: i for i, image_id in enumerate(ids)}
+        anns.sort(key=lambda a: order[a["image_id"]])
+    return {
+        "info": {"description": "stream test"},
+        "images": [
+            {"id": image_id, "file_name": f"ímg_{i:04d}_東.jpg", "width": 640, "height": 480}
+            for i, image_id in enumerate(ids)
+        ],
+        "annotations": anns,
+        "categories": [{"id": i + 1, "name": n} for i, n in enumerate(CLASSES)],
+    }
+
+
+def write(path: Path, data: dict[str, Any], order: list[str] | None = None) -> Path:
+    """The file with its top-level keys in ``order`` (one annotation per line, as usual)."""
+    keys = order or list(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    parts = []
+    for key in keys:
+        value = data[key]
+        if isinstance(value, list):
+            body = ",\n".join(json.dumps(v, ensure_ascii=False) for v in value)
+            parts.append(f"{json.dumps(key)}: [\n{body}\n]")
+        else:
+            parts.append(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    path.write_text("{" + ",\n".join(parts) + "}\n", encoding="utf-8")
+    return path
+
+
+def expected(path: Path) -> list[tuple[str, list[tuple[str, str, Box]]]]:
+    """What the file means, from json.loads: per image in the file's image order, its boxes
+    (object id, class, box) in the file's annotation order."""
+    data = json.loads(path.read_bytes())
+    names = {c["id"]: c["name"] for c in data["categories"]}
+    by_image: dict[Any, list[tuple[str, str, Box]]] = {i["id"]: [] for i in data["images"]}
+    for ann in data["annotations"]:
+        geometry = ann["ontolabel_geometry"]
+        box = Box(x1=geometry["x1"], y1=geometry["y1"], x2=geometry["x2"], y2=geometry["y2"])
+        by_image[ann["image_id"]].append((str(ann["id"]), names[ann["category_id"]], box))
+    return [(i["file_name"], by_image[i["id"]]) for i in data["images"]]
+
+
+def got(records: list[ImportRecord]) -> list[tuple[str, list[tuple[str, str, Box]]]]:
+    out = []
+    for record in records:
+        objects = record.annotations[0].document.objects if record.annotations else []
+        boxes = []
+        for o in objects:
+            assert isinstance(o.geometry, Box)
+            boxes.append((o.id, o.class_name, o.geometry))
+        out.append((record.external_id or "", boxes))
+    return out
+
+
+ANNOTATIONS_FIRST = ["annotations", "categories", "info", "images"]
+
+
+def peak_bytes(path: Path) -> int:
+    """tracemalloc's peak while every record is read and dropped (as the importer does)."""
+    policy = ErrorPolicy("fail")
+    tracemalloc.start()
+    try:
+        for _ in get_format("coco").read(path, policy):
+            pass
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("order", [None, ANNOTATIONS_FIRST], ids=["images-first", "anns-first"])
+def test_memory_does_not_grow_with_the_number_of_annotations(
+    tmp_path: Path, order: list[str] | None
+) -> None:
+    small = write(tmp_path / "small.json", dataset(200, 2_000), order)
+    large = write(tmp_path / "large.json", dataset(200, 20_000), order)
+    assert large.stat().st_size > 9 * small.stat().st_size
+    peak_bytes(small)  # once before: the first read imports and builds what every read uses
+    small_peak, large_peak = peak_bytes(small), peak_bytes(large)
+    # parsed whole, the 20,000 annotations alone held ~40 MB (2 KB a box): 10x the small file
+    assert large_peak < 2 * small_peak, (small_peak, large_peak)
+    assert large_peak < 8_000_000
+
+
+@pytest.mark.parametrize(
+    ("options", "order"),
+    [
+        ({}, None),
+        ({"shuffle_ids": True}, None),
+        ({"shuffle": True}, None),
+        ({"shuffle_ids": True, "shuffle": True}, ANNOTATIONS_FIRST),
+        ({"shuffle": True}, ["categories", "annotations", "images"]),
+    ],
+)
+def test_records_are_what_json_loads_says_in_image_order(
+    tmp_path: Path, options: dict[str, bool], order: list[str] | None
+) -> None:
+    path = write(tmp_path / "instances_val.json", dataset(50, 400, seed=3, **options), order)
+    records, policy = read(path)
+    assert policy.violations == []
+    assert got(records) == expected(path)
+    assert [r.location.path for r in records] == [f"images[{i}]" for i in range(50)]
+
+
+@pytest.mark.parametrize("chunk", [7, 4096])
+def test_the_order_of_keys_and_the_size_of_reads_change_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    data = dataset(30, 300, seed=5, shuffle_ids=True, shuffle=True)
+    data["annotations"][7]["bbox"] = [0, 0, -1, 2]  # one bad annotation: its image is skipped
+    data["annotations"][11] = "not an annotation"
+    data["annotations"][12]["image_id"] = 999
+    path = tmp_path / "instances_val.json"
+    reference, ref_policy = read(write(path, data, None))
+    monkeypatch.setattr(stream, "CHUNK", chunk)
+    for order in (ANNOTATIONS_FIRST, ["categories", "images", "info", "annotations"]):
+        records, policy = read(write(path, data, order))
+        assert records == reference  # locations, media, meta, objects: all
+        assert policy.violations == ref_policy.violations
+    ids = [i["id"] for i in data["images"]]
+    skipped = f"ímg_{ids.index(data['annotations'][7]['image_id']):04d}_東.jpg"
+    # what names no image is reported first (in file order), then image by image
+    assert [(v.location.path, v.location.item) for v in ref_policy.violations] == [
+        ("annotations[11]", None),
+        ("annotations[12]", None),
+        ("annotations[7].bbox", skipped),
+    ]
+    assert skipped not in [r.external_id for r in reference] and len(reference) == 29
+
+
+def json_error(text: str) -> tuple[str, int]:
+    """What the import said of a broken file when it parsed it whole with json.loads."""
+    try:
+        json.loads(text.encode())
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno
+    raise AssertionError("valid JSON")
+
+
+@pytest.mark.parametrize("chunk", [5, 1 << 20])
+def test_a_file_cut_inside_the_annotations_is_refused_where_it_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(stream, "CHUNK", chunk)
+    text = write(tmp_path / "full.json", dataset(20, 200, seed=9)).read_text(encoding="utf-8")
+    start = text.index('"annotations"')
+    rng = random.Random(chunk)
+    cuts = [text.index('"bbox"', start + 5_000) + 9, len(text) - 300]
+    cuts += [rng.randrange(start, len(text) - 2) for _ in range(20)]
+    for cut in cuts:
+        path = tmp_path / "instances_cut.json"
+        path.write_text(text[:cut], encoding="utf-8")
+        yielded: list[ImportRecord] = []
+        with pytest.raises(FormatError) as err:
+            for record in get_format("coco").read(path, ErrorPolicy("collect")):
+                yielded.append(record)
+        # nothing is yielded, not even the images before the cut: the file is refused whole
+        assert yielded == []
+        message, line = json_error(text[:cut])
+        assert message in str(err.value)
+        assert err.value.location is not None
+        assert (err.value.location.file, err.value.location.line) == (path.name, line)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"images": [], "annotations": [1,]}',
+        '{"images": [], "annotations": [{"image_id": 1} {"image_id": 2}]}',
+        '{"images": [],\n\n "annotations": []} trailing',
+        '{"images": [], "annotations": [], }',
+        '{"images": [] "annotations": []}',
+        '{"images" [], "annotations": []}',
+        '{"images": [], "annotations": [{"bbox": [1, 2, 3, tru]}]}',
+        '{"images": [], "annotations": [{"caption": "unterminated}]}',
+        '{"images": [], "annotations": [-]}',
+        "{ ",
+        "",
+    ],
+)
+@pytest.mark.parametrize("chunk", [3, 1 << 20])
+def test_syntax_errors_say_what_json_loads_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, chunk: int
+) -> None:
+    monkeypatch.setattr(stream, "CHUNK", chunk)
+    path = tmp_path / "x.json"
+    path.write_text(text, encoding="utf-8")
+    message, line = json_error(text)
+    with pytest.raises(FormatError) as err:
+        read(path)
+    assert message in str(err.value)
+    assert err.value.location is not None and err.value.location.line == line
+
+
+def test_bad_bytes_after_a_syntax_error_still_say_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_bytes(b'{"images": [1,, ' + b"x" * 3_000_000 + b"\xff]}")
+    with pytest.raises(FormatError, match="not UTF-8 text"):
+        read(path)
+
+
+def test_the_spool_is_removed_when_reading_stops_early(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    path = write(tmp_path / "instances_val.json", dataset(10, 100))
+    records = get_format("coco").read(path, ErrorPolicy("fail"))
+    next(records)
+    assert list((tmp_path / "tmp").iterdir())  # the spool, while reading
+    records.close()  # type: ignore[attr-defined]
+    assert list((tmp_path / "tmp").iterdir()) == []
