@@ -11,7 +11,8 @@ which keeps the numbers (and the string) small for smooth shapes.
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cached_property
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +28,12 @@ class Mask(GeometryModel):
     height: int
     width: int
     counts: str
+
+    @cached_property
+    def rle(self) -> dict[str, Any]:
+        """COCO's RLE object of this mask (counts as bytes), as pycocotools reads it: made
+        once per mask, not once per comparison (not a field: never compared or written)."""
+        return {"size": [self.height, self.width], "counts": self.counts.encode("ascii")}
 
 
 def counts_to_string(counts: list[int]) -> str:

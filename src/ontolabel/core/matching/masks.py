@@ -25,7 +25,7 @@ Rle = dict[str, Any]
 
 def mask_rles(masks: Sequence[Mask]) -> list[Rle]:
     """The pycocotools RLE objects of masks (the compressed counts passed through)."""
-    return [{"size": [m.height, m.width], "counts": m.counts.encode("ascii")} for m in masks]
+    return [m.rle for m in masks]
 
 
 def require_same_size(
@@ -37,8 +37,11 @@ def require_same_size(
     ids_b: Sequence[str] | None,
 ) -> None:
     """Masks are compared pixel by pixel: every mask of both sides must share one grid."""
-    sizes = {(m.height, m.width) for m in (*a, *b)}
-    if len(sizes) <= 1:
+    grid = (a or b)[0]
+    h, w = grid.height, grid.width
+    if all(m.height == h and m.width == w for m in a) and all(
+        m.height == h and m.width == w for m in b
+    ):
         return
     first = (a[0] if a else b[0]).height, (a[0] if a else b[0]).width
     for side, masks, indices, ids in (("a", a, indices_a, ids_a), ("b", b, indices_b, ids_b)):
