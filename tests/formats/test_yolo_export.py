@@ -66,6 +66,10 @@ def test_label_studio_box_turned_90_degrees_exports_its_pixel_hull() -> None:
         archive, stats = export([record], fmt, ontology)
         assert labels_of(archive, member) == ["0 0.15 0.35 0.1 0.5"]
         assert stats.skipped == [] and stats.objects == 1
+        # written, but as less than it was: said once, with how to keep the outline
+        [changed] = stats.changed
+        assert changed.message.startswith("1 rotated box(s) written as their axis-aligned")
+        assert "task=obb" in changed.message
 
 
 # -- detect ----------------------------------------------------------------------------------

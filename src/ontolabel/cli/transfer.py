@@ -128,6 +128,8 @@ def export_command(
     hidden = len(stats.skipped) - MAX_VIOLATIONS_SHOWN
     if hidden > 0:
         err_console.print(f"[yellow]... and {hidden} more not exported[/]")
+    for violation in stats.changed:
+        err_console.print(f"[yellow]changed: {violation}[/]")
 
 
 def parse_options(pairs: list[str]) -> dict[str, str]:

@@ -174,6 +174,8 @@ class WriteStats:
     objects: int = 0
     # what the format could not carry (e.g. a polyline in COCO), one entry each
     skipped: list[Violation] = field(default_factory=list)
+    # what was written in a lesser form (a polygon as its box in YOLO detect), said once a kind
+    changed: list[Violation] = field(default_factory=list)
 
     def skip(self, message: str, record: ExportRecord, path: str | None = None) -> None:
         """Record that (part of) ``record`` was not written, and why; ``path`` points into

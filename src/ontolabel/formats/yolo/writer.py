@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import PurePosixPath
@@ -35,7 +36,7 @@ from ontolabel.core.geometry.keypoints import keypoints_bbox, labeled_points
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
-from ontolabel.errors import OntolabelError
+from ontolabel.errors import OntolabelError, Violation
 from ontolabel.formats.archive import ZipTree
 from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.media import MediaSource
@@ -82,6 +83,8 @@ class YoloWriter:
         self.names = leaf_classes(ontology)
         self.ids = {name: i for i, name in enumerate(self.names)}
         self.stats = WriteStats()
+        # outlines a detect export writes as their boxes, by kind (said once, at the end)
+        self.boxed: Counter[str] = Counter()
         self.stack = ExitStack()
         self.splits: dict[str, IO[bytes]] = {}  # the image list of each split, spooled
         self.used: set[tuple[str, str]] = set()
@@ -102,6 +105,14 @@ class YoloWriter:
                 self._write_darknet_files()
             elif self.task != "classify":
                 self._write_data_yaml()
+        if self.boxed:
+            shapes = ", ".join(f"{n} {kind.replace('_', ' ')}(s)" for kind, n in self.boxed.items())
+            self.stats.changed.append(
+                Violation(
+                    f"{shapes} written as their axis-aligned boxes: YOLO detect holds boxes "
+                    "only (export with task=segment or task=obb to keep the outlines)"
+                )
+            )
         return self.stats
 
     def _spool(self) -> IO[bytes]:
@@ -278,6 +289,8 @@ class YoloWriter:
             return []
         for note in shaped.notes:
             self.stats.skip(note, record, path)
+        if self.task == "detect" and not isinstance(obj.geometry, Box):
+            self.boxed[obj.geometry.kind] += 1
         self._no_track(record, obj, path)
         self.stats.objects += 1
         return [line(class_id, self._clip(record, path, f, shaped.box)) for f in shaped.lines]

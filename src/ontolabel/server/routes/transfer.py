@@ -263,6 +263,7 @@ async def export(
         "X-Ontolabel-Items": str(stats.items),
         "X-Ontolabel-Objects": str(stats.objects),
         "X-Ontolabel-Skipped": str(len(stats.skipped)),
+        "X-Ontolabel-Changed": str(len(stats.changed)),
     }
     if stats.skipped:
         first = str(stats.skipped[0])
