@@ -67,8 +67,9 @@ def write(recs: list[ExportRecord], ontology: Ontology, path: Path) -> Path:
 
 
 def image_config(ontology: Ontology) -> str:
-    # Without the KeyPointLabels control: with one, the converter's COCO export turns every
-    # class into a keypoint name of a single "default" category (its keypoint mode)
+    # Without the KeyPointLabels control (ONTOLOGY's Fußgänger takes keypoints): with one, the
+    # converter's COCO export makes every class of that control, its polygons and boxes too, a
+    # keypoint name of a single "default" category (its keypoint mode)
     config = label_config(ontology, Modality.IMAGE)
     return "\n".join(line for line in config.splitlines() if "KeyPointLabels" not in line)
 
@@ -87,6 +88,48 @@ def test_label_studio_s_converter_reads_our_image_regions(tmp_path: Path) -> Non
     assert peer["classes"] == summarize(recs)["classes"]
     # the converter names an image by its cache path (images/<hash>__<name>): the name is kept
     assert [key.split("__", 1)[1] for key in peer["items"]] == ["東京", "café"]
+
+
+BOXES_AND_POLYGONS: dict[str, Any] = {
+    "name": "streets",
+    "classes": [
+        {"name": "Car", "geometry": {"image": ["box"]}},
+        {"name": "東京タワー", "geometry": {"image": ["box", "rotated_box"]}},
+        {"name": "Fußgänger", "geometry": {"image": ["polygon"]}},
+    ],
+}
+TRIANGLE = {"kind": "polygon", "parts": [{"exterior": [[1, 1], [9, 1], [5, 9]]}]}
+STREET: list[tuple[str, int, int, list[dict[str, Any]]]] = [
+    (
+        "straße/東京.jpg",
+        640,
+        480,
+        [
+            box("Car", 0, 0, 640, 480),
+            box("Car", 100, 50, 300, 250),
+            box("東京タワー", 10, 20, 30.5, 40),
+            {"class_name": "Fußgänger", "geometry": TRIANGLE},
+        ],
+    ),
+    ("café.jpg", 80, 50, [box("東京タワー", 1, 2, 3, 4)]),
+]
+
+
+def test_the_converter_gives_each_class_its_own_category_from_our_config(tmp_path: Path) -> None:
+    """Our config as it is (no line taken out): boxes of two classes and a polygon class
+    come out of the converter's COCO as categories named after our classes, never one
+    ``default`` category, with the objects we exported."""
+    ontology = parse_ontology(BOXES_AND_POLYGONS)
+    config = label_config(ontology, Modality.IMAGE)
+    assert "KeyPointLabels" not in config and "BrushLabels" not in config
+    recs = records(STREET)
+    path = write(recs, ontology, tmp_path / "tasks.json")
+    peer = read_with("labelstudio", "coco", path, config=config)
+    assert peer["classes"] == {"Car": 2, "Fußgänger": 1, "東京タワー": 2}
+    assert peer["classes"] == summarize(recs)["classes"]
+    assert in_task_order(found(peer)) == in_task_order(summarize(recs))
+    kinds = {o["label"]: o["kind"] for item in peer["items"].values() for o in item["objects"]}
+    assert kinds == {"Car": "box", "東京タワー": "box", "Fußgänger": "polygon"}
 
 
 def test_the_converter_turns_a_rotated_box_in_percent_space(tmp_path: Path) -> None:

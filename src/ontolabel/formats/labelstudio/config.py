@@ -12,16 +12,18 @@ from xml.sax.saxutils import quoteattr
 from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.core.ontology.spec import AttributeType
+from ontolabel.formats.labelstudio.results import CONTROL_NAMES
 
-# each control, its name in the export, and the geometry kinds it draws
-_CONTROLS: dict[Modality, list[tuple[str, str, frozenset[GeometryKind]]]] = {
+# each control and the geometry kinds it draws; its name is the ``from_name`` the writer gives
+# its results (``results.CONTROL_NAMES``, keyed by the result type, the tag in lower case)
+_CONTROLS: dict[Modality, list[tuple[str, frozenset[GeometryKind]]]] = {
     Modality.IMAGE: [
-        ("RectangleLabels", "box", frozenset({GeometryKind.BOX, GeometryKind.ROTATED_BOX})),
-        ("PolygonLabels", "polygon", frozenset({GeometryKind.POLYGON})),
-        ("KeyPointLabels", "keypoint", frozenset({GeometryKind.KEYPOINTS})),
-        ("BrushLabels", "brush", frozenset({GeometryKind.MASK})),
+        ("RectangleLabels", frozenset({GeometryKind.BOX, GeometryKind.ROTATED_BOX})),
+        ("PolygonLabels", frozenset({GeometryKind.POLYGON})),
+        ("KeyPointLabels", frozenset({GeometryKind.KEYPOINTS})),
+        ("BrushLabels", frozenset({GeometryKind.MASK})),
     ],
-    Modality.TEXT: [("Labels", "label", frozenset({GeometryKind.SPAN}))],
+    Modality.TEXT: [("Labels", frozenset({GeometryKind.SPAN}))],
 }
 
 
@@ -30,8 +32,12 @@ _FREE_VALUES = {"text": "TextArea", "number": "Number", "rating": "Rating", "dat
 
 
 def label_config(ontology: Ontology, modality: Modality) -> str:
-    """The config XML for an image or text project of ``ontology``: each control offers the
-    classes that may take its geometry (Label Studio's converter reads one control per kind)."""
+    """The config XML for an image or text project of ``ontology``: exactly the controls its
+    classes use in ``modality``, each offering only the classes that may take its geometry.
+
+    A control no class uses is left out: Label Studio's converter reads a KeyPointLabels
+    control as its keypoint mode, and its COCO export then makes every label of that control
+    a keypoint of one ``default`` category (boxes and polygons of those classes included)."""
     target = "text" if modality is Modality.TEXT else "image"
     lines = [
         '<Text name="text" value="$text"/>'
@@ -41,7 +47,7 @@ def label_config(ontology: Ontology, modality: Modality) -> str:
     kinds = {
         c.name: set(ontology.resolved_geometry(c.name).get(modality, [])) for c in ontology.classes
     }
-    for tag, name, drawn in _CONTROLS.get(modality, []):
+    for tag, drawn in _CONTROLS.get(modality, []):
         names = [n for n, k in kinds.items() if k & drawn]
         if not names:
             continue
@@ -51,6 +57,7 @@ def label_config(ontology: Ontology, modality: Modality) -> str:
             f"<Label value={quoteattr(n)}" + (f' model_index="{i}"' if index else "") + "/>"
             for i, n in enumerate(names)
         )
+        name = CONTROL_NAMES[tag.lower()]
         lines.append(f'<{tag} name="{name}" toName="{target}">{labels}</{tag}>')
     tags = [n for n, k in kinds.items() if GeometryKind.TAG in k]
     # a whole-item class with one free value (a caption's text) is a control of its own
@@ -65,7 +72,8 @@ def label_config(ontology: Ontology, modality: Modality) -> str:
     if choosable:
         choices = "".join(f"<Choice value={quoteattr(n)}/>" for n in choosable)
         lines.append(
-            f'<Choices name="choice" toName="{target}" choice="multiple">{choices}</Choices>'
+            f'<Choices name="{CONTROL_NAMES["choices"]}" toName="{target}" choice="multiple">'
+            f"{choices}</Choices>"
         )
     seen: set[str] = set()
     # per-region controls: the attributes of the classes drawn as regions in this modality
