@@ -103,9 +103,9 @@ class SpacyFormat(Format[SpacyOptions]):
         return Detection(0.0, "no spaCy document: 'text' with ents, spans, tokens or cats")
 
     def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
-        for line, _, obj in documents(path, policy):
+        for line, index, obj in documents(path, policy):
             at = Location(file=path.name, line=line)
-            record = read_doc(obj, at, policy.report)
+            record = read_doc(obj, at, policy.report, index)
             if record is not None:
                 yield record
 

@@ -11,8 +11,15 @@ the tokens are found in it in order (a token spaCy spelt differently, as ```` ``
 text is the tokens joined by spaces, sentence by sentence, one line each (as the CoNLL
 reader does). ``ner``
 is BILUO (IOB is read too; ``-``, a missing tag, as ``O``); ``cats`` of 0.5 or more become
-document classes with their value as the score. The document's ``id`` goes to the item's
-meta; parses and POS tags are not labels and are not read.
+document classes with their value as the score. The document's ``id`` (spaCy's integer,
+not unique across files, often 0 for all) goes to the item's meta; parses and POS tags are
+not labels and are not read.
+
+The item's external id is the document's ``_.external_id`` when it has one (our writer
+puts it there, one paragraph a document, as v3 documents keep it); a further paragraph of
+such a document gets ``<id>#<paragraph>``. Otherwise it comes from the paragraph's text and
+its place (``content_external_id``), so importing the same file again finds the items it
+made, and identical paragraphs stay apart.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from ontolabel.core.annotation import Annotation
 from ontolabel.core.geometry import Span
 from ontolabel.core.modality import Modality
 from ontolabel.errors import Location
-from ontolabel.formats.base import AnnotationRecord, ImportRecord
+from ontolabel.formats.base import AnnotationRecord, ImportRecord, content_external_id
 from ontolabel.formats.conll.tags import (
     OUTSIDE,
     Decoder,
@@ -34,7 +41,7 @@ from ontolabel.formats.conll.tags import (
     tag_problem,
 )
 from ontolabel.formats.conll.tokens import TOKENS_KEY, Token
-from ontolabel.formats.spacy.v3 import DocReader
+from ontolabel.formats.spacy.v3 import DocReader, explicit_id
 
 Report = Callable[[str, Location], None]
 
@@ -94,9 +101,24 @@ def read_document(
     if not isinstance(obj, dict) or not isinstance(obj.get("paragraphs"), list):
         report("a spaCy v2 document is an object with a 'paragraphs' list", at(f"[{index}]"))
         return
+    bad_id = False
+
+    def id_problem(message: str, where: str) -> None:
+        nonlocal bad_id
+        bad_id = True
+        report(message, at(f"[{index}].{where}"))
+
+    carried = explicit_id(obj, id_problem)
+    if bad_id:
+        return
     for p, paragraph in enumerate(obj["paragraphs"]):
         record = _paragraph(paragraph, f"[{index}].paragraphs[{p}]", at, report)
         if record is not None:
+            assert record.text is not None
+            if carried is None:
+                record.external_id = content_external_id("spacy-v2", record.text, f"{index}.{p}")
+            else:
+                record.external_id = carried if p == 0 else f"{carried}#{p}"
             if "id" in obj:
                 record.meta["id"] = obj["id"]
             yield record

@@ -11,7 +11,10 @@ Offsets are Python ``str`` offsets, i.e. code points, as ontolabel keeps them. `
 every span group become spans (the same class over the same range, in both, is one
 object); a category of 0.5 or more becomes a document class (a tag) with its value as the
 score. The tokens are kept in the item's meta, so an export gives them back; ``meta`` (as
-spaCy's textcat JSONL has it) becomes the item's meta; ``_.external_id`` its external id.
+spaCy's textcat JSONL has it) becomes the item's meta; ``_.external_id`` its external id
+(our writers put it there). A document without one gets an id from its text and its
+index in the file (``content_external_id``), so importing the same file again finds the
+items it made, and identical documents at different places stay apart.
 Linguistic attributes (tags, lemmas, parses, sentences) are not labels and are not read.
 """
 
@@ -24,10 +27,13 @@ from ontolabel.core.annotation import Annotation, AnnotationObject
 from ontolabel.core.geometry import Span, Tag
 from ontolabel.core.modality import Modality
 from ontolabel.errors import Location
-from ontolabel.formats.base import AnnotationRecord, ImportRecord
+from ontolabel.formats.base import AnnotationRecord, ImportRecord, content_external_id
 from ontolabel.formats.conll.tokens import TOKENS_KEY, Token
 
 CATEGORY_THRESHOLD = 0.5
+# where a document keeps its item's external id: spaCy's namespace of custom attributes
+# (``Doc._``), in v3 documents and (beside spaCy's own integer "id") in v2 documents
+EXTENSION = "_"
 EXTERNAL_ID = "external_id"
 
 Report = Callable[[str, str], None]  # (message, JSON path)
@@ -129,10 +135,21 @@ def read_tokens(raw: object, text: str, report: Report) -> list[Token] | None:
     return tokens
 
 
+def explicit_id(obj: dict[str, Any], report: Report) -> str | None:
+    """The external id a document carries in ``_.external_id`` (None: none, or reported)."""
+    extension = obj.get(EXTENSION, {})
+    external_id = extension.get(EXTERNAL_ID) if isinstance(extension, dict) else None
+    if external_id is not None and not isinstance(external_id, str):
+        report("must be a string", f"{EXTENSION}.{EXTERNAL_ID}")
+        return None
+    return external_id
+
+
 def read_doc(
-    obj: object, at: Location, report: Callable[[str, Location], None]
+    obj: object, at: Location, report: Callable[[str, Location], None], index: int
 ) -> ImportRecord | None:
-    """The record of one v3 document, or None when anything in it is wrong (reported)."""
+    """The record of one v3 document (the ``index``-th of its file), or None when anything
+    in it is wrong (reported)."""
     bad = False
 
     def problem(message: str, path: str) -> None:
@@ -174,10 +191,7 @@ def read_doc(
     meta = obj.get("meta", {})
     if not isinstance(meta, dict):
         problem("must be an object", "meta")
-    extension = obj.get("_", {})
-    external_id = extension.get(EXTERNAL_ID) if isinstance(extension, dict) else None
-    if external_id is not None and not isinstance(external_id, str):
-        problem("must be a string", f"_.{EXTERNAL_ID}")
+    external_id = explicit_id(obj, problem)
     if bad:
         return None
     kept = dict(meta)
@@ -186,7 +200,9 @@ def read_doc(
     return ImportRecord(
         location=Location(file=at.file, line=at.line, item=external_id),
         modality=Modality.TEXT,
-        external_id=external_id,
+        external_id=(
+            content_external_id("spacy", text, index) if external_id is None else external_id
+        ),
         text=text,
         meta=kept,
         annotations=[

@@ -4,7 +4,9 @@ Both cut the tokens at every span edge (spaCy needs entities on token boundaries
 hold one entity per token, so of overlapping spans the ``nested`` rule keeps some there; in
 v3 the others go to a span group (``span_key``), in v2, which has none, each is reported.
 Categories list every document class of the ontology (0.0 when not given), a given one
-with its score (1.0 when it has none).
+with its score (1.0 when it has none). Both keep the item's external id in the document's
+``_.external_id`` (v2 beside spaCy's integer ``id``), so an import of the export finds the
+items it came from.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ontolabel.formats.conll.writer import (
     writable_spans,
 )
 from ontolabel.formats.spacy.options import SpacyOptions, SpacyV2Options, SpanGroupRule
-from ontolabel.formats.spacy.v3 import EXTERNAL_ID, spacy_tokens
+from ontolabel.formats.spacy.v3 import EXTENSION, EXTERNAL_ID, spacy_tokens
 
 
 def document_classes(ontology: Ontology) -> list[str]:
@@ -150,7 +152,7 @@ class V3Writer(_Writer):
         if meta:
             data["meta"] = meta
         if record.external_id is not None:
-            data["_"] = {EXTERNAL_ID: record.external_id}
+            data[EXTENSION] = {EXTERNAL_ID: record.external_id}
         return data
 
 
@@ -194,4 +196,11 @@ class V2Writer(_Writer):
         if doc.cats:
             paragraph["cats"] = [{"label": k, "value": v} for k, v in doc.cats.items()]
         doc_id = record.content.meta.get("id")
-        return {"id": doc_id if isinstance(doc_id, int) else number, "paragraphs": [paragraph]}
+        data: dict[str, Any] = {
+            "id": doc_id if isinstance(doc_id, int) else number,
+            "paragraphs": [paragraph],
+        }
+        # spaCy's "id" is an integer of its own (kept in meta): the item's id goes beside it
+        if record.external_id is not None:
+            data[EXTENSION] = {EXTERNAL_ID: record.external_id}
+        return data
