@@ -237,3 +237,10 @@ def test_what_an_export_left_out_is_counted_in_its_headers(
     reply = client.get(f"/api/projects/{pid}/export?format=jsonl")
     assert reply.headers["x-ontolabel-skipped"] == "2"
     assert reply.headers["x-ontolabel-first-skipped"] == "item a, objects[0]: W?rter not written"
+
+
+def test_an_unknown_import_parameter_is_refused_not_ignored(client: TestClient, pid: int) -> None:
+    reply = client.put(f"/api/projects/{pid}/import/a.jsonl?error=collect", content=jsonl(*GOOD))
+    assert reply.status_code == 422
+    assert reply.json()["violations"][0]["path"] == "error"
+    assert client.get(f"/api/projects/{pid}/items").json()["items"] == []

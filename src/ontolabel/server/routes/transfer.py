@@ -8,14 +8,14 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from ontolabel.core.modality import GeometryKind, Modality
-from ontolabel.errors import Location, TooLarge
+from ontolabel.errors import InvalidError, Location, TooLarge, Violation
 from ontolabel.formats.registry import all_formats, get_format
 from ontolabel.server.auth import CurrentUser, WorkspaceDep
 from ontolabel.server.errors import ERROR_RESPONSES, ErrorBody, ViolationBody
@@ -83,11 +83,27 @@ def project_formats(project_id: int, user: CurrentUser, ws: WorkspaceDep) -> Pro
     return transfer.project_formats(ws, project_id, user_id=user.id)
 
 
+def _import_query(request: Request) -> None:
+    """An import takes `format` and `errors` only: an unknown parameter (a misspelt
+    `error=collect`) is refused, as export refuses an unknown option, rather than ignored."""
+    unknown = sorted(set(request.query_params) - {"format", "errors"})
+    if unknown:
+        raise InvalidError(
+            f"unknown import parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+            [Violation("not a parameter of import", Location(path=k)) for k in unknown],
+            hint="import takes format=NAME and errors=fail|collect",
+        )
+
+
+ImportQuery = Annotated[None, Depends(_import_query)]
+
+
 @router.post("/projects/{project_id}/import", responses={413: {"model": ErrorBody}})
 async def import_file(
     project_id: int,
     user: CurrentUser,
     ws: WorkspaceDep,
+    _checked: ImportQuery,
     file: Annotated[UploadFile, File(description="the file to import")],
     format: Annotated[str | None, Query(description="format name; detected when omitted")] = None,
     errors: Annotated[
@@ -131,6 +147,7 @@ async def import_body(
     name: str,
     user: CurrentUser,
     ws: WorkspaceDep,
+    _checked: ImportQuery,
     request: Request,
     format: Annotated[str | None, Query(description="format name; detected when omitted")] = None,
     errors: Annotated[
