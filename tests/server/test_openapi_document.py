@@ -1,12 +1,10 @@
 """The OpenAPI document the UI's client is generated from: complete, valid, typed, and the
-checked-in copy (web/openapi.json, with web/src/api/schema.d.ts generated from it) in step
-with what the app produces now."""
+checked-in copy (web/openapi.json; every UI build generates web/src/api/schema.d.ts from it)
+in step with what the app produces now."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -142,19 +140,3 @@ def test_a_stale_save_answers_the_stored_state_and_the_refused_request(
     )
     assert conflict["properties"]["current"]["$ref"].endswith("/AnnotationState")
     assert conflict["properties"]["yours"]["$ref"].endswith("/SaveRequest")
-
-
-def test_the_generated_typescript_is_in_step_with_the_document() -> None:
-    generator = WEB / "node_modules" / ".bin" / "openapi-typescript"
-    if not generator.exists() or shutil.which("node") is None:
-        pytest.skip("web/node_modules is not installed (make web)")
-    fresh = subprocess.run(
-        [str(generator), "openapi.json"],
-        cwd=WEB,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    checked_in = (WEB / "src" / "api" / "schema.d.ts").read_text()
-    assert fresh == checked_in, f"web/src/api/schema.d.ts is stale: run `{REGENERATE}`"
