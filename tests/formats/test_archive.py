@@ -3,13 +3,15 @@ no zip bombs."""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
-from ontolabel.errors import FormatError, TooLarge
-from ontolabel.formats.archive import RATIO_FLOOR, unpack
+from ontolabel.errors import FormatError, NotFound, TooLarge
+from ontolabel.formats.archive import RATIO_FLOOR, ZipTree, unpack
 
 
 class _LegacyInfo(zipfile.ZipInfo):
@@ -73,3 +75,24 @@ def test_a_damaged_archive_is_a_format_error(tmp_path: Path) -> None:
     packed.write_bytes(packed.read_bytes()[:40])
     with pytest.raises(FormatError, match="zip"):
         unpack(packed, tmp_path / "out")
+
+
+class _Store:
+    def __init__(self, blobs: dict[str, bytes]) -> None:
+        self.blobs = blobs
+
+    def open(self, sha256: str) -> BinaryIO:
+        if sha256 not in self.blobs:
+            raise NotFound(f"no media {sha256}")
+        return io.BytesIO(self.blobs[sha256])
+
+
+def test_bundled_media_are_copied_or_the_reason_is_given(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    with ZipTree(out) as tree:
+        assert tree.bundle("images/東京.jpg", "a", _Store({"a": b"pixels"})) is None
+        assert tree.bundle("images/b.jpg", "b", _Store({})) == "no media b"
+        assert tree.bundle("images/c.jpg", "a", None) == "no media store to copy from"
+    with zipfile.ZipFile(out) as archive:
+        assert archive.namelist() == ["images/東京.jpg"]
+        assert archive.read("images/東京.jpg") == b"pixels"

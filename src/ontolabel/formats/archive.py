@@ -18,7 +18,8 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, BinaryIO
 
-from ontolabel.errors import FormatError, Location, TooLarge
+from ontolabel.errors import FormatError, Location, OntolabelError, TooLarge
+from ontolabel.formats.media import MediaSource
 
 # an archive expanding past this is refused before anything is written (zip bombs)
 MAX_UNPACKED_BYTES = 20 * 1024**3
@@ -168,6 +169,19 @@ class ZipTree:
         info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
         with self._zip.open(info, "w", force_zip64=True) as member:
             shutil.copyfileobj(src, member, COPY_CHUNK)
+
+    def bundle(self, name: str, sha256: str, media: MediaSource | None) -> str | None:
+        """Copy the stored file ``sha256`` into member ``name``; None when done, else why it
+        could not be (no store to copy from, the bytes missing or unreadable), for the
+        writer to report: an export with a missing image is still an export of its labels."""
+        if media is None:
+            return "no media store to copy from"
+        try:
+            with media.open(sha256) as src:
+                self.copy_from(name, src)
+        except (OntolabelError, OSError) as exc:
+            return str(exc)
+        return None
 
     def close(self) -> None:
         self._zip.close()

@@ -161,11 +161,9 @@ class CvatWriter:
         xml = b"  " + tostring(image, encoding="utf-8") + b"\n"
         spool.write(b"%d %d\n" % (len(xml), 1 if subset else 0) + xml)
         if self.options.include_media:
-            if self.media is None:
-                self.stats.skip("the images cannot be bundled here (no media store)", record)
-            else:
-                with self.media.open(media.sha256) as src:
-                    self.tree.copy_from(path, src)
+            problem = self.tree.bundle(path, media.sha256, self.media)
+            if problem is not None:
+                self.stats.skip(f"the images cannot be bundled here ({problem})", record)
         self.frame += 1
         self.stats.items += 1
 

@@ -130,16 +130,11 @@ class LabelmeWriter:
             # the name is taken all the same: another image must not be called so
             self.images.setdefault(member, image.sha256)
             return member
-        if self.media is None:
+        problem = tree.bundle(member, image.sha256, self.media)
+        if problem is not None:
             self.stats.skip(
-                "the image was not put in the archive: no media store to copy from", record
+                f"the image {image.name!r} was not put in the archive: {problem}", record
             )
-            return member
-        try:
-            with self.media.open(image.sha256) as src:
-                tree.copy_from(member, src)
-        except (OntolabelError, OSError) as exc:
-            self.stats.skip(f"the image {image.name!r} was not put in the archive: {exc}", record)
             return member
         self.images[member] = image.sha256
         return member

@@ -30,7 +30,6 @@ from ontolabel.core.geometry.mask import rle_decode
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.matching.masks import rasterise
 from ontolabel.core.modality import Modality
-from ontolabel.errors import OntolabelError
 from ontolabel.formats.archive import ZipTree
 from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.labelme_xml.attributes import format_attributes
@@ -130,16 +129,11 @@ class LabelmeXmlWriter:
             # the name is taken all the same: another image must not be called so
             self.images.setdefault(member, image.sha256)
             return filename
-        if self.media is None:
+        problem = tree.bundle(member, image.sha256, self.media)
+        if problem is not None:
             self.stats.skip(
-                "the image was not put in the archive: no media store to copy from", record
+                f"the image {image.name!r} was not put in the archive: {problem}", record
             )
-            return filename
-        try:
-            with self.media.open(image.sha256) as src:
-                tree.copy_from(member, src)
-        except (OntolabelError, OSError) as exc:
-            self.stats.skip(f"the image {image.name!r} was not put in the archive: {exc}", record)
             return filename
         self.images[member] = image.sha256
         return filename

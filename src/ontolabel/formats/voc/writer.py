@@ -150,13 +150,9 @@ class VocWriter:
         self.stats.items += 1
 
     def _copy_media(self, record: ExportRecord, sha256: str, name: str) -> None:
-        if self.media is None:
-            self.stats.skip(
-                "the images cannot be bundled here (no media store)", record, "media[0]"
-            )
-            return
-        with self.media.open(sha256) as src:
-            self.tree.copy_from(name, src)
+        problem = self.tree.bundle(name, sha256, self.media)
+        if problem is not None:
+            self.stats.skip(f"the images cannot be bundled here ({problem})", record, "media[0]")
 
     def _objects(
         self,

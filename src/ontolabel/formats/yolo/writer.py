@@ -36,7 +36,7 @@ from ontolabel.core.geometry.keypoints import keypoints_bbox, labeled_points
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
-from ontolabel.errors import OntolabelError, Violation
+from ontolabel.errors import Violation
 from ontolabel.formats.archive import ZipTree
 from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.media import MediaSource
@@ -238,13 +238,10 @@ class YoloWriter:
         self.zip.write_text(label_member, "".join(f"{t}\n" for t in text))
 
     def _copy_image(self, record: ExportRecord, media: MediaInfo, member: str) -> None:
-        assert self.media is not None
-        try:
-            with self.media.open(media.sha256) as src:
-                self.zip.copy_from(member, src)
-        except (OntolabelError, OSError) as exc:
+        problem = self.zip.bundle(member, media.sha256, self.media)
+        if problem is not None:
             self.stats.skip(
-                f"image {media.name!r} is not in the store ({exc}); labels only", record
+                f"image {media.name!r} is not in the store ({problem}); labels only", record
             )
 
     def _class_id(self, record: ExportRecord, obj: AnnotationObject, path: str) -> int | None:
