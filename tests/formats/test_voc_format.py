@@ -31,6 +31,7 @@ from ontolabel.formats import (
     get_format,
 )
 from ontolabel.formats.archive import unpack
+from ontolabel.formats.voc.palette import VOC_LABELS, voc_color
 from ontolabel.formats.voc.pixels import box_to_voc, voc_to_box
 
 VOC_CORPUS = [
@@ -43,32 +44,8 @@ VOC_CORPUS = [
     # labelme2voc: empty <truncated/>, fractional corners
     "labelme/examples/bbox_detection/data_dataset_voc",
 ]
-VOC_CLASSES = [
-    "background",
-    "aeroplane",
-    "bicycle",
-    "bird",
-    "boat",
-    "bottle",
-    "bus",
-    "car",
-    "cat",
-    "chair",
-    "cow",
-    "diningtable",
-    "dog",
-    "horse",
-    "motorbike",
-    "person",
-    "pottedplant",
-    "sheep",
-    "sofa",
-    "train",
-    "tvmonitor",
-    "ignored",
-    "label_0",
-    "label_1",
-]
+# VOC's own labels and the extra ones of datumaro's fixtures
+VOC_CLASSES = [*VOC_LABELS, "ignored", "label_0", "label_1"]
 ACTIONS = [
     "other",
     "jumping",
@@ -509,3 +486,14 @@ def test_not_voc_is_not_detected(tmp_path: Path) -> None:
 def test_mit_labelme_xml_folders_are_not_taken_for_voc(tree: str) -> None:
     folder = corpus_path(f"{tree}/tests/assets/labelme_dataset")
     assert get_format("voc").detect(folder).confidence < 0.5
+
+
+@pytest.mark.parametrize(
+    ("index", "colour"),
+    # the colours of PASCAL VOC's published colour map (VOCdevkit's labelcolormap)
+    [(0, (0, 0, 0)), (1, (128, 0, 0)), (2, (0, 128, 0)), (3, (128, 128, 0)),
+     (7, (128, 128, 128)), (15, (192, 128, 128)), (20, (0, 64, 128)), (255, (224, 224, 192))],
+)  # fmt: skip
+def test_the_palette_is_voc_s(index: int, colour: tuple[int, int, int]) -> None:
+    assert voc_color(index) == colour
+    assert VOC_LABELS[15] == "person" and len(VOC_LABELS) == 21
