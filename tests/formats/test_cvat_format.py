@@ -3,19 +3,17 @@ rotation, masks, skeletons, the <meta> labels from the ontology, and precise err
 
 from __future__ import annotations
 
-import hashlib
-import io
 import zipfile
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tree_builders import Store, as_export, export_tree, media_info, view
 
 from corpus import corpus_path
 from ontolabel.core.annotation import Annotation, AnnotationObject
 from ontolabel.core.geometry import Box, Keypoint, Keypoints, Polygon
-from ontolabel.core.item import ItemContent, MediaInfo
+from ontolabel.core.item import ItemContent
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology, parse_ontology
 from ontolabel.errors import FormatError
@@ -28,7 +26,6 @@ from ontolabel.formats import (
     detect_format,
     get_format,
 )
-from ontolabel.formats.archive import unpack
 
 TRAIN_XML = "cvat-datumaro/tests/assets/cvat_dataset/for_images/train.xml"
 PROJECT = "datumaro/tests/assets/cvat_dataset/for_images/export_project"
@@ -105,54 +102,6 @@ def read_text(tmp_path: Path, body: str, meta: str = "") -> tuple[list[ImportRec
     return read(path)
 
 
-def media_info(name: str, width: int | None, height: int | None) -> MediaInfo:
-    return MediaInfo(
-        modality=Modality.IMAGE,
-        mime="image/jpeg",
-        sha256=hashlib.sha256(name.encode()).hexdigest(),
-        size=1,
-        name=name,
-        width=width,
-        height=height,
-    )
-
-
-def as_export(records: Iterable[ImportRecord]) -> list[ExportRecord]:
-    return [
-        ExportRecord(
-            item_id=i,
-            external_id=r.external_id,
-            content=ItemContent(
-                modality=r.modality,
-                media=[media_info(m.name, m.width, m.height) for m in r.media],
-                meta=r.meta,
-            ),
-            annotations=r.annotations,
-        )
-        for i, r in enumerate(records, start=1)
-    ]
-
-
-def view(records: Iterable[ImportRecord]) -> list[tuple[Any, ...]]:
-    return [
-        (
-            r.external_id,
-            r.meta,
-            [(m.name, m.width, m.height) for m in r.media],
-            [a.document for a in r.annotations],
-        )
-        for r in records
-    ]
-
-
-class Store:
-    def __init__(self, files: dict[str, bytes]):
-        self.files = {hashlib.sha256(n.encode()).hexdigest(): b for n, b in files.items()}
-
-    def open(self, sha256: str) -> io.BytesIO:
-        return io.BytesIO(self.files[sha256])
-
-
 def export(
     ontology: Ontology,
     records: list[ExportRecord],
@@ -160,16 +109,7 @@ def export(
     media: Store | None = None,
     **options: Any,
 ) -> tuple[Path, WriteStats, zipfile.ZipFile]:
-    fmt = get_format("cvat")
-    out = io.BytesIO()
-    stats = fmt.write(
-        records, out, ontology=ontology, options=fmt.parse_options(options), media=media
-    )
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    archive = tmp_path / "cvat.zip"
-    archive.write_bytes(out.getvalue())
-    root = unpack(archive, tmp_path / "unpacked")
-    return root, stats, zipfile.ZipFile(archive)
+    return export_tree("cvat", ontology, records, tmp_path, media, **options)
 
 
 def item(

@@ -4,21 +4,19 @@ files."""
 
 from __future__ import annotations
 
-import hashlib
-import io
 import zipfile
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
+from tree_builders import Store, as_export, export_tree, media_info, view
 
 from corpus import corpus_path
 from ontolabel.core.annotation import Annotation, AnnotationObject, Relation
 from ontolabel.core.geometry import Box, Mask
 from ontolabel.core.geometry.mask import rle_area
-from ontolabel.core.item import ItemContent, MediaInfo
+from ontolabel.core.item import ItemContent
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology, parse_ontology
 from ontolabel.formats import (
@@ -30,7 +28,6 @@ from ontolabel.formats import (
     detect_format,
     get_format,
 )
-from ontolabel.formats.archive import unpack
 from ontolabel.formats.voc.palette import VOC_LABELS, voc_color
 from ontolabel.formats.voc.pixels import box_to_voc, voc_to_box
 
@@ -94,58 +91,6 @@ def read(path: Path, mode: str = "fail") -> tuple[list[ImportRecord], ErrorPolic
     return list(get_format("voc").read(path, policy)), policy
 
 
-def media_info(name: str, width: int | None, height: int | None) -> MediaInfo:
-    return MediaInfo(
-        modality=Modality.IMAGE,
-        mime="image/jpeg",
-        sha256=hashlib.sha256(name.encode()).hexdigest(),
-        size=1,
-        name=name,
-        width=width,
-        height=height,
-    )
-
-
-def as_export(records: Iterable[ImportRecord]) -> list[ExportRecord]:
-    """What the exporter would hand the writer after importing ``records``."""
-    return [
-        ExportRecord(
-            item_id=i,
-            external_id=r.external_id,
-            content=ItemContent(
-                modality=r.modality,
-                media=[media_info(m.name, m.width, m.height) for m in r.media],
-                meta=r.meta,
-            ),
-            annotations=r.annotations,
-        )
-        for i, r in enumerate(records, start=1)
-    ]
-
-
-def view(records: Iterable[ImportRecord]) -> list[tuple[Any, ...]]:
-    """What an import keeps of a record: ids, split, media names and sizes, the documents."""
-    return [
-        (
-            r.external_id,
-            r.meta,
-            [(m.name, m.width, m.height) for m in r.media],
-            [a.document for a in r.annotations],
-        )
-        for r in records
-    ]
-
-
-class Store:
-    """A MediaSource over bytes kept by sha256."""
-
-    def __init__(self, files: dict[str, bytes]):
-        self.files = {hashlib.sha256(n.encode()).hexdigest(): b for n, b in files.items()}
-
-    def open(self, sha256: str) -> io.BytesIO:
-        return io.BytesIO(self.files[sha256])
-
-
 def export(
     ontology: Ontology,
     records: list[ExportRecord],
@@ -153,15 +98,7 @@ def export(
     media: Store | None = None,
     **options: Any,
 ) -> tuple[Path, WriteStats, zipfile.ZipFile]:
-    fmt = get_format("voc")
-    out = io.BytesIO()
-    stats = fmt.write(
-        records, out, ontology=ontology, options=fmt.parse_options(options), media=media
-    )
-    archive = tmp_path / "voc.zip"
-    archive.write_bytes(out.getvalue())
-    root = unpack(archive, tmp_path / "unpacked")
-    return root, stats, zipfile.ZipFile(archive)
+    return export_tree("voc", ontology, records, tmp_path, media, **options)
 
 
 def record(
