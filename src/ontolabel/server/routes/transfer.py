@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -114,7 +115,7 @@ async def import_file(
     """Import items (and their annotations) from a file. Every bad record is reported with
     its line or item; with ``errors=fail`` nothing is written if any is bad."""
     name = file.filename or "upload"
-    path = await run_in_threadpool(_spool, ws, file, name)
+    path = await _spool(ws, _upload_chunks(file), name)
     try:
         report = await run_in_threadpool(
             transfer.import_file,
@@ -158,7 +159,7 @@ async def import_body(
     """Import the request body as the file ``name`` (`curl -T labels.jsonl`): the same
     import as the multipart `POST .../import`, without a form to parse (a 2.6 MB upload
     spends ~0.1 s in the multipart parser), so scripts and large uploads should use it."""
-    path = await _spool_body(ws, request, name)
+    path = await _spool(ws, request.stream(), name)
     try:
         report = await run_in_threadpool(
             transfer.import_file,
@@ -175,8 +176,14 @@ async def import_body(
     return _result(report)
 
 
-async def _spool_body(ws: Workspace, request: Request, name: str) -> Path:
-    """The request body in a file of the workspace (formats read paths), within the limit."""
+async def _upload_chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await upload.read(1 << 20):
+        yield chunk
+
+
+async def _spool(ws: Workspace, chunks: AsyncIterator[bytes], name: str) -> Path:
+    """An upload (a form's file or the request body) in a file of the workspace, which is
+    what formats read, within the upload limit; the suffix is kept for format detection."""
     limit = ws.settings.max_upload_bytes
     fd, tmp = tempfile.mkstemp(dir=ws.tmp_dir, suffix=Path(name).suffix[:16])
     size = 0
@@ -184,7 +191,7 @@ async def _spool_body(ws: Workspace, request: Request, name: str) -> Path:
         with os.fdopen(fd, "wb") as out:
             pending: list[bytes] = []
             held = 0
-            async for chunk in request.stream():
+            async for chunk in chunks:
                 size += len(chunk)
                 if size > limit:
                     raise TooLarge(
@@ -200,23 +207,6 @@ async def _spool_body(ws: Workspace, request: Request, name: str) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return Path(tmp)
-
-
-def _spool(ws: Workspace, upload: UploadFile, name: str) -> Path:
-    """Copy the upload to a file in the workspace (formats read paths), within the limit."""
-    limit = ws.settings.max_upload_bytes
-    # keep the suffix: format detection looks at it
-    fd, tmp = tempfile.mkstemp(dir=ws.tmp_dir, suffix=Path(name).suffix[:16])
-    size = 0
-    with os.fdopen(fd, "wb") as out:
-        while chunk := upload.file.read(1 << 20):
-            size += len(chunk)
-            if size > limit:
-                out.close()
-                Path(tmp).unlink(missing_ok=True)
-                raise TooLarge(f"{name} is larger than {limit} bytes", location=Location(file=name))
-            out.write(chunk)
     return Path(tmp)
 
 
