@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -220,15 +220,12 @@ class RecordPreparer:
             if not problems:  # validating against unresolved media would only add noise
                 for v in self.ontology.validate(ann.document, content):
                     at = _in_file(where, v.location.path, ann.origins)
+                    loc = self._at(record, at)
                     line = _LINE_ORIGIN.match(at)
                     if line:  # the object came from a line of its own (a CoNLL token)
-                        loc = self._at(record, line[2].lstrip(".") or None)
-                        loc = Location(
-                            file=loc.file, line=int(line[1]), item=loc.item, path=loc.path
-                        )
-                        problems.append(Violation(v.message, loc))
-                    else:
-                        problems.append(Violation(v.message, self._at(record, at)))
+                        inner = line[2].lstrip(".") or None
+                        loc = replace(loc, line=int(line[1]), path=inner)
+                    problems.append(Violation(v.message, loc))
             found.append(NewAnnotation(ann.document, user_id, ann.status, ann.source, ann.revision))
         return found
 
