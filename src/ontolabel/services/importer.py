@@ -190,9 +190,9 @@ def _import(
             raise _Refused
 
     try:
+        # records are read and checked on a second thread while the previous chunk is
+        # written (see services.prefetch): on two cores the import takes ~15% less time
         result = items.add_items_bulk(
-            # records are read and checked on a second thread while the previous chunk is
-            # written (see services.prefetch): on two cores the import takes ~15% less time
             ws,
             project_id,
             prefetched(stream()),
