@@ -13,10 +13,11 @@ from __future__ import annotations
 import shutil
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from ontolabel.errors import FormatError, Location, OntolabelError, TooLarge
 from ontolabel.formats.media import MediaSource
@@ -29,6 +30,10 @@ MAX_MEMBERS = 2_000_000
 MAX_RATIO = 200
 RATIO_FLOOR = 64 * 1024**2
 COPY_CHUNK = 1 << 20
+# a member up to this size is deflated in one go with a 4 KB window: its data fits in the
+# window, so it packs as small as with zlib's 32 KB default, and setting up that default
+# (~256 KB of state per member) costs ~6x more than deflating a label file
+SMALL_MEMBER = 4096
 
 
 def is_archive(path: Path) -> bool:
@@ -45,6 +50,18 @@ def _member_path(name: str, file: str) -> PurePosixPath:
             hint="make the archive again with paths relative to its root",
         )
     return member
+
+
+def _plain(name: str) -> bool:
+    """Whether ``name`` is already a normal relative POSIX path (as ``_member_path`` would
+    give it back), so that no path object need be built for it."""
+    return (
+        bool(name)
+        and name[0] != "/"
+        and "\\" not in name
+        and ":" not in name
+        and all(part not in ("", ".", "..") for part in name.split("/"))
+    )
 
 
 def _decoded_name(member: zipfile.ZipInfo) -> str:
@@ -141,9 +158,14 @@ class ZipTree:
         method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
         self._zip = zipfile.ZipFile(out, "w", compression=method, allowZip64=True)
         self._names: set[str] = set()
+        # small members are written past zipfile's writestr, with zipfile's own state: only
+        # where that state is the one this was written against
+        self._small_members = all(
+            hasattr(self._zip, a) for a in ("_lock", "_writing", "_seekable", "_writecheck")
+        )
 
     def _claim(self, name: str) -> str:
-        member = str(_member_path(name, "export"))
+        member = name if _plain(name) else str(_member_path(name, "export"))
         if member in self._names:
             raise ValueError(f"{member!r} is written twice into the archive")
         self._names.add(member)
@@ -157,7 +179,32 @@ class ZipTree:
         return self._zip.open(zipfile.ZipInfo(self._claim(name)), "w", force_zip64=True)
 
     def write_bytes(self, name: str, data: bytes) -> None:
-        self._zip.writestr(zipfile.ZipInfo(self._claim(name)), data, zipfile.ZIP_DEFLATED)
+        info = zipfile.ZipInfo(self._claim(name))
+        if len(data) > SMALL_MEMBER or not self._small_members:
+            self._zip.writestr(info, data, zipfile.ZIP_DEFLATED)
+            return
+        packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -12, 4)
+        packed = packer.compress(data) + packer.flush()
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16  # as zipfile sets it: ?rw-------
+        info.file_size, info.compress_size, info.CRC = len(data), len(packed), zlib.crc32(data)
+        # The sizes and CRC are known before the member is written, so its local header is
+        # final at once: written with the data in one go, as zipfile's own mkdir writes a
+        # member (zipfile writes a header, the data, then seeks back to fill the header in,
+        # or appends a descriptor when `out` cannot seek)
+        archive: Any = self._zip  # its private state is not in the stubs
+        with archive._lock:
+            if archive._writing:
+                raise ValueError("a member of the archive is still open for writing")
+            if archive._seekable:
+                archive.fp.seek(archive.start_dir)
+            info.header_offset = archive.fp.tell()
+            archive._writecheck(info)
+            archive._didModify = True
+            archive.fp.write(info.FileHeader(False) + packed)
+            archive.filelist.append(info)
+            archive.NameToInfo[info.filename] = info
+            archive.start_dir = archive.fp.tell()
 
     def write_text(self, name: str, text: str) -> None:
         self.write_bytes(name, text.encode("utf-8"))

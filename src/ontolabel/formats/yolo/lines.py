@@ -212,6 +212,32 @@ def line(class_id: int, fields: Sequence[float]) -> str:
     return " ".join([str(class_id), *(number(v) for v in fields)])
 
 
+# a box line with the class id set off by a tab, every number followed by a space, so that
+# trailing zeros can be cut by plain replacements (see box_lines)
+_BOX_LINE = "%d\t%.12f %.12f %.12f %.12f \n"
+# a number has 12 decimals: 8 + 4 + 2 + 1 cuts any run of up to 15 trailing zeros
+_ZERO_RUNS = ("00000000 ", "0000 ", "00 ", "0 ")
+
+
+def box_lines(rows: Sequence[float]) -> str:
+    """The detect lines of many boxes at once, each exactly ``line(class_id, fields)`` and
+    a newline: ``rows`` is flat (class id, cx, cy, w, h, class id, ...), every field within
+    0..1. About 4x faster than ``number`` per field: one formatting of the whole text, then
+    a few replacements over it. (On 0..1 the 12-decimal text less its trailing zeros is
+    ``number``'s: both are the value rounded to 12 decimals, and a decimal of at most 15
+    digits names one double, so no shorter text gives the same number.)"""
+    text = (_BOX_LINE * (len(rows) // 5)) % tuple(rows)
+    for zeros in _ZERO_RUNS:
+        text = text.replace(zeros, " ")
+    # "0.5 " -> kept; "1. " (1.000000000000) -> "1 "; the tab and the last space go
+    text = text.replace(". ", " ").replace(" \n", "\n").replace("\t", " ")
+    if "-" in text:  # -0.0 is within 0..1 but `number` writes it "0"
+        return "".join(
+            line(int(rows[i]), rows[i + 1 : i + 5]) + "\n" for i in range(0, len(rows), 5)
+        )
+    return text
+
+
 def clamp_box_fields(fields: Sequence[float]) -> list[float]:
     """cx cy w h of the part of a normalised box inside the image (0..1)."""
     cx, cy, w, h = fields

@@ -20,6 +20,7 @@ split get ``_2``, ``_3`` suffixes, since a label file is named after its image.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 from collections import Counter
@@ -41,7 +42,14 @@ from ontolabel.formats.archive import ZipTree
 from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.media import MediaSource
 from ontolabel.formats.yolo.classes import DARKNET_RESERVED, TASK_COMMENT, leaf_classes
-from ontolabel.formats.yolo.lines import box_fields, clamp01, clamp_box_fields, line, outside
+from ontolabel.formats.yolo.lines import (
+    box_fields,
+    box_lines,
+    clamp01,
+    clamp_box_fields,
+    line,
+    outside,
+)
 from ontolabel.formats.yolo.options import DarknetOptions, Task, UltralyticsOptions
 from ontolabel.formats.yolo.shapes import fields_for
 
@@ -63,6 +71,16 @@ def _safe_name(name: str) -> str:
     if path.is_absolute() or ".." in path.parts or not path.parts or ":" in path.parts[0]:
         return PurePosixPath(name.replace("\\", "/")).name or "image"
     return path.as_posix()
+
+
+def _stem_and_suffix(name: str) -> tuple[str, str]:
+    """``name`` without its suffix, and the suffix, as PurePosixPath gives them; by string
+    operations where they agree (no empty part, none starting with a dot, no dot last)."""
+    if "//" in name or "/." in name or name.startswith(("/", ".")) or name.endswith(("/", ".")):
+        path = PurePosixPath(name)
+        return path.with_suffix("").as_posix(), path.suffix
+    stem, suffix = os.path.splitext(name)
+    return stem, suffix
 
 
 class YoloWriter:
@@ -167,16 +185,16 @@ class YoloWriter:
             return DEFAULT_SPLIT
         return split
 
-    def _member(self, split: str, name: str) -> str:
-        """The image's name in its split folder, unique by stem (its label file's name)."""
-        path = PurePosixPath(_safe_name(name))
-        stem, suffix, n = path.with_suffix("").as_posix(), path.suffix, 1
-        candidate = stem
+    def _member(self, split: str, name: str) -> tuple[str, str]:
+        """The image's name in its split folder, unique by stem (its label file's name),
+        and that stem."""
+        stem, suffix = _stem_and_suffix(_safe_name(name))
+        candidate, n = stem, 1
         while (split, candidate.casefold()) in self.used:
             n += 1
             candidate = f"{stem}_{n}"
         self.used.add((split, candidate.casefold()))
-        return candidate + suffix
+        return candidate + suffix, candidate
 
     def _record(self, record: ExportRecord) -> None:
         content = record.content
@@ -220,10 +238,10 @@ class YoloWriter:
         if self.task == "classify":
             self._classified(record, media, split, objects)
             return
-        name = self._member(split, media.name)
+        name, stem = self._member(split, media.name)
         images, labels = self._folders(split)
         image_member = f"{images}/{name}"
-        label_member = f"{labels}/{PurePosixPath(name).with_suffix('.txt').as_posix()}"
+        label_member = f"{labels}/{stem}.txt"
         if split not in self.splits:
             self.splits[split] = self._spool()
         self.splits[split].write(f"data/{image_member}\n".encode())
@@ -232,10 +250,40 @@ class YoloWriter:
         if self.task == "pose":
             self._spool_pose(record, media, label_member, objects)
             return
-        text: list[str] = []
+        self.zip.write_text(label_member, self._label_text(record, media, objects))
+
+    def _label_text(
+        self, record: ExportRecord, media: MediaInfo, objects: list[tuple[int, AnnotationObject]]
+    ) -> str:
+        """The label file of one image. A detect box of a leaf class, without a track, that
+        lies in the image (most objects of most exports) is written in bulk by box_lines;
+        any other object takes the way of _lines, with its reports, in its place."""
+        width, height = media.width or 0, media.height or 0
+        ids, detect = self.ids, self.task == "detect"
+        rows: list[float] = []  # boxes waiting for box_lines, flat
+        parts: list[str] = []
+        bulk = 0
         for index, obj in objects:
-            text.extend(self._lines(record, media, index, obj))
-        self.zip.write_text(label_member, "".join(f"{t}\n" for t in text))
+            box = obj.geometry
+            class_id = ids.get(obj.class_name)
+            if detect and type(box) is Box and class_id is not None and obj.track_id is None:
+                # box_fields, inline: the same arithmetic, so the same numbers
+                cx = (box.x1 + box.x2) / 2 / width
+                cy = (box.y1 + box.y2) / 2 / height
+                w = (box.x2 - box.x1) / width
+                h = (box.y2 - box.y1) / height
+                if 0 <= cx <= 1 and 0 <= cy <= 1 and 0 <= w <= 1 and 0 <= h <= 1:
+                    rows += (class_id, cx, cy, w, h)
+                    bulk += 1
+                    continue
+            if rows:
+                parts.append(box_lines(rows))
+                rows = []
+            parts.extend(f"{t}\n" for t in self._lines(record, media, index, obj))
+        if rows:
+            parts.append(box_lines(rows))
+        self.stats.objects += bulk
+        return "".join(parts)
 
     def _copy_image(self, record: ExportRecord, media: MediaInfo, member: str) -> None:
         problem = self.zip.bundle(member, media.sha256, self.media)
@@ -340,7 +388,7 @@ class YoloWriter:
                 record,
             )
             return
-        name = self._member(split, media.name)
+        name, _ = self._member(split, media.name)
         self.stats.objects += 1
         folder = f"{CLASSIFY_ROOT}/{split}/{_safe_name(tag.class_name)}"
         self._copy_image(record, media, f"{folder}/{name}")
