@@ -264,3 +264,52 @@ def test_the_spool_is_removed_when_reading_stops_early(
     assert list((tmp_path / "tmp").iterdir())  # the spool, while reading
     records.close()  # type: ignore[attr-defined]
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+# values orjson reads otherwise than json.loads or refuses, and seams inside elements: a run
+# holding one is decoded again by the scanner, so every element is still what json.loads says
+ODD_VALUES = [
+    "18446744073709551616",  # past 64 bits: orjson would make it a float
+    "-9223372036854775809",
+    "12345678901234567890123",
+    "NaN",
+    "-Infinity",
+    "1e400",
+    '"\\ud800"',  # a lone surrogate
+    '"},\\n{"',  # the seam between elements, inside a string
+    '[{"a": 1},\n{"b": 2}]',  # ... and between the objects of a nested list
+    '"Fußgänger 東京"',
+    "-0",
+    "0.30000000000000004",
+]
+
+
+@pytest.mark.parametrize("odd", ODD_VALUES)
+@pytest.mark.parametrize("chunk", [4096, 1 << 18])
+def test_elements_are_what_json_loads_says_whatever_their_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd: str, chunk: int
+) -> None:
+    monkeypatch.setattr(stream, "CHUNK", chunk)
+    monkeypatch.setattr(stream, "RUN", 200)
+    runs = 0
+    run = stream.JsonStream._run
+
+    def counted(self: stream.JsonStream, seam: str) -> list[Any] | None:
+        nonlocal runs
+        found = run(self, seam)
+        runs += found is not None
+        return found
+
+    monkeypatch.setattr(stream.JsonStream, "_run", counted)
+    elements = [f'{{"id": {i}, "bbox": [1.5, 2, 3, 4.25]}}' for i in range(300)]
+    elements[150] = f'{{"id": 150, "odd": {odd}}}'
+    text = "[\n" + ",\n".join(elements) + "\n]"
+    path = tmp_path / "x.json"
+    path.write_text(text, encoding="utf-8")
+    reader = stream.JsonStream(path)
+    found = list(reader.elements())
+    reader.finish()
+    reader.close()
+    assert repr(found) == repr(json.loads(text.encode()))  # repr: NaN is not NaN
+    assert [type(e["odd"]) for e in found if "odd" in e] == [type(json.loads(odd))]
+    assert runs > 0  # the runs without the odd value were decoded whole

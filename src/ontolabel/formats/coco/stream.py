@@ -1,10 +1,18 @@
 """One JSON document read piece by piece: its top-level object's members, and the elements
-of a top-level array one at a time, each decoded by the standard library's C scanner.
+of a top-level array a batch at a time.
 
 So a COCO file's ``annotations`` never has to be in memory at once, while every value is
-still decoded exactly as ``json.loads`` decodes it (the same scanner, the same numbers and
-strings), and a broken file gets the same message, line and column ``json.loads`` gives for
-the whole file. The text is held from the first byte not yet consumed, in chunks.
+still decoded exactly as ``json.loads`` decodes it, and a broken file gets the same message,
+line and column ``json.loads`` gives for the whole file. The text is held from the first
+byte not yet consumed, in chunks.
+
+Elements are decoded by the standard library's C scanner one at a time, or, where the text
+held shows where a run of them ends, by one ``orjson`` call for the run (~3x faster). orjson
+decodes every value json.loads decodes to the same value, except integers past 64 bits (it
+makes them floats: a run with a 19-digit number is left to the scanner) and what it refuses
+(NaN, Infinity, overflowing floats, lone surrogate escapes, nesting past 1024): any run it
+refuses is decoded again element by element, so whatever is wrong there is reported exactly
+as before, and whatever is odd but valid is read as json.loads reads it.
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
+
+import orjson
 
 CHUNK = 1 << 18  # bytes read at a time
 # how far past an error the scanner may have looked ahead (``-Infinity``, a surrogate pair
@@ -27,6 +37,16 @@ _COMMA = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 # declares neither, so they are typed here
 _SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _SCAN_STRING: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+# every digit made a 0, so that one find() spots a run of 19 digits: an integer orjson might
+# not keep exact (it takes up to 2**64 - 1 and down to -2**63, which have 20 and 19 digits)
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19
+# runs orjson refuses in one array before it is no longer asked (each refusal costs a decode)
+REFUSALS = 3
+# characters of text per orjson call at most: enough to make the call's own cost nothing, and
+# little for the scanner to decode again when a run is refused (the last run of an array,
+# which reaches past its end, is)
+RUN = 1 << 16
 
 
 class JsonSyntaxError(ValueError):
@@ -62,6 +82,7 @@ class JsonStream:
         # last one, so that a position in ``buf`` still converts to the file's line and column
         self._lines = 0
         self._tail = 0
+        self._dropped = 0  # how many characters, so that a place survives a cut
         # a position in ``buf`` that must stay held (an opening brace or a comma that an
         # error message may have to point at), or None
         self._mark: int | None = None
@@ -87,6 +108,7 @@ class JsonStream:
         else:
             self._tail += len(dropped)
         self.buf = self.buf[cut:] + text
+        self._dropped += cut
         self.pos -= cut
         if self._mark is not None:
             self._mark -= cut
@@ -219,14 +241,30 @@ class JsonStream:
             return key
 
     def elements(self) -> Iterator[Any]:
-        """The elements of the array at the current position, one at a time, decoded."""
+        """The elements of the array at the current position, in order, decoded."""
         if self._peek() != "[":
             raise ValueError("not at an array")
         self.pos += 1
         if self._peek() == "]":
             self.pos += 1
             return
+        # the text between two elements, with the last character of the one and the first of
+        # the next (e.g. '},\n{'), once seen between two objects: where a run may end
+        seam: str | None = None
+        refusals = 0
+        # where the last run orjson refused ends (a place in the file): the scanner's up to it
+        scanner_until = -1
         while True:
+            if seam is not None and self._dropped + self.pos >= scanner_until:
+                run = self._run(seam)
+                if run is not None:
+                    yield from run
+                    continue
+                refusals += 1
+                if refusals >= REFUSALS:
+                    seam = None
+                else:
+                    scanner_until = self._dropped + self._run_end(seam)
             # the usual case, without a call per step: an element well inside the text held,
             # then a comma and the next one; anything else takes the careful path below
             buf, pos = self.buf, self.pos
@@ -241,6 +279,8 @@ class JsonStream:
                 comma = _COMMA.match(buf, end)
                 following = -1 if comma is None else comma.end()
                 if 0 <= following < len(buf) - LOOKAHEAD and buf[following] != "]":
+                    if seam is None and not refusals and buf[end - 1] + buf[following] == "}{":
+                        seam = buf[end - 1 : following + 1]
                     self.pos = following
                     yield found
                     continue
@@ -259,6 +299,38 @@ class JsonStream:
             if self._peek() == "]":
                 self._like_json('[""', ",")
             self._mark = None
+
+    def _run_end(self, seam: str) -> int:
+        """Where in ``buf`` the run ``_run`` would try from here ends."""
+        cut = self.buf.rfind(seam, self.pos, self.pos + RUN + len(seam))
+        if cut < 0:  # elements longer than a run: as many as the text held has
+            cut = self.buf.rfind(seam, self.pos)
+        return cut + 1  # (0: no seam)
+
+    def _run(self, seam: str) -> list[Any] | None:
+        """The elements from the current position to the last ``seam`` in the text held,
+        decoded by orjson and the position moved past them; None (nothing moved) when there
+        is no such seam or orjson refuses the run or might read it otherwise than json."""
+        if not self.eof and len(self.buf) - self.pos < 2 * RUN:
+            self._more()
+        buf, pos = self.buf, self.pos
+        cut = self._run_end(seam) - 1
+        if cut < 0:
+            return None
+        # the run parses as an array only if it is whole elements (brackets balanced, no
+        # string left open): a seam inside an element is refused, never misread
+        try:
+            data = f"[{buf[pos : cut + 1]}]".encode()
+        except UnicodeEncodeError:  # a lone surrogate (an escape json keeps, or bad bytes)
+            return None
+        if data.translate(_DIGITS).find(_LONG_NUMBER) >= 0:
+            return None
+        try:
+            run = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return None
+        self.pos = cut + len(seam) - 1
+        return run  # type: ignore[no-any-return]
 
     def skip(self) -> None:
         """Read past the value at the current position (an array element by element)."""
