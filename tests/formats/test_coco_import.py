@@ -250,7 +250,7 @@ def test_corpus_instances_with_polygon_and_uncompressed_rle() -> None:
         10,
     )
     # the images sit in ../images/<subset>/ beside the annotations folder
-    assert any(p.is_file() for p in record.media[0].candidates)
+    assert any(p.is_file() for p in record.media[0].paths())
     first, second = record.annotations[0].document.objects
     assert first.class_name == "a" and isinstance(first.geometry, Polygon)
     assert first.geometry.parts[0].exterior == [(0, 0), (1, 0), (1, 2), (0, 2)]

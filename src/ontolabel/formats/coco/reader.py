@@ -24,6 +24,7 @@ from ontolabel.core.modality import Modality
 from ontolabel.errors import FormatError, Location
 from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
 from ontolabel.formats.coco.document import NO_IMAGE, SECTIONS, CocoDocument, Image
+from ontolabel.formats.coco.objects import Entries, ImageObjects, quick_bbox, quick_objects
 from ontolabel.formats.coco.shapes import (
     CROWD_META,
     EXACT_KEY,
@@ -74,22 +75,6 @@ def _has_shape(ann: dict[str, Any]) -> bool:
     return any(ann.get(k) for k in ("bbox", "segmentation", "keypoints"))
 
 
-def _bbox(value: object) -> tuple[float, float, float, float] | None:
-    """A bbox's x, y, w, h when ``read_bbox`` would take it as it is (the usual case, checked
-    here without building the Box that most annotations never use: their exact geometry or
-    outline wins); None when it would not, so that ``read_bbox`` says why."""
-    if type(value) is not list or len(value) != 4:
-        return None
-    for v in value:
-        if type(v) is not float and type(v) is not int:
-            return None
-    x, y, w, h = (float(v) for v in value)
-    # finite corners imply finite numbers; a Box refuses infinite ones
-    if w < 0 or h < 0 or not (math.isfinite(x + w) and math.isfinite(y + h)):
-        return None
-    return x, y, w, h
-
-
 def _box(xywh: tuple[float, float, float, float] | Box | None) -> Box | None:
     if xywh is None or isinstance(xywh, Box):
         return xywh
@@ -137,20 +122,19 @@ def _refuse_other_files(doc: CocoDocument, at: Location) -> None:
         raise FormatError("a COCO file is a JSON object with an 'images' list", location=at)
 
 
-def media_candidates(path: Path, file_name: str) -> tuple[Path, ...]:
+def media_folders(path: Path) -> tuple[Path, ...]:
     """Where the images of a COCO file usually are, relative to the JSON file."""
-    return tuple(folder / file_name for folder in _media_folders(path))
-
-
-def _media_folders(path: Path) -> tuple[Path, ...]:
     here, up = path.parent, path.parent.parent
     # instances_train2017.json -> train2017: the image folder of that subset
     subset = path.stem.rsplit("_", 1)[-1]
     return (here, here / "images", up / "images" / subset, up / "images", up / subset)
 
 
-# (where, index, annotation) of one image's annotations, in the order they are numbered
-Entries = list[tuple[str, int, dict[str, Any]]]
+def _media_places(path: Path) -> tuple[Path, tuple[str, ...]]:
+    """A folder, and the prefixes under it of ``media_folders``, in their order: the folder
+    joined with a prefix and a file name is that folder joined with the file name."""
+    up = path.parent.parent
+    return up, tuple(f"{folder.relative_to(up)}/" for folder in media_folders(path))
 
 
 class CocoReader:
@@ -158,8 +142,9 @@ class CocoReader:
         self.path = path
         self.file = path.name
         self.policy = policy
-        # the folders are the same for every image: built once, not five joins per image
-        self._folders = _media_folders(path)
+        # the folders are the same for every image: each image's places are strings under
+        # one of them, made paths only if the importer looks (most imports never do)
+        self._media_root, self._media_prefixes = _media_places(path)
 
     def _report(self, message: str, path: str, item: str | None = None) -> None:
         self.policy.report(message, Location(file=self.file, item=item, path=path))
@@ -295,6 +280,50 @@ class CocoReader:
                     name,
                 )
                 ok = False
+        # the usual annotations in one validation; the exact path for the rest, and for
+        # every image with anything to report
+        found = quick_objects(anns, categories) if ok else None
+        if found is None:
+            found = self._exact_objects(anns, categories, name)
+        if found is None or not ok:
+            return None
+        return ImportRecord(
+            location=Location(file=self.file, item=name, path=f"images[{index}]"),
+            modality=Modality.IMAGE,
+            external_id=name,
+            meta=({"captions": found.captions} if found.captions else {})
+            | ({KEYPOINTS_META: found.skeletons} if found.skeletons else {})
+            | ({CROWD_META: found.crowds} if found.crowds else {}),
+            media=[self._media(name, width, height)],
+            annotations=[
+                AnnotationRecord(
+                    document=found.document,
+                    status="submitted",
+                    source="model" if found.scored else "human",
+                    origins=found.origins,
+                )
+            ]
+            if found.document is not None
+            else [],
+        )
+
+    def _media(self, name: str, width: Any, height: Any) -> MediaRef:
+        width = width if _is_int(width) else None
+        height = height if _is_int(height) else None
+        if name.startswith("/"):  # an absolute name is itself, under any folder
+            candidates = tuple(folder / name for folder in media_folders(self.path))
+            return MediaRef(name, candidates=candidates, width=width, height=height)
+        relative = tuple(prefix + name for prefix in self._media_prefixes)
+        return MediaRef(
+            name, folder=self._media_root, relative=relative, width=width, height=height
+        )
+
+    def _exact_objects(
+        self, anns: Entries, categories: dict[int, _Category], name: str
+    ) -> ImageObjects | None:
+        """The image's objects read annotation by annotation, each problem reported; None
+        when any annotation is bad (after reporting every one)."""
+        ok = True
         objects: list[AnnotationObject] = []
         origins: list[str] = []
         scored = False
@@ -327,32 +356,8 @@ class CocoReader:
                 origins.append(where + (".keypoints" if keypoints else ""))
         if not ok:
             return None
-        return ImportRecord(
-            location=Location(file=self.file, item=name, path=f"images[{index}]"),
-            modality=Modality.IMAGE,
-            external_id=name,
-            meta=({"captions": captions} if captions else {})
-            | ({KEYPOINTS_META: skeletons} if skeletons else {})
-            | ({CROWD_META: crowds} if crowds else {}),
-            media=[
-                MediaRef(
-                    name=name,
-                    candidates=tuple(folder / name for folder in self._folders),
-                    width=width if _is_int(width) else None,
-                    height=height if _is_int(height) else None,
-                )
-            ],
-            annotations=[
-                AnnotationRecord(
-                    document=Annotation(objects=objects),
-                    status="submitted",
-                    source="model" if scored else "human",
-                    origins=tuple(origins),
-                )
-            ]
-            if objects
-            else [],
-        )
+        document = Annotation(objects=objects) if objects else None
+        return ImageObjects(document, tuple(origins), scored, captions, crowds, skeletons)
 
     def _objects(
         self,
@@ -414,7 +419,7 @@ class CocoReader:
         self, ann: dict[str, Any], category: _Category
     ) -> list[tuple[str, Box | RotatedBox | Polygon | Mask | Keypoints | Tag]]:
         # read_bbox only where the quick check fails: it raises, saying what is wrong
-        xywh = (_bbox(ann["bbox"]) or read_bbox(ann["bbox"])) if "bbox" in ann else None
+        xywh = (quick_bbox(ann["bbox"]) or read_bbox(ann["bbox"])) if "bbox" in ann else None
         found: list[tuple[str, Box | RotatedBox | Polygon | Mask | Keypoints | Tag]] = []
         segmentation = ann.get("segmentation")
         if EXACT_KEY in ann:

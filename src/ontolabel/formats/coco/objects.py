@@ -1,0 +1,164 @@
+"""The objects of one image's annotations when they are the usual kind, built in one
+validation for the image instead of a model per object and shape.
+
+The reader has one exact path that checks an annotation step by step and reports the first
+thing wrong in it (reader.py). This one takes the annotations almost every file holds:
+a known category, a well-formed bbox, the shape as ontolabel writes it (its exact geometry)
+or as COCO does (polygons, RLE, a bare bbox), no keypoints. Anything else, or any value the
+models refuse, makes it give up on the image (returning None, having reported nothing), and
+the exact path then reads the image as it always has, so what is reported, and where, never
+depends on which path ran. Where both accept an image they build equal objects.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pydantic import TypeAdapter, ValidationError
+
+from ontolabel.core.annotation import Annotation
+from ontolabel.formats.coco.shapes import (
+    EXACT_KEY,
+    ID_KEY,
+    ShapeError,
+    read_polygon_segmentation,
+    read_rle_segmentation,
+)
+
+# one image's annotations: (where, index in its list, the annotation), in object order
+Entries = list[tuple[str, int, dict[str, Any]]]
+
+_NUMBER = frozenset((int, float))  # by exact type: a bool is no number here
+_INF = math.inf
+# the exact geometries read_exact takes, by the kind that tells them apart
+_EXACT_KINDS = frozenset(("box", "rotated_box", "polygon"))
+_DOCUMENT = TypeAdapter(Annotation)
+
+
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+def quick_bbox(value: object) -> tuple[float, float, float, float] | None:
+    """A bbox's x, y, w, h when ``read_bbox`` would take it as it is (the usual case, checked
+    here without building the Box that most annotations never use: their exact geometry or
+    outline wins); None when it would not, so that ``read_bbox`` says why."""
+    if type(value) is not list or len(value) != 4:
+        return None
+    x, y, w, h = value
+    if type(x) not in _NUMBER or type(y) not in _NUMBER:
+        return None
+    if type(w) not in _NUMBER or type(h) not in _NUMBER:
+        return None
+    x, y, w, h = float(x), float(y), float(w), float(h)
+    # finite corners (and w, h >= 0, which NaN is not) imply four finite numbers
+    if w >= 0 and h >= 0 and -_INF < x + w < _INF and -_INF < y + h < _INF:
+        return x, y, w, h
+    return None
+
+
+@dataclass
+class ImageObjects:
+    """What an image's annotations give its record."""
+
+    document: Annotation | None  # None: no objects
+    origins: tuple[str, ...]
+    scored: bool
+    captions: list[str]
+    crowds: list[str]  # the objects of iscrowd annotations
+    skeletons: dict[str, dict[str, Any]]  # per keypoints class: its category's names, skeleton
+
+
+def _geometry(ann: dict[str, Any]) -> object | None:
+    """The shape of an annotation without keypoints, as the exact path reads it (a dict the
+    model validates, or the geometry built by the same function), or None to give up."""
+    if "bbox" in ann:
+        xywh = quick_bbox(ann["bbox"])
+        if xywh is None:
+            return None
+    else:
+        xywh = None
+    if EXACT_KEY in ann:
+        exact = ann[EXACT_KEY]
+        # with its kind the model reads it as read_exact does (without, read_exact would
+        # take it as a box by default, which the discriminated union does not: left to it)
+        if type(exact) is dict and exact.get("kind") in _EXACT_KINDS:
+            return exact
+        return None
+    segmentation = ann.get("segmentation")
+    try:
+        if type(segmentation) is list and segmentation:
+            return read_polygon_segmentation(segmentation)
+        if type(segmentation) is dict:
+            return read_rle_segmentation(segmentation)
+    except ShapeError:
+        return None
+    if segmentation not in (None, []):
+        return None
+    if xywh is None:
+        return {"kind": "tag"}  # no shape at all: an image-level label
+    x, y, w, h = xywh
+    return {"kind": "box", "x1": x, "y1": y, "x2": x + w, "y2": y + h}
+
+
+def quick_objects(anns: Entries, categories: Mapping[int, Named]) -> ImageObjects | None:
+    """The image's objects, or None when an annotation is not of the usual kind or any
+    value is refused (then nothing is reported: the exact path reads the image)."""
+    objects: list[dict[str, Any]] = []
+    origins: list[str] = []
+    captions: list[str] = []
+    crowds: list[str] = []
+    used_ids: set[str] = set()
+    scored = False
+    for where, index, ann in anns:
+        get = ann.get
+        if isinstance(get("caption"), str) and not any(
+            get(k) for k in ("bbox", "segmentation", "keypoints")
+        ):
+            captions.append(ann["caption"])  # a caption describes the whole image
+            continue
+        try:
+            category = categories.get(get("category_id"))  # type: ignore[arg-type]
+        except TypeError:  # unhashable
+            return None
+        if category is None or get("keypoints"):
+            return None
+        geometry = _geometry(ann)
+        attributes = get("attributes", {})
+        if geometry is None or type(attributes) is not dict:
+            return None
+        raw_id = get(ID_KEY, get("id"))
+        is_int = type(raw_id) is int
+        object_id = str(raw_id) if is_int or isinstance(raw_id, str) else str(index + 1)
+        if object_id in used_ids:
+            return None
+        used_ids.add(object_id)
+        track_id, entity_id, score = get("track_id"), get("entity_id"), get("score")
+        objects.append(
+            {
+                "id": object_id,
+                "class_name": category.name,
+                "geometry": geometry,
+                "attributes": attributes,
+                "track_id": None if track_id is None else str(track_id),
+                "entity_id": None if entity_id is None else str(entity_id),
+                "score": score,
+            }
+        )
+        scored = scored or score is not None
+        if get("iscrowd") == 1:
+            crowds.append(object_id)
+        # (as the exact path: an id of ontolabel's own keypoints object names that part)
+        origins.append(where + ".keypoints" if object_id.endswith(":keypoints") else where)
+    if not objects:
+        document = None
+    else:
+        try:
+            document = _DOCUMENT.validate_python({"objects": objects})
+        except ValidationError:
+            return None
+    return ImageObjects(document, tuple(origins), scored, captions, crowds, {})
