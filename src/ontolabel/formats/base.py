@@ -17,7 +17,7 @@ from typing import Any, BinaryIO, ClassVar, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ontolabel.core.annotation import Annotation, AnnotationSource
-from ontolabel.core.item import ItemContent, MediaInfo
+from ontolabel.core.item import ItemContent, MediaInfo, MediaInfoJson, as_media_info
 from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.errors import FormatError, Location, Violation
@@ -91,7 +91,7 @@ class MediaRef:
 
     name: str
     sha256: str | None = None
-    info: MediaInfo | None = None
+    info: MediaInfo | MediaInfoJson | None = None
     candidates: tuple[Path, ...] = ()
     # the size the file claims the image has (e.g. COCO width/height), checked after probing
     width: int | None = None
@@ -151,10 +151,13 @@ class ImportRecord:
     meta: dict[str, Any] = field(default_factory=dict)
     annotations: list[AnnotationRecord] = field(default_factory=list)
 
-    def content(self, media: Sequence[MediaInfo]) -> ItemContent:
+    def content(self, media: Sequence[MediaInfo | MediaInfoJson]) -> ItemContent:
         """The item's content once its media files are resolved (in the order of ``media``)."""
         return ItemContent(
-            modality=self.modality, media=list(media), text=self.text, meta=self.meta
+            modality=self.modality,
+            media=[as_media_info(m) for m in media],
+            text=self.text,
+            meta=self.meta,
         )
 
 

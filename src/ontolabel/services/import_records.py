@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ontolabel.core.item import ItemContent, MediaInfo
+from ontolabel.core.item import ItemContent, MediaInfo, MediaInfoJson
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.errors import Location, MediaError, Violation
@@ -85,7 +85,7 @@ class RecordPreparer:
         ):
             # the common record of a large import (files the store has, as an export
             # names them, no annotations): what ``_checked`` would find, in fewer steps
-            media: list[MediaInfo] = []
+            media: list[MediaInfo | MediaInfoJson] = []
             for ref in record.media:
                 info = ref.info
                 if info is None or ref.sha256 is None or not self._present(ref.sha256):
@@ -135,7 +135,7 @@ class RecordPreparer:
                     self._at(record, "media"),
                 )
             )
-        media: list[MediaInfo] = []
+        media: list[MediaInfo | MediaInfoJson] = []
         for index, ref in enumerate(record.media):
             found = self._media(ref)
             if isinstance(found, str):
@@ -280,7 +280,7 @@ class RecordPreparer:
             self.user_ids[ann.user] = found.id if found else None
         return self.user_ids[ann.user]
 
-    def _media(self, ref: MediaRef) -> MediaInfo | str:
+    def _media(self, ref: MediaRef) -> MediaInfo | MediaInfoJson | str:
         """The stored media ``ref`` names, or why it cannot be had."""
         if ref.sha256 is not None and ref.info is not None and self._present(ref.sha256):
             return ref.info  # exactly these bytes are here already: keep the file's own info
@@ -297,17 +297,16 @@ class RecordPreparer:
             if ref.sha256 is not None:
                 return f"media {ref.name!r} (sha256 {ref.sha256[:12]}…) is not in this workspace"
             return f"media file {ref.name!r} not found beside the import file"
-        info = self._store(candidate, ref.name)
-        if isinstance(info, str):
-            return info
+        stored = self._store(candidate, ref.name)
+        if isinstance(stored, str):
+            return stored
         if (
             ref.sha256 is not None
-            and info.sha256 != ref.sha256
-            and "source_orientation" not in info.extra
+            and stored.sha256 != ref.sha256
+            and "source_orientation" not in stored.extra
         ):
             return f"the file {ref.name!r} does not have the sha256 the import file gives"
-        if ref.info is not None and info.sha256 == ref.sha256:
-            info = ref.info
+        info = ref.info if ref.info is not None and stored.sha256 == ref.sha256 else stored
         if (ref.width, ref.height) not in ((None, None), (info.width, info.height)):
             return _size_mismatch(ref, info)
         return info
@@ -360,7 +359,7 @@ def _in_file(where: str, inner: str | None, origins: Sequence[str]) -> str:
     return f"{where}.{inner}"
 
 
-def _size_mismatch(ref: MediaRef, info: MediaInfo) -> str:
+def _size_mismatch(ref: MediaRef, info: MediaInfo | MediaInfoJson) -> str:
     return (
         f"the file says {ref.name!r} is {ref.width}x{ref.height}, but the image is "
         f"{info.width}x{info.height} (as displayed, EXIF orientation applied)"

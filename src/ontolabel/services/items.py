@@ -19,7 +19,7 @@ from sqlalchemy import Select, Text, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from ontolabel.core.annotation import Annotation, AnnotationSource
-from ontolabel.core.item import ItemContent, MediaInfo
+from ontolabel.core.item import ItemContent, MediaInfo, MediaInfoJson, as_media_info
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.errors import (
@@ -120,7 +120,8 @@ class NewItem:
     external_id: str | None = None
     text: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
-    media: list[MediaInfo] = field(default_factory=list)
+    # an import's common file comes as its validated JSON (MediaInfoJson): no model is built
+    media: Sequence[MediaInfo | MediaInfoJson] = field(default_factory=list)
     annotations: list[NewAnnotation] = field(default_factory=list)
     location: Location | None = None  # where the record came from, for error messages
 
@@ -195,7 +196,10 @@ def _check_chunk(
         if ontology is None:
             continue
         content = ItemContent(
-            modality=record.modality, media=record.media, text=record.text, meta=record.meta
+            modality=record.modality,
+            media=[as_media_info(m) for m in record.media],
+            text=record.text,
+            meta=record.meta,
         )
         for new in record.annotations:
             for v in ontology.validate(new.document, content):
@@ -407,7 +411,7 @@ def modality_mismatch(item: Modality, project: Modality) -> str:
     return f"{_a(item)} item cannot join {_a(project)} project"
 
 
-def _primary_mismatch(info: MediaInfo, project: Modality) -> str:
+def _primary_mismatch(info: MediaInfo | MediaInfoJson, project: Modality) -> str:
     return f"{info.name} is {info.modality.value}, but this is {_a(project)} project"
 
 

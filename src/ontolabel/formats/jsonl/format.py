@@ -8,8 +8,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
+from ontolabel.core.item import media_info_json
 from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.errors import FormatError, Location
@@ -29,6 +30,7 @@ from ontolabel.formats.jsonl.lines import (
     SHA256_PATTERN,
     VERSION,
     AnnotationLine,
+    BareItemLine,
     HeaderLine,
     ItemLine,
     MediaLine,
@@ -245,12 +247,22 @@ class _Places:
 
 
 _PROBED = ProbedItemLine.__pydantic_validator__
+_BARE = TypeAdapter(BareItemLine).validator
+# a line with annotations names a document: such lines skip the bare-line check
+_ANNOTATED = b'"document"'
 
 
 def _fast_record(raw: bytes, lineno: int, places: _Places) -> ImportRecord | None:
     """A good line parsed straight from its bytes by pydantic's JSON parser (the common
     case, several times faster); None sends the line down the path that explains errors.
     Runs once per line of a large import: no generator or empty comprehension per line."""
+    if _ANNOTATED not in raw:
+        try:
+            bare: BareItemLine = _BARE.validate_json(raw)
+        except ValidationError:
+            pass
+        else:
+            return _bare_record(bare, lineno, places)
     try:
         line: ProbedItemLine = _PROBED.validate_json(raw)
     except ValidationError:
@@ -287,6 +299,38 @@ def _fast_record(raw: bytes, lineno: int, places: _Places) -> ImportRecord | Non
         text=line.text,
         meta=line.meta,
         annotations=_annotation_records(line.annotations) if line.annotations else [],
+    )
+
+
+def _bare_record(line: BareItemLine, lineno: int, places: _Places) -> ImportRecord | None:
+    """``_fast_record`` for a line without annotations, from plain dicts: each media entry
+    goes to storage as its JSON (``MediaInfoJson``), no ``MediaInfo`` is built."""
+    media: list[MediaRef] = []
+    base = places.base
+    for m in line.get("media", ()):
+        sha256 = m["sha256"]
+        if not _SHA256.match(sha256):
+            return None  # the other path says which entry is wrong
+        info = media_info_json(m)
+        media.append(
+            MediaRef(
+                name=info.name,
+                sha256=sha256,
+                info=info,
+                width=info.width,
+                height=info.height,
+                folder=base,
+                relative=(f"media/{sha256}", info.name),
+            )
+        )
+    external_id = line.get("external_id")
+    return ImportRecord(
+        location=Location(file=places.file, line=lineno, item=external_id),
+        modality=line["modality"],
+        external_id=external_id,
+        media=media,
+        text=line.get("text"),
+        meta=line.get("meta") or {},
     )
 
 

@@ -13,12 +13,13 @@ A hand-written file may give only ``name`` and/or ``path`` (relative to the JSON
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Required
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator, with_config
+from typing_extensions import TypedDict
 
 from ontolabel.core.annotation import Annotation, AnnotationSource
-from ontolabel.core.item import MediaInfo
+from ontolabel.core.item import MediaInfo, MediaInfoFields
 from ontolabel.core.modality import Modality
 
 FORMAT_TAG = "ontolabel.jsonl"
@@ -95,3 +96,17 @@ class ProbedItemLine(BaseModel):
     meta: dict[str, Any] = Field(default_factory=dict)
     media: list[MediaInfo] = Field(default_factory=list)
     annotations: list[AnnotationLine] = Field(default_factory=list)
+
+
+@with_config(ConfigDict(extra="forbid"))
+class BareItemLine(TypedDict, total=False):
+    """An item line without annotations whose media entries are full ``MediaInfo``: the
+    line of a large import of files the store has. Validated as ``ProbedItemLine`` would
+    validate it, into plain dicts (no model per line and per file)."""
+
+    external_id: str | None
+    modality: Required[Modality]
+    text: str | None
+    meta: dict[str, Any]
+    media: list[MediaInfoFields]
+    annotations: Annotated[list[Any], Field(max_length=0)]
