@@ -11,6 +11,7 @@ an error: its coordinates are fractions of an image size that is not there.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,6 +23,7 @@ from ontolabel.core.modality import Modality
 from ontolabel.errors import Location
 from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
 from ontolabel.formats.yolo.classes import ClassList
+from ontolabel.formats.yolo.image_header import image_size
 from ontolabel.formats.yolo.lines import (
     LineError,
     class_index,
@@ -36,13 +38,11 @@ from ontolabel.formats.yolo.lines import (
 )
 from ontolabel.formats.yolo.tree import (
     ImageEntry,
+    Tree,
     classification_splits,
-    image_size,
-    images,
     is_dota,
     is_image,
     labels,
-    orphan_labels,
 )
 
 ShapeGeometry = Box | RotatedBox | Polygon | Keypoints
@@ -54,9 +54,9 @@ class _Line:
     tokens: list[str]
 
 
-def _lines(path: Path) -> Iterator[_Line]:
+def _lines(path: str | Path) -> Iterator[_Line]:
     # utf-8-sig: a byte-order mark (Windows editors) is not part of the first class id
-    with path.open(encoding="utf-8-sig") as f:
+    with open(path, encoding="utf-8-sig") as f:
         for number, text in enumerate(f, start=1):
             tokens = text.split()
             if tokens:
@@ -73,7 +73,7 @@ def looks_oriented(root: Path) -> bool:
         if is_dota(label):
             continue
         try:
-            for entry in _lines(root.joinpath(*label.parts)):
+            for entry in _lines(os.path.join(root, label)):
                 if len(entry.tokens) != 9:
                     return False
                 values = floats(entry.tokens[1:], "")
@@ -107,11 +107,12 @@ class YoloReader:
         if self.ultralytics and self.classes.keypoints is None:
             task = self.classes.task
             self.oriented = task == "obb" or (task is None and looks_oriented(self.root))
-        for entry in images(self.root):
+        tree = Tree(self.root)
+        for entry in tree.images():
             record = self._record(entry)
             if record is not None:
                 yield record
-        for label in orphan_labels(self.root):
+        for label in tree.orphans:
             self._orphan(label)
 
     def _report(
@@ -119,27 +120,28 @@ class YoloReader:
     ) -> None:
         self.policy.report(message, Location(file=file, line=line, item=item))
 
-    def _orphan(self, label: PurePosixPath) -> None:
+    def _orphan(self, label: str) -> None:
         try:
-            first = next((entry.number for entry in _lines(self.root.joinpath(*label.parts))), None)
+            first = next((entry.number for entry in _lines(os.path.join(self.root, label))), None)
         except UnicodeDecodeError:
             first = 1
         if first is None:
             return  # an empty label file places nothing: there is nothing to lose
+        stem = os.path.splitext(label.rpartition("/")[2])[0]
         self._report(
-            f"no image {label.stem}.* for this label file (looked beside it and in the "
+            f"no image {stem}.* for this label file (looked beside it and in the "
             "images/ folder matching its labels/ folder); YOLO coordinates are fractions of "
             "the image size, so its objects cannot be placed",
-            label.as_posix(),
+            label,
             first,
         )
 
     def _record(self, entry: ImageEntry) -> ImportRecord | None:
         item = entry.external_id
         try:
-            width, height = image_size(entry.path)
+            width, height = image_size(os.path.join(self.root, entry.relative))
         except ValueError as exc:
-            self._report(f"cannot read the image size: {exc}", entry.relative.as_posix(), item=item)
+            self._report(f"cannot read the image size: {exc}", entry.relative, item=item)
             return None
         objects: list[AnnotationObject] = []
         if entry.label is not None:
@@ -147,12 +149,20 @@ class YoloReader:
             if found is None:
                 return None
             objects = found
-        at = entry.label or entry.relative
         return ImportRecord(
-            location=Location(file=at.as_posix(), item=item),
+            location=Location(file=entry.label or entry.relative, item=item),
             modality=Modality.IMAGE,
             external_id=item,
-            media=[MediaRef(name=entry.name, candidates=(entry.path,), width=width, height=height)],
+            # the path is built only if the importer looks for the file
+            media=[
+                MediaRef(
+                    name=entry.name,
+                    folder=self.root,
+                    relative=(entry.relative,),
+                    width=width,
+                    height=height,
+                )
+            ],
             meta={"subset": entry.split} if entry.split is not None else {},
             annotations=[
                 AnnotationRecord(
@@ -167,14 +177,14 @@ class YoloReader:
         )
 
     def _objects(
-        self, label: PurePosixPath, width: int, height: int, item: str
+        self, label: str, width: int, height: int, item: str
     ) -> list[AnnotationObject] | None:
-        shown = label.as_posix()
+        shown = label
         dota = is_dota(label)
         objects: list[AnnotationObject] = []
         ok = True
         try:
-            for entry in _lines(self.root.joinpath(*label.parts)):
+            for entry in _lines(os.path.join(self.root, label)):
                 try:
                     found = self._dota(entry) if dota else self._line(entry, width, height)
                 except (LineError, ValueError) as exc:

@@ -21,44 +21,62 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from PIL import Image, UnidentifiedImageError
-
 IMAGE_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif", ".dng", ".mpo"}
 )
 LABEL_FOLDERS = ("labels", "labelTxt", "Labels", "Annotations")
 DOTA_FOLDER = "labelTxt"
 _DARKNET_SPLIT = re.compile(r"^obj_(.+)_data$")
-EXIF_ORIENTATION = 0x0112
 
 
 @dataclass(frozen=True)
 class ImageEntry:
-    path: Path
-    relative: PurePosixPath  # from the dataset root
+    relative: str  # from the dataset root, POSIX
     name: str  # the image's name within its split folder (``sub/1.jpg``)
     split: str | None
-    label: PurePosixPath | None  # its label file, when there is one
+    label: str | None  # its label file (from the root), when there is one
 
     @property
     def external_id(self) -> str:
         return self.name if self.split is None else f"{self.split}/{self.name}"
 
 
-def _walk(root: Path) -> Iterator[tuple[PurePosixPath, list[str]]]:
+# Paths here are POSIX strings relative to the root ("" is the root, "a/b" a folder): a
+# dataset of 100,000 images walks ~200,000 of them, and path objects cost ~10x more.
+
+
+def _join(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
+
+
+def _walk(root: Path) -> Iterator[tuple[str, list[str], list[str]]]:
     """Each folder under ``root`` (relative) with its file names, in a stable order, leaving
-    out hidden and macOS folders and files."""
-    for folder, dirs, files in os.walk(root):
+    out hidden and macOS folders and files; and all its sub-folders' names."""
+    top = os.fspath(root)
+    for folder, dirs, files in os.walk(top):
+        every = list(dirs)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__MACOSX")
-        relative = PurePosixPath(Path(folder).relative_to(root).as_posix())
-        yield relative, sorted(f for f in files if not f.startswith("."))
+        relative = "" if folder == top else os.path.relpath(folder, top).replace(os.sep, "/")
+        yield relative, sorted(f for f in files if not f.startswith(".")), every
 
 
-@dataclass(frozen=True)
 class _Folder:
-    files: frozenset[str]
-    dirs: tuple[str, ...]
-    images_by_stem: dict[str, tuple[str, ...]]
+    def __init__(self, files: frozenset[str], dirs: tuple[str, ...]):
+        self.files = files
+        self.dirs = dirs
+        self._stems: dict[str, tuple[str, ...]] | None = None
+
+    @property
+    def images_by_stem(self) -> dict[str, tuple[str, ...]]:
+        # built when first asked (by the orphan check), once per folder
+        if self._stems is None:
+            stems: dict[str, list[str]] = {}
+            for name in sorted(self.files):
+                stem, suffix = os.path.splitext(name)
+                if suffix.lower() in IMAGE_SUFFIXES:
+                    stems.setdefault(stem, []).append(name)
+            self._stems = {k: tuple(v) for k, v in stems.items()}
+        return self._stems
 
 
 class _Listings:
@@ -68,14 +86,14 @@ class _Listings:
     SIZE = 8
 
     def __init__(self, root: Path):
-        self.root = root
-        self._folders: OrderedDict[PurePosixPath, _Folder] = OrderedDict()
+        self.root = os.fspath(root)
+        self._folders: OrderedDict[str, _Folder] = OrderedDict()
 
-    def _list(self, folder: PurePosixPath) -> _Folder:
+    def _list(self, folder: str) -> _Folder:
         files: set[str] = set()
         dirs: list[str] = []
         try:
-            with os.scandir(self.root.joinpath(*folder.parts)) as entries:
+            with os.scandir(os.path.join(self.root, folder)) as entries:
                 for entry in entries:
                     if entry.is_dir():
                         dirs.append(entry.name)
@@ -83,143 +101,144 @@ class _Listings:
                         files.add(entry.name)
         except (FileNotFoundError, NotADirectoryError):
             pass
-        stems: dict[str, list[str]] = {}
-        for name in sorted(files):
-            stem, suffix = os.path.splitext(name)
-            if suffix.lower() in IMAGE_SUFFIXES:
-                stems.setdefault(stem, []).append(name)
-        return _Folder(
-            frozenset(files), tuple(sorted(dirs)), {k: tuple(v) for k, v in stems.items()}
-        )
+        return _Folder(frozenset(files), tuple(sorted(dirs)))
 
-    def get(self, folder: PurePosixPath) -> _Folder:
+    def put(self, folder: str, files: list[str], dirs: list[str]) -> None:
+        """A folder the walk has just listed (``files`` all its files), so as not to list
+        it twice."""
+        self._keep(folder, _Folder(frozenset(files), tuple(sorted(dirs))))
+
+    def _keep(self, folder: str, found: _Folder) -> None:
+        self._folders[folder] = found
+        self._folders.move_to_end(folder)
+        while len(self._folders) > self.SIZE:
+            self._folders.popitem(last=False)
+
+    def get(self, folder: str) -> _Folder:
         found = self._folders.get(folder)
         if found is None:
-            found = self._folders[folder] = self._list(folder)
-            while len(self._folders) > self.SIZE:
-                self._folders.popitem(last=False)
-        self._folders.move_to_end(folder)
+            found = self._list(folder)
+        self._keep(folder, found)
         return found
 
 
-def is_image(path: PurePosixPath) -> bool:
-    return path.suffix.lower() in IMAGE_SUFFIXES
+def is_image(path: PurePosixPath | str) -> bool:
+    return os.path.splitext(str(path))[1].lower() in IMAGE_SUFFIXES
+
+
+def _is_label_name(folder: str, name: str) -> bool:
+    # files at the root are the dataset's own lists (train.txt, obj.names, classes.txt)
+    return name.endswith(".txt") and bool(folder) and not name.startswith("README")
 
 
 def is_label(path: PurePosixPath) -> bool:
-    # files at the root are the dataset's own lists (train.txt, obj.names, classes.txt)
     return path.suffix == ".txt" and len(path.parts) > 1 and not path.name.startswith("README")
 
 
-def is_dota(label: PurePosixPath) -> bool:
-    return DOTA_FOLDER in label.parts[:-1]
+def is_dota(label: PurePosixPath | str) -> bool:
+    return DOTA_FOLDER in str(label).split("/")[:-1]
 
 
-def _split_and_name(parts: tuple[str, ...]) -> tuple[str | None, str]:
-    for i in range(len(parts) - 2, -1, -1):
+def _split_and_prefix(parts: list[str]) -> tuple[str | None, str]:
+    """The split of the images in the folder ``parts``, and what precedes a file's name in
+    an image's name within its split (``images/train/sub`` -> ``train``, ``sub/``)."""
+    for i in range(len(parts) - 1, -1, -1):
         if parts[i].lower() == "images":
-            if i + 2 < len(parts):  # images/<split>/<name>
-                return parts[i + 1], "/".join(parts[i + 2 :])
-            return (parts[i - 1] if i > 0 else None), "/".join(parts[i + 1 :])
-    for i in range(len(parts) - 2, -1, -1):
+            if i + 1 < len(parts):  # images/<split>/...
+                return parts[i + 1], "".join(f"{p}/" for p in parts[i + 2 :])
+            return (parts[i - 1] if i > 0 else None), ""
+    for i in range(len(parts) - 1, -1, -1):
         match = _DARKNET_SPLIT.match(parts[i])
         if match:
-            return match.group(1), "/".join(parts[i + 1 :])
-    return None, "/".join(parts)
+            return match.group(1), "".join(f"{p}/" for p in parts[i + 1 :])
+    return None, "".join(f"{p}/" for p in parts)
+
+
+def _label_folders(parts: list[str]) -> list[str]:
+    """Where the label files of the images in the folder ``parts`` may be, most usual first
+    (the folders of label_candidates)."""
+    folders: list[str] = []
+    for i in range(len(parts) - 1, -1, -1):
+        if parts[i].lower() == "images":
+            folders += ["/".join([*parts[:i], f, *parts[i + 1 :]]) for f in LABEL_FOLDERS]
+            break
+    folders.append("/".join(parts))
+    return folders
 
 
 def label_candidates(image: PurePosixPath) -> Iterator[PurePosixPath]:
     """Where an image's label file may be, most usual first."""
-    parts = image.parts
     stem = image.stem + ".txt"
-    for i in range(len(parts) - 2, -1, -1):
-        if parts[i].lower() == "images":
-            for folder in LABEL_FOLDERS:
-                yield PurePosixPath(*parts[:i], folder, *parts[i + 1 : -1], stem)
-            break
-    yield image.with_suffix(".txt")
+    for folder in _label_folders(list(image.parts[:-1])):
+        yield PurePosixPath(folder, stem)
 
 
-def _label_of(image: PurePosixPath, listings: _Listings) -> PurePosixPath | None:
-    return next(
-        (
-            c
-            for c in label_candidates(image)
-            if is_label(c) and c.name in listings.get(c.parent).files
-        ),
-        None,
-    )
+def _label_in(folders: list[str], stem: str, listings: _Listings) -> str | None:
+    name = stem + ".txt"
+    if name.startswith("README"):
+        return None
+    for folder in folders:
+        if folder and name in listings.get(folder).files:
+            return _join(folder, name)
+    return None
 
 
-def images(root: Path) -> Iterator[ImageEntry]:
-    """The images of the tree, each with its label file when it has one."""
-    listings = _Listings(root)
-    for folder, names in _walk(root):
-        for name in names:
-            if os.path.splitext(name)[1].lower() not in IMAGE_SUFFIXES:
-                continue
-            relative = folder / name
-            split, within = _split_and_name(relative.parts)
-            yield ImageEntry(
-                root.joinpath(*relative.parts),
-                relative,
-                within,
-                split,
-                _label_of(relative, listings),
-            )
+class Tree:
+    """One walk of a dataset tree: its images, each with its label file when it has one,
+    and (once the walk is over) the label files that no image claims, in walk order."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.orphans: list[str] = []
+        self._listings = _Listings(root)
+
+    def images(self) -> Iterator[ImageEntry]:
+        listings = self._listings
+        for folder, names, dirs in _walk(self.root):
+            listings.put(folder, names, dirs)
+            parts = folder.split("/") if folder else []
+            split, prefix = _split_and_prefix(parts)
+            label_folders = _label_folders(parts)
+            for name in names:
+                stem, suffix = os.path.splitext(name)
+                if suffix.lower() in IMAGE_SUFFIXES:
+                    yield ImageEntry(
+                        _join(folder, name),
+                        prefix + name,
+                        split,
+                        _label_in(label_folders, stem, listings),
+                    )
+                elif _is_label_name(folder, name) and not self._claimed(folder, parts, stem):
+                    self.orphans.append(_join(folder, name))
+
+    def _image_folders(self, folder: str, parts: list[str]) -> Iterator[str]:
+        """Where the image of a label file in ``folder`` may be: beside it, or in an images/
+        folder where a labels/ (labelTxt/, Annotations/) folder is on its path."""
+        yield folder
+        for i in range(len(parts) - 1, -1, -1):
+            if parts[i] in LABEL_FOLDERS:
+                parent = "/".join(parts[:i])
+                for sibling in self._listings.get(parent).dirs:
+                    if sibling.lower() == "images":
+                        yield "/".join(p for p in (parent, sibling, *parts[i + 1 :]) if p)
+
+    def _claimed(self, folder: str, parts: list[str], stem: str) -> bool:
+        label = _join(folder, stem + ".txt")
+        for images in list(self._image_folders(folder, parts)):
+            # an image's label file follows from its folder and stem alone
+            if stem in self._listings.get(images).images_by_stem:
+                image_parts = images.split("/") if images else []
+                if _label_in(_label_folders(image_parts), stem, self._listings) == label:
+                    return True
+        return False
 
 
-def labels(root: Path) -> Iterator[PurePosixPath]:
+def labels(root: Path) -> Iterator[str]:
     """Every label file of the tree."""
-    for folder, names in _walk(root):
+    for folder, names, _ in _walk(root):
         for name in names:
-            if name.endswith(".txt") and is_label(folder / name):
-                yield folder / name
-
-
-def _image_folders(label: PurePosixPath, listings: _Listings) -> Iterator[PurePosixPath]:
-    """Where the image of a label file may be: beside it, or in an images/ folder where a
-    labels/ (labelTxt/, Annotations/) folder is on its path."""
-    yield label.parent
-    parts = label.parts
-    for i in range(len(parts) - 2, -1, -1):
-        if parts[i] in LABEL_FOLDERS:
-            parent = PurePosixPath(*parts[:i])
-            for sibling in listings.get(parent).dirs:
-                if sibling.lower() == "images":
-                    yield parent.joinpath(sibling, *parts[i + 1 : -1])
-
-
-def orphan_labels(root: Path) -> Iterator[PurePosixPath]:
-    """The label files that no image claims (as ``images`` pairs them)."""
-    listings = _Listings(root)
-    for label in labels(root):
-        claimed = any(
-            _label_of(folder / name, listings) == label
-            for folder in list(_image_folders(label, listings))
-            for name in listings.get(folder).images_by_stem.get(label.stem, ())
-        )
-        if not claimed:
-            yield label
-
-
-def image_size(path: Path) -> tuple[int, int]:
-    """(width, height) as displayed (EXIF orientation applied), from the file's header only:
-    YOLO normalises by the size a viewer (and the trainer, after exif_transpose) sees."""
-    try:
-        with Image.open(path) as img:
-            width, height = img.size
-            try:
-                orientation = img.getexif().get(EXIF_ORIENTATION, 1)
-            except Exception:  # noqa: BLE001 - a broken EXIF block leaves the stored size
-                orientation = 1
-    except Image.DecompressionBombError as exc:
-        raise ValueError(f"the image is too large to read ({exc})") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValueError(f"not a readable image ({exc})") from exc
-    if orientation in (5, 6, 7, 8):
-        return height, width
-    return width, height
+            if _is_label_name(folder, name):
+                yield _join(folder, name)
 
 
 def classification_splits(root: Path) -> list[Path]:
