@@ -15,6 +15,9 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
 
 from ontolabel.core.annotation import Annotation, AnnotationObject, AttributeValue
 from ontolabel.core.geometry import Keypoints, Polygon, RotatedBox, Tag
@@ -99,6 +102,7 @@ class YoloReader:
         self.classes = classes
         self.ultralytics = ultralytics
         self.oriented = False
+        self.box_classes: dict[str, str] | None = None
 
     def records(self) -> Iterator[ImportRecord]:
         if self.classes is None:
@@ -107,6 +111,10 @@ class YoloReader:
         if self.ultralytics and self.classes.keypoints is None:
             task = self.classes.task
             self.oriented = task == "obb" or (task is None and looks_oriented(self.root))
+        if self.classes.keypoints is None and not self.oriented:
+            # the class id tokens a box line of the bulk path may have (any other form,
+            # "2.0" or "02", takes the line-by-line path, which reads them too)
+            self.box_classes = {str(i): n for i, n in self.classes.names.items() if i >= 0}
         tree = Tree(self.root)
         for entry in tree.images():
             record = self._record(entry)
@@ -144,11 +152,12 @@ class YoloReader:
             self._report(f"cannot read the image size: {exc}", entry.relative, item=item)
             return None
         objects: list[AnnotationObject] = []
+        origins: tuple[str, ...] = ()
         if entry.label is not None:
             found = self._objects(entry.label, width, height, item)
             if found is None:
                 return None
-            objects = found
+            objects, origins = found
         return ImportRecord(
             location=Location(file=entry.label or entry.relative, item=item),
             modality=Modality.IMAGE,
@@ -165,12 +174,9 @@ class YoloReader:
             ],
             meta={"subset": entry.split} if entry.split is not None else {},
             annotations=[
-                AnnotationRecord(
-                    document=Annotation(objects=objects),
-                    # where each object is in the label file, for problems found later
-                    # (the ontology's), reported at that line
-                    origins=tuple(_origin(o.id) for o in objects),
-                )
+                # origins: where each object is in the label file, for problems found
+                # later (the ontology's), reported at that line
+                AnnotationRecord(document=Annotation(objects=objects), origins=origins)
             ]
             if objects
             else [],
@@ -178,13 +184,27 @@ class YoloReader:
 
     def _objects(
         self, label: str, width: int, height: int, item: str
-    ) -> list[AnnotationObject] | None:
+    ) -> tuple[list[AnnotationObject], tuple[str, ...]] | None:
+        """The objects of a label file and their origins; None when it has a bad line (each
+        reported). A file of plain box lines is read in bulk; any other, or any line the
+        bulk path doubts, is read line by line, which says what is wrong where."""
+        path = os.path.join(self.root, label)
+        if self.box_classes is not None and not is_dota(label):
+            try:
+                with open(path, encoding="utf-8-sig") as f:
+                    text = f.read()
+            except UnicodeDecodeError:
+                pass  # reported by the line-by-line path, after the lines before it
+            else:
+                bulk = _bulk_boxes(text, self.box_classes, width, height)
+                if bulk is not None:
+                    return bulk
         shown = label
         dota = is_dota(label)
         objects: list[AnnotationObject] = []
         ok = True
         try:
-            for entry in _lines(os.path.join(self.root, label)):
+            for entry in _lines(path):
                 try:
                     found = self._dota(entry) if dota else self._line(entry, width, height)
                 except (LineError, ValueError) as exc:
@@ -196,7 +216,7 @@ class YoloReader:
         except UnicodeDecodeError as exc:
             self._report(f"not UTF-8 text ({exc.reason})", shown, item=item)
             return None
-        return objects if ok else None
+        return (objects, tuple(_origin(o.id) for o in objects)) if ok else None
 
     def _line(self, entry: _Line, width: int, height: int) -> list[AnnotationObject]:
         assert self.classes is not None
@@ -295,6 +315,58 @@ class YoloReader:
                             )
                         ],
                     )
+
+
+_OBJECTS = TypeAdapter(list[AnnotationObject])
+
+
+def _bulk_boxes(
+    text: str, classes: dict[str, str], width: int, height: int
+) -> tuple[list[AnnotationObject], tuple[str, ...]] | None:
+    """The box objects of a label file's text (as `_line` makes them, ids and all), or None
+    at the first line that is not a plain box line (5 fields, a class id of ``classes``,
+    numbers, no negative size) or a value the core types refuse (not finite). The objects
+    are validated in one call, from plain data: ~2x faster than building each."""
+    rows: list[dict[str, Any]] = []
+    origins: list[str] = []
+    # text.split("\n") numbers lines as iterating the (newline-translated) file does
+    for number, line in enumerate(text.split("\n"), start=1):
+        tokens = line.split()
+        if len(tokens) != 5:
+            if tokens:
+                return None
+            continue
+        name = classes.get(tokens[0])
+        if name is None:
+            return None
+        try:
+            cx, cy, w, h = map(float, tokens[1:])
+        except ValueError:
+            return None
+        if not (w >= 0 and h >= 0):  # negative, or NaN
+            return None
+        rows.append(
+            {
+                "id": str(number),
+                "class_name": name,
+                # read_box's arithmetic, so the same numbers
+                "geometry": {
+                    "kind": "box",
+                    "x1": (cx - w / 2) * width,
+                    "y1": (cy - h / 2) * height,
+                    "x2": (cx + w / 2) * width,
+                    "y2": (cy + h / 2) * height,
+                },
+                "attributes": {},
+                "track_id": None,
+            }
+        )
+        origins.append(f"line {number}")
+    try:
+        objects = _OBJECTS.validate_python(rows)
+    except ValidationError:
+        return None
+    return objects, tuple(origins)
 
 
 def _origin(object_id: str) -> str:
