@@ -1,7 +1,9 @@
 """Exporting a project in a registered format.
 
 Export reads the project in keyset pages of items (bounded memory whatever its size) and
-streams them through the format's writer.
+streams them through the format's writer: as core objects, or, for a format that writes the
+stored JSON itself (``StoredWriter``, such as COCO), as the stored documents, since
+building a model per object cost more than writing the file.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ontolabel.formats import (
 )
 from ontolabel.formats.base import AnnotationStatus
 from ontolabel.formats.jsonl import JsonAnnotation, JsonItem, JsonlFormat, JsonlOptions
+from ontolabel.formats.stored import StoredAnnotation, StoredRecord, StoredWriter
 from ontolabel.services import projects, users
 from ontolabel.services.access import Role
 from ontolabel.services.progress import Progress
@@ -34,6 +37,7 @@ from ontolabel.services.workspace import Workspace
 from ontolabel.storage.mappers import (
     annotations_as_json,
     annotations_from_json,
+    documents_from_json_text,
     media_infos_as_json,
     media_infos_from_json,
 )
@@ -82,6 +86,11 @@ def export_project(
         # canonical JSONL is the stored JSON itself: no core objects in between
         items = _each(ws, project_id, progress, _json_items)
         return fmt_obj.write_json_items(items, out, ontology=ontology, options=parsed)
+    if isinstance(fmt_obj, StoredWriter):
+        stored = _each(ws, project_id, progress, _stored_records)
+        return fmt_obj.write_stored(
+            stored, out, ontology=ontology, options=parsed, media=StoredMedia(ws)
+        )
     records = _each(ws, project_id, progress, _export_records)
     return fmt_obj.write(records, out, ontology=ontology, options=parsed, media=StoredMedia(ws))
 
@@ -127,8 +136,8 @@ class StoredMedia:
 class _Page:
     """One keyset page of items as stored: rows (id, external_id, modality, text, meta);
     the media info of all of them in item and position order, with the item each belongs
-    to; each annotator's current revision (username, status, revision, source, document),
-    oldest work first, with its item."""
+    to; each annotator's current revision (username, status, revision, source, document
+    decoded from its stored JSON), oldest work first, with its item."""
 
     rows: list[Any]
     media_items: list[int]
@@ -173,7 +182,8 @@ _CURRENT = (
         _heads.c.status,
         _heads.c.current_revision,
         _revisions.c.source,
-        _revisions.c.document,
+        # as text, decoded in one pass per page (orjson: half the time of the driver's json)
+        cast(_revisions.c.document, Text),
     )
     .join(_users, _users.c.id == _heads.c.user_id)
     .join(
@@ -207,27 +217,38 @@ def _read_page(ws: Workspace, project_id: int, after: int) -> _Page | None:
         for item_id, info in db.execute(_MEDIA, params):
             page.media_items.append(item_id)
             page.media.append(info)
-        for item_id, *current in db.execute(_CURRENT, params):
+        texts: list[str] = []
+        for item_id, username, status, revision, source, text in db.execute(_CURRENT, params):
             page.work_items.append(item_id)
-            page.work.append(tuple(current))
+            page.work.append((username, status, revision, source, None))
+            texts.append(text)
+        documents = documents_from_json_text(texts)
+        page.work = [(*w[:4], d) for w, d in zip(page.work, documents, strict=True)]
         return page
+
+
+def _contents(page: _Page) -> list[ItemContent]:
+    media = _grouped(page.media_items, media_infos_from_json(page.media))
+    return [
+        ItemContent(
+            modality=Modality(r.modality),
+            media=media.get(r.id, []),
+            text=r.text,
+            meta=dict(r.meta or {}),
+        )
+        for r in page.rows
+    ]
 
 
 def _export_records(page: _Page) -> list[ExportRecord]:
     """The page as core objects, for any format's writer."""
-    media = _grouped(page.media_items, media_infos_from_json(page.media))
     documents = annotations_from_json([w[4] for w in page.work])
     work = _grouped(page.work_items, list(zip(page.work, documents, strict=True)))
     return [
         ExportRecord(
             item_id=r.id,
             external_id=r.external_id,
-            content=ItemContent(
-                modality=Modality(r.modality),
-                media=media.get(r.id, []),
-                text=r.text,
-                meta=dict(r.meta or {}),
-            ),
+            content=content,
             annotations=[
                 AnnotationRecord(
                     document=document,
@@ -239,7 +260,28 @@ def _export_records(page: _Page) -> list[ExportRecord]:
                 for (username, status, revision, source, _), document in work.get(r.id, ())
             ],
         )
-        for r in page.rows
+        for r, content in zip(page.rows, _contents(page), strict=True)
+    ]
+
+
+def _stored_records(page: _Page) -> list[StoredRecord]:
+    """The page with its documents as stored, for a ``StoredWriter``: no model per object
+    (the writer builds those it needs)."""
+    work = _grouped(
+        page.work_items,
+        [
+            StoredAnnotation(document=doc, user=u, status=st, revision=rev, source=src)
+            for u, st, rev, src, doc in page.work
+        ],
+    )
+    return [
+        StoredRecord(
+            item_id=r.id,
+            external_id=r.external_id,
+            content=content,
+            annotations=work.get(r.id, []),
+        )
+        for r, content in zip(page.rows, _contents(page), strict=True)
     ]
 
 

@@ -14,6 +14,7 @@ from ontolabel.formats.base import (
     ErrorPolicy,
     ExportRecord,
     Format,
+    FormatOptions,
     ImportRecord,
     WriteStats,
 )
@@ -23,6 +24,7 @@ from ontolabel.formats.coco.reader import CocoReader
 from ontolabel.formats.coco.writer import CocoWriter
 from ontolabel.formats.media import MediaSource
 from ontolabel.formats.registry import register
+from ontolabel.formats.stored import StoredRecord
 
 # detection looks at this much of the file's head and tail: COCO's top-level keys may come
 # in any order, and a large 'annotations' array can push 'images' to the end
@@ -128,9 +130,26 @@ class CocoFormat(Format[CocoOptions]):
         options: CocoOptions,
         media: MediaSource | None = None,
     ) -> WriteStats:
+        return self._writer(out, ontology, options).write(records)
+
+    def write_stored(
+        self,
+        records: Iterable[StoredRecord],
+        out: BinaryIO,
+        *,
+        ontology: Ontology,
+        options: FormatOptions,
+        media: MediaSource | None = None,
+    ) -> WriteStats:
+        """``write`` for items whose documents are in their stored JSON form (the
+        exporter's, see formats/stored.py): the same file, without a model per box."""
+        return self._writer(out, ontology, self.parse_options(options)).write_stored(records)
+
+    @staticmethod
+    def _writer(out: BinaryIO, ontology: Ontology, options: CocoOptions) -> CocoWriter:
         info = {
             "description": ontology.name,
             "version": ontology.version,
             "contributor": "ontolabel",
         }
-        return CocoWriter(out, categories_of(ontology), options, info).write(records)
+        return CocoWriter(out, categories_of(ontology), options, info)

@@ -75,21 +75,33 @@ def _rle_segmentation(encoded: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _exact(geometry: Box | RotatedBox | Polygon) -> dict[str, Any]:
+def _exact(geometry: RotatedBox | Polygon) -> dict[str, Any]:
     return geometry.model_dump(mode="json")
+
+
+def box_fields(
+    x1: float, y1: float, x2: float, y2: float
+) -> tuple[list[float], float, list[list[float]], dict[str, Any]]:
+    """bbox, area, segmentation and exact geometry of the box (x1, y1)-(x2, y2). Built
+    here from the four numbers, not through the model (a box is most of what is exported:
+    ``model_dump`` alone cost more than the rest of the box); the exact geometry is the
+    box's JSON form, ``Box.model_dump(mode="json")``."""
+    w, h = x2 - x1, y2 - y1
+    return (
+        [x1, y1, w, h],
+        w * h,
+        [[x1, y1, x2, y1, x2, y2, x1, y2]],
+        {"kind": "box", "x1": x1, "y1": y1, "x2": x2, "y2": y2},
+    )
 
 
 def shape_of(geometry: object, image_size: tuple[int, int] | None) -> CocoShape | None:
     """The COCO fields of ``geometry`` on an image of (height, width); None if COCO has no form."""
     if isinstance(geometry, Box):
-        corners = [
-            (geometry.x1, geometry.y1),
-            (geometry.x2, geometry.y1),
-            (geometry.x2, geometry.y2),
-            (geometry.x1, geometry.y2),
-        ]
-        w, h = geometry.x2 - geometry.x1, geometry.y2 - geometry.y1
-        return CocoShape(_xywh(geometry), w * h, [_flat(corners)], exact=_exact(geometry))
+        bbox, area, segmentation, exact = box_fields(
+            geometry.x1, geometry.y1, geometry.x2, geometry.y2
+        )
+        return CocoShape(bbox, area, segmentation, exact=exact)
     if isinstance(geometry, RotatedBox):
         return CocoShape(
             _xywh(rotated_box_hull(geometry)),
