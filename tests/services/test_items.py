@@ -391,3 +391,56 @@ def test_a_point_cloud_item_groups_its_cloud_with_camera_images(
             workspace, pid, [("left.png", io.BytesIO(png(8, 6)))], user_id=owner.id
         )
     assert err.value.message == "left.png is image, but this is a pointcloud project"
+
+
+def test_repeated_and_existing_external_ids_map_to_the_stored_item_across_chunks(
+    workspace: Workspace, owner: UserInfo, text_project: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chunks of 4: repeats fall in the same chunk, in a later one, and on stored items
+    monkeypatch.setattr(items, "CHUNK", 4)
+    first = items.add_items_bulk(
+        workspace,
+        text_project,
+        [NewItem(Modality.TEXT, external_id="old", text="o")],
+        user_id=owner.id,
+    )
+    note = Annotation(
+        objects=[
+            AnnotationObject(id="p", class_name="Person", geometry=Span(start=0, end=1, text="a"))
+        ]
+    )
+    names = ["a", "old", "a", None, "b", None, "a", "c", "b", "old", "d"]
+    records = [
+        NewItem(
+            Modality.TEXT,
+            external_id=name,
+            text=f"a{k}",
+            annotations=[NewAnnotation(note, owner.id)],
+        )
+        for k, name in enumerate(names)
+    ]
+    result = items.add_items_bulk(workspace, text_project, records, user_id=owner.id)
+    assert (result.created, result.skipped) == (6, 5)  # a, None, b, None, c, d
+    by_name: dict[str | None, int] = {"old": first.item_ids[0]}
+    for name, item_id in zip(names, result.item_ids, strict=True):
+        if name is not None:
+            assert by_name.setdefault(name, item_id) == item_id
+    assert len(set(result.item_ids)) == 7  # old, a, b, c, d and the two without an id
+    with workspace.read_session() as s:
+        stored = {row.id: row.text for row in s.execute(select(ItemRow.id, ItemRow.text))}
+    # each item keeps the text of its first record; the skipped records changed nothing
+    assert stored == {
+        first.item_ids[0]: "o",
+        result.item_ids[0]: "a0",
+        result.item_ids[3]: "a3",
+        result.item_ids[4]: "a4",
+        result.item_ids[5]: "a5",
+        result.item_ids[7]: "a7",
+        result.item_ids[10]: "a10",
+    }
+    # annotations went to the new items only, one each
+    for item_id in set(result.item_ids) - {first.item_ids[0]}:
+        state = annotations.get_annotation(workspace, item_id, user_id=owner.id)
+        assert (state.revision, state.document) == (1, note)
+    untouched = annotations.get_annotation(workspace, first.item_ids[0], user_id=owner.id)
+    assert untouched.revision == 0

@@ -34,7 +34,7 @@ from ontolabel.services.access import Role, require_item_role, require_project_r
 from ontolabel.services.media import store_media
 from ontolabel.services.projects import ontology_in_session
 from ontolabel.services.workspace import Workspace
-from ontolabel.storage.bulk import BulkInsert, items_by_external_id, reserve_ids
+from ontolabel.storage.bulk import BulkInsert, IdReserver, items_by_external_id
 from ontolabel.storage.mappers import (
     annotation_to_json,
     item_content,
@@ -149,7 +149,7 @@ def add_items_bulk(
     A record whose ``external_id`` is already in the project is skipped (re-importing is
     a no-op). Annotations are checked against the project's current ontology when
     ``validate``; every violation of every record is reported in one AnnotationInvalid.
-    Inserts go in chunks of executemany statements, so 10,000 items take a few round trips.
+    Inserts go in chunks of a few statements, so 10,000 items take a few round trips.
     """
     result = BulkResult(item_ids=[], created=0, skipped=0)
     with ws.session() as session:
@@ -157,10 +157,11 @@ def add_items_bulk(
         modality = Modality(session.get_one(ProjectRow, project_id).modality)
         version, ontology = ontology_in_session(session, ws, project_id)
         violations: list[Violation] = []
+        ids = _Ids(IdReserver(session, _items), IdReserver(session, _heads))
         for chunk in _chunks(records, CHUNK):
             _check_chunk(chunk, modality, ontology if validate else None, violations)
             if not violations:
-                _insert_chunk(session, project_id, chunk, version, result)
+                _insert_chunk(session, project_id, chunk, version, ids, result)
         if violations:
             raise AnnotationInvalid(
                 f"{len(violations)} problem(s) in the items to add; nothing was added", violations
@@ -216,49 +217,70 @@ def _check_chunk(
                 )
 
 
+@dataclass
+class _Ids:
+    """Fresh ids for one transaction's items and annotation heads."""
+
+    items: IdReserver
+    annotations: IdReserver
+
+
 def _insert_chunk(
-    session: Session, project_id: int, chunk: list[NewItem], version: int, result: BulkResult
+    session: Session,
+    project_id: int,
+    chunk: list[NewItem],
+    version: int,
+    ids: _Ids,
+    result: BulkResult,
 ) -> None:
     db = session.connection()
-    wanted = [r.external_id for r in chunk if r.external_id is not None]
-    existing: dict[str | None, int] = {}
-    if wanted:
-        existing = {
-            external_id: item_id
-            for item_id, external_id in items_by_external_id(db, project_id, wanted)
-        }
+    # one new item per external id: a repeat within the chunk maps to the first copy
     fresh: list[NewItem] = []
     seen: set[str] = set()
     for r in chunk:
-        if r.external_id is not None and (r.external_id in existing or r.external_id in seen):
-            continue
         if r.external_id is not None:
+            if r.external_id in seen:
+                continue
             seen.add(r.external_id)
         fresh.append(r)
     now = utcnow()
-    new_ids = reserve_ids(session, _items, len(fresh))
-    if fresh:
-        rows = BulkInsert(
-            db,
-            _items,
-            ("id", "project_id", "external_id", "modality", "text", "meta", "created_at"),
-        )
-        meta, created = rows.encoder("meta"), rows.encoder("created_at")(now)
-        no_meta = meta({})  # most items have none: encode that once
-        rows.run(
-            [
-                (
-                    item_id,
-                    project_id,
-                    r.external_id,
-                    r.modality.value,
-                    r.text,
-                    meta(r.meta) if r.meta else no_meta,
-                    created,
-                )
-                for item_id, r in zip(new_ids, fresh, strict=True)
-            ]
-        )
+    new_ids = ids.items.take(len(fresh))
+    rows = BulkInsert(
+        db,
+        _items,
+        ("id", "project_id", "external_id", "modality", "text", "meta", "created_at"),
+        skip_conflicts_on=("project_id", "external_id"),
+    )
+    meta, created = rows.encoder("meta"), rows.encoder("created_at")(now)
+    no_meta = meta({})  # most items have none: encode that once
+    inserted = rows.run(
+        [
+            (
+                item_id,
+                project_id,
+                r.external_id,
+                r.modality.value,
+                r.text,
+                meta(r.meta) if r.meta else no_meta,
+                created,
+            )
+            for item_id, r in zip(new_ids, fresh, strict=True)
+        ]
+    )
+    stored: dict[str, int] = {}
+    if inserted < len(fresh):
+        # some external ids were in the project already (an earlier chunk, another import
+        # since the caller looked, or a caller that did not look): those records are
+        # skipped, and only the rows that went in get media and annotations. Looked up
+        # only then: an import has already set aside the items it found.
+        wanted = [r.external_id for r in fresh if r.external_id is not None]
+        stored = {ext: item_id for item_id, ext in items_by_external_id(db, project_id, wanted)}
+        kept = [
+            (item_id, r)
+            for item_id, r in zip(new_ids, fresh, strict=True)
+            if r.external_id is None or stored[r.external_id] == item_id
+        ]
+        new_ids, fresh = [k[0] for k in kept], [k[1] for k in kept]
     blobs = {m.sha256: (m.sha256, m.size, m.mime) for r in fresh for m in r.media}
     BulkInsert(db, _blobs, ("sha256", "size", "mime"), skip_conflicts_on=("sha256",)).run(
         list(blobs.values())
@@ -271,26 +293,30 @@ def _insert_chunk(
             for i, m in enumerate(r.media)
         ]
     )
-    _insert_annotations(session, new_ids, fresh, version, now)
+    _insert_annotations(session, new_ids, fresh, version, now, ids.annotations)
 
-    # ids in record order; a duplicate external_id within the batch maps to its first copy
-    by_external = dict(existing)
+    # ids in record order: new ones for the rows inserted, the stored ones for the rest
+    fresh_ids = {id(r): item_id for item_id, r in zip(new_ids, fresh, strict=True)}
     for item_id, r in zip(new_ids, fresh, strict=True):
         if r.external_id is not None:
-            by_external[r.external_id] = item_id
-    fresh_ids = iter(new_ids)
-    fresh_set = {id(r) for r in fresh}
+            stored[r.external_id] = item_id
     for r in chunk:
-        if id(r) in fresh_set:
-            result.item_ids.append(next(fresh_ids))
+        new_id = fresh_ids.get(id(r))
+        if new_id is not None:
+            result.item_ids.append(new_id)
             result.created += 1
         else:
-            result.item_ids.append(by_external[r.external_id])
+            result.item_ids.append(stored[r.external_id])  # type: ignore[index]
             result.skipped += 1
 
 
 def _insert_annotations(
-    session: Session, item_ids: list[int], records: list[NewItem], version: int, now: datetime
+    session: Session,
+    item_ids: list[int],
+    records: list[NewItem],
+    version: int,
+    now: datetime,
+    ids: IdReserver,
 ) -> None:
     heads = [
         (item_id, new)
@@ -299,7 +325,7 @@ def _insert_annotations(
     ]
     if not heads:
         return
-    annotation_ids = reserve_ids(session, _heads, len(heads))
+    annotation_ids = ids.take(len(heads))
     db = session.connection()
     head_rows = BulkInsert(
         db, _heads, ("id", "item_id", "user_id", "current_revision", "status", "updated_at")
