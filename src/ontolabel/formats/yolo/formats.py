@@ -22,11 +22,13 @@ from ontolabel.formats.base import (
     ErrorPolicy,
     ExportRecord,
     Format,
+    FormatOptions,
     ImportRecord,
     WriteStats,
 )
 from ontolabel.formats.media import MediaSource
 from ontolabel.formats.registry import register
+from ontolabel.formats.stored import StoredRecord
 from ontolabel.formats.yolo.classes import (
     DARKNET_DATA,
     load_yaml,
@@ -101,6 +103,20 @@ class DarknetFormat(Format[DarknetOptions]):
     ) -> WriteStats:
         return YoloWriter(out, ontology, options, media, "darknet").write(records)
 
+    def write_stored(
+        self,
+        records: Iterable[StoredRecord],
+        out: BinaryIO,
+        *,
+        ontology: Ontology,
+        options: FormatOptions,
+        media: MediaSource | None = None,
+    ) -> WriteStats:
+        """``write`` for items whose documents are in their stored JSON form (the
+        exporter's, see formats/stored.py): the same file, without a model per box."""
+        parsed = self.parse_options(options)
+        return YoloWriter(out, ontology, parsed, media, "darknet").write(records)
+
 
 @register
 class UltralyticsFormat(Format[UltralyticsOptions]):
@@ -160,3 +176,17 @@ class UltralyticsFormat(Format[UltralyticsOptions]):
         media: MediaSource | None = None,
     ) -> WriteStats:
         return YoloWriter(out, ontology, options, media, "ultralytics").write(records)
+
+    def write_stored(
+        self,
+        records: Iterable[StoredRecord],
+        out: BinaryIO,
+        *,
+        ontology: Ontology,
+        options: FormatOptions,
+        media: MediaSource | None = None,
+    ) -> WriteStats:
+        """``write`` for items whose documents are in their stored JSON form (the
+        exporter's, see formats/stored.py): the same file, without a model per box."""
+        parsed = self.parse_options(options)
+        return YoloWriter(out, ontology, parsed, media, "ultralytics").write(records)

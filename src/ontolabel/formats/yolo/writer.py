@@ -24,7 +24,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from pathlib import PurePosixPath
 from typing import IO, Any, BinaryIO, Literal, cast
@@ -37,10 +37,11 @@ from ontolabel.core.geometry.keypoints import keypoints_bbox, labeled_points
 from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
-from ontolabel.errors import Violation
+from ontolabel.errors import Location, Violation
 from ontolabel.formats.archive import ZipTree
 from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.media import MediaSource
+from ontolabel.formats.stored import StoredAnnotation, StoredRecord, selected
 from ontolabel.formats.yolo.classes import DARKNET_RESERVED, TASK_COMMENT, leaf_classes
 from ontolabel.formats.yolo.lines import (
     box_fields,
@@ -52,8 +53,12 @@ from ontolabel.formats.yolo.lines import (
 )
 from ontolabel.formats.yolo.options import DarknetOptions, Task, UltralyticsOptions
 from ontolabel.formats.yolo.shapes import fields_for
+from ontolabel.formats.yolo.stored import StoredBox, objects_of, plain_box
 
 Layout = Literal["darknet", "ultralytics"]
+# items with core documents (``write``) or with their stored JSON (``write_stored``)
+Record = ExportRecord | StoredRecord
+Work = AnnotationRecord | StoredAnnotation
 DEFAULT_SPLIT = "train"
 _SPLIT = re.compile(r"^[A-Za-z0-9_-]+$")
 SPOOL_IN_MEMORY = 8 << 20
@@ -111,7 +116,7 @@ class YoloWriter:
 
     # -- the whole export -----------------------------------------------------------------
 
-    def write(self, records: Iterable[ExportRecord]) -> WriteStats:
+    def write(self, records: Iterable[Record]) -> WriteStats:
         with self.stack, self.zip:
             if self.task == "pose":
                 self.pose = self._spool()
@@ -171,13 +176,20 @@ class YoloWriter:
 
     # -- one item ------------------------------------------------------------------------
 
-    def _chosen(self, record: ExportRecord) -> list[AnnotationRecord]:
-        if self.options.merge == "all":
-            return self.options.select(record.annotations)
-        latest = self.options.latest(record.annotations)
-        return [] if latest is None else [latest]
+    def _skip(self, message: str, record: Record, path: str | None = None) -> None:
+        # WriteStats.skip, for either form of record
+        item = record.external_id if record.external_id is not None else str(record.item_id)
+        self.stats.skipped.append(Violation(message, Location(item=item, path=path)))
 
-    def _split(self, record: ExportRecord) -> str:
+    def _chosen(self, annotations: Sequence[Work]) -> list[Work]:
+        chosen = selected(self.options, annotations)
+        if self.options.merge == "all" or not chosen:
+            return chosen
+        # one label set per image (SelectionOptions.latest): the last submitted, else draft
+        submitted = [a for a in chosen if a.status == "submitted"]
+        return [(submitted or chosen)[-1]]
+
+    def _split(self, record: Record) -> str:
         split = record.content.meta.get("subset")
         if not isinstance(split, str) or not _SPLIT.match(split) or split == "default":
             return DEFAULT_SPLIT
@@ -196,29 +208,36 @@ class YoloWriter:
         self.used.add((split, candidate.casefold()))
         return candidate + suffix, candidate
 
-    def _record(self, record: ExportRecord) -> None:
+    def _record(self, record: Record) -> None:
         content = record.content
         if content.modality != Modality.IMAGE:
-            self.stats.skip(f"YOLO holds images; this item is {content.modality.value}", record)
+            self._skip(f"YOLO holds images; this item is {content.modality.value}", record)
             return
         if not content.media:
-            self.stats.skip("the item has no image file", record)
+            self._skip("the item has no image file", record)
             return
         split = self._split(record)
-        objects: list[list[tuple[int, AnnotationObject]]] = [[] for _ in content.media]
-        for annotation in self._chosen(record):
-            for index, obj in enumerate(annotation.document.objects):
+        objects: list[list[tuple[int, AnnotationObject | StoredBox]]] = [[] for _ in content.media]
+        detect = self.task == "detect"
+        for annotation in self._chosen(record.annotations):
+            for index, obj in enumerate(objects_of(annotation)):
+                if type(obj) is dict:
+                    box = plain_box(obj) if detect else None
+                    if box is not None:
+                        objects[0].append((index, box))
+                        continue
+                    obj = AnnotationObject.model_validate(obj)
                 if 0 <= obj.media_index < len(content.media):
                     objects[obj.media_index].append((index, obj))
                 else:
-                    self.stats.skip(
+                    self._skip(
                         f"media_index {obj.media_index} is not an image of the item",
                         record,
                         f"objects[{index}]",
                     )
         for media, found in zip(content.media, objects, strict=True):
             if not media.width or not media.height:
-                self.stats.skip(f"the size of image {media.name!r} is unknown", record)
+                self._skip(f"the size of image {media.name!r} is unknown", record)
                 continue
             self.stats.items += 1
             self._image(record, media, split, found)
@@ -230,13 +249,17 @@ class YoloWriter:
 
     def _image(
         self,
-        record: ExportRecord,
+        record: Record,
         media: MediaInfo,
         split: str,
-        objects: list[tuple[int, AnnotationObject]],
+        objects: list[tuple[int, AnnotationObject | StoredBox]],
     ) -> None:
+        if self.task != "detect":
+            # stored boxes are kept as such for detect only
+            models = [(i, o) for i, o in objects if isinstance(o, AnnotationObject)]
+            assert len(models) == len(objects)
         if self.task == "classify":
-            self._classified(record, media, split, objects)
+            self._classified(record, media, split, models)
             return
         name, stem = self._member(split, media.name)
         images, labels = self._folders(split)
@@ -248,12 +271,15 @@ class YoloWriter:
         if self.media is not None:
             self._copy_image(record, media, image_member)
         if self.task == "pose":
-            self._spool_pose(record, media, label_member, objects)
+            self._spool_pose(record, media, label_member, models)
             return
         self.zip.write_text(label_member, self._label_text(record, media, objects))
 
     def _label_text(
-        self, record: ExportRecord, media: MediaInfo, objects: list[tuple[int, AnnotationObject]]
+        self,
+        record: Record,
+        media: MediaInfo,
+        objects: list[tuple[int, AnnotationObject | StoredBox]],
     ) -> str:
         """The label file of one image. A detect box of a leaf class, without a track, that
         lies in the image (most objects of most exports) is written in bulk by box_lines;
@@ -264,9 +290,13 @@ class YoloWriter:
         parts: list[str] = []
         bulk = 0
         for index, obj in objects:
-            box = obj.geometry
-            class_id = ids.get(obj.class_name)
-            if detect and type(box) is Box and class_id is not None and obj.track_id is None:
+            box: Box | StoredBox | None = None
+            if isinstance(obj, StoredBox):
+                box = obj
+            elif type(obj.geometry) is Box and obj.track_id is None:
+                box = obj.geometry
+            class_id = ids.get(obj.class_name) if detect and box is not None else None
+            if box is not None and class_id is not None:
                 # box_fields, inline: the same arithmetic, so the same numbers
                 cx = (box.x1 + box.x2) / 2 / width
                 cy = (box.y1 + box.y2) / 2 / height
@@ -279,39 +309,39 @@ class YoloWriter:
             if rows:
                 parts.append(box_lines(rows))
                 rows = []
-            parts.extend(f"{t}\n" for t in self._lines(record, media, index, obj))
+            # the model of a stored box, for what _lines says about it (as for write)
+            model = obj.model() if isinstance(obj, StoredBox) else obj
+            parts.extend(f"{t}\n" for t in self._lines(record, media, index, model))
         if rows:
             parts.append(box_lines(rows))
         self.stats.objects += bulk
         return "".join(parts)
 
-    def _copy_image(self, record: ExportRecord, media: MediaInfo, member: str) -> None:
+    def _copy_image(self, record: Record, media: MediaInfo, member: str) -> None:
         problem = self.zip.bundle(member, media.sha256, self.media)
         if problem is not None:
-            self.stats.skip(
-                f"image {media.name!r} is not in the store ({problem}); labels only", record
-            )
+            self._skip(f"image {media.name!r} is not in the store ({problem}); labels only", record)
 
-    def _class_id(self, record: ExportRecord, obj: AnnotationObject, path: str) -> int | None:
+    def _class_id(self, record: Record, obj: AnnotationObject, path: str) -> int | None:
         class_id = self.ids.get(obj.class_name)
         if class_id is None:
             if self.ontology.has_class(obj.class_name):
-                self.stats.skip(
+                self._skip(
                     f"class {obj.class_name!r} has subclasses: YOLO ids are the ontology's "
                     "leaf classes",
                     record,
                     path,
                 )
             else:
-                self.stats.skip(f"class {obj.class_name!r} is not in the ontology", record, path)
+                self._skip(f"class {obj.class_name!r} is not in the ontology", record, path)
         return class_id
 
-    def _clip(self, record: ExportRecord, path: str, fields: list[float], box: bool) -> list[float]:
+    def _clip(self, record: Record, path: str, fields: list[float], box: bool) -> list[float]:
         """``fields`` within 0..1, reported when that changed them; with ``box`` the first
         4 are cx cy w h (the box is cut to the image), any others x y pairs."""
         if not self.options.clip or not outside(fields):
             return fields
-        self.stats.skip(
+        self._skip(
             "reaches outside the image: clipped to it (export with clip=false to keep it)",
             record,
             path,
@@ -321,7 +351,7 @@ class YoloWriter:
         return clamp_box_fields(fields[:4]) + [clamp01(v) for v in fields[4:]]
 
     def _lines(
-        self, record: ExportRecord, media: MediaInfo, index: int, obj: AnnotationObject
+        self, record: Record, media: MediaInfo, index: int, obj: AnnotationObject
     ) -> list[str]:
         path = f"objects[{index}]"
         class_id = self._class_id(record, obj, path)
@@ -330,20 +360,20 @@ class YoloWriter:
         shaped = fields_for(self.task, obj.geometry, media.width or 0, media.height or 0)
         if isinstance(shaped, str):
             reason = shaped or f"YOLO {self.task} has no form for a {obj.geometry.kind}"
-            self.stats.skip(f"{reason} ({obj.class_name}); not written", record, path)
+            self._skip(f"{reason} ({obj.class_name}); not written", record, path)
             return []
         for note in shaped.notes:
-            self.stats.skip(note, record, path)
+            self._skip(note, record, path)
         if self.task == "detect" and not isinstance(obj.geometry, Box):
             self.boxed[obj.geometry.kind] += 1
         self._no_track(record, obj, path)
         self.stats.objects += 1
         return [line(class_id, self._clip(record, path, f, shaped.box)) for f in shaped.lines]
 
-    def _no_track(self, record: ExportRecord, obj: AnnotationObject, path: str) -> None:
+    def _no_track(self, record: Record, obj: AnnotationObject, path: str) -> None:
         # trainers refuse a line with a field more (CVAT's video exports add track ids)
         if obj.track_id is not None:
-            self.stats.skip(
+            self._skip(
                 f"YOLO lines have no track ids: track {obj.track_id!r} not written", record, path
             )
 
@@ -351,7 +381,7 @@ class YoloWriter:
 
     def _classified(
         self,
-        record: ExportRecord,
+        record: Record,
         media: MediaInfo,
         split: str,
         objects: list[tuple[int, AnnotationObject]],
@@ -363,7 +393,7 @@ class YoloWriter:
             if isinstance(obj.geometry, Tag):
                 tags.append((index, obj))
             else:
-                self.stats.skip(
+                self._skip(
                     f"YOLO classify has no form for a {obj.geometry.kind} ({obj.class_name}); "
                     "not written",
                     record,
@@ -372,7 +402,7 @@ class YoloWriter:
         classes = {obj.class_name for _, obj in tags}
         if len(classes) != 1:
             found = ", ".join(sorted(classes)) or "none"
-            self.stats.skip(
+            self._skip(
                 f"image {media.name!r} not written: classification needs one whole-image class "
                 f"(found {found})",
                 record,
@@ -382,7 +412,7 @@ class YoloWriter:
         if self._class_id(record, tag, f"objects[{index}]") is None:
             return
         if self.media is None:
-            self.stats.skip(
+            self._skip(
                 f"image {media.name!r} not written: a classification tree is its images "
                 "(export with include_media)",
                 record,
@@ -397,7 +427,7 @@ class YoloWriter:
 
     def _spool_pose(
         self,
-        record: ExportRecord,
+        record: Record,
         media: MediaInfo,
         member: str,
         objects: list[tuple[int, AnnotationObject]],
@@ -416,7 +446,7 @@ class YoloWriter:
             if isinstance(geometry, Box) and obj.id + KEYPOINTS_SUFFIX in with_points:
                 continue  # written with its keypoints
             if not isinstance(geometry, Keypoints | Box):
-                self.stats.skip(
+                self._skip(
                     f"YOLO pose has no form for a {geometry.kind} ({obj.class_name}); not written",
                     record,
                     path,
