@@ -109,8 +109,9 @@ def write_stored_documents(w: Workload, path: Path) -> None:
 def our_stored_records(w: Workload, documents: Path) -> Iterator[Any]:
     """The workload as the exporter hands it to a format that writes the stored JSON (COCO:
     formats/stored.py), built inside the clock as the exporter builds them from a page of
-    rows: each page's stored documents decoded by the exporter's own function
-    (``documents_from_json_text``), the item's media info and content as core objects."""
+    rows: the page's stored documents read as text, each item's decoded as it is handed over
+    by the exporter's own function (``documents_from_json_text``), the item's media info and
+    content as core objects."""
     from ontolabel.core.item import ItemContent, MediaInfo
     from ontolabel.core.modality import Modality
     from ontolabel.formats.stored import StoredAnnotation, StoredRecord
@@ -121,7 +122,7 @@ def our_stored_records(w: Workload, documents: Path) -> Iterator[Any]:
         for first in range(0, len(w), EXPORT_PAGE):
             page = range(first, min(first + EXPORT_PAGE, len(w)))
             texts = [lines.readline().decode() for _ in page]
-            for i, document in zip(page, documents_from_json_text(texts), strict=True):
+            for i, text in zip(page, texts, strict=True):
                 width, height = (int(v) for v in w.sizes[i])
                 media = MediaInfo(
                     modality=Modality.IMAGE,
@@ -136,7 +137,10 @@ def our_stored_records(w: Workload, documents: Path) -> Iterator[Any]:
                     item_id=i + 1,
                     external_id=w.names[i],
                     content=ItemContent(modality=Modality.IMAGE, media=[media], meta={}),
-                    annotations=[StoredAnnotation(document=document, user="bench")],
+                    annotations=[
+                        StoredAnnotation(document=d, user="bench")
+                        for d in documents_from_json_text([text])
+                    ],
                 )
 
 

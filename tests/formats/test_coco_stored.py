@@ -75,6 +75,7 @@ def many_boxes() -> list[ExportRecord]:
                 obj("h", "Car", box, media_index=3),  # no such image: reported
                 obj("i", "Vehicle", {"kind": "tag"}),
                 obj("j", "Car", box, track_id=""),
+                obj("k", "Car", box, score=0.0, entity_id=""),
             ],
         ),
         image_record(2, [obj(str(k), "Car", box) for k in range(20)]),
@@ -90,8 +91,9 @@ def test_every_kind_of_geometry_gives_the_same_file(ontology: Ontology) -> None:
 def test_boxes_with_extras_skips_and_labels_give_the_same_file(ontology: Ontology) -> None:
     raw = assert_same(ontology, many_boxes())
     data = json.loads(raw)
-    assert len(data["annotations"]) == 27 and len(data["ontolabel_image_labels"]) == 1
+    assert len(data["annotations"]) == 28 and len(data["ontolabel_image_labels"]) == 1
     assert data["annotations"][3]["attributes"]["n"] == 2**70  # past orjson's 64 bits
+    assert data["annotations"][7]["score"] == 0.0 and data["annotations"][7]["entity_id"] == ""
 
 
 @pytest.mark.parametrize("merge", ["latest", "all"])

@@ -8,7 +8,7 @@ building a model per object cost more than writing the file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
 
@@ -137,7 +137,7 @@ class _Page:
     """One keyset page of items as stored: rows (id, external_id, modality, text, meta);
     the media info of all of them in item and position order, with the item each belongs
     to; each annotator's current revision (username, status, revision, source, document
-    decoded from its stored JSON), oldest work first, with its item."""
+    as its stored JSON text), oldest work first, with its item."""
 
     rows: list[Any]
     media_items: list[int]
@@ -217,13 +217,9 @@ def _read_page(ws: Workspace, project_id: int, after: int) -> _Page | None:
         for item_id, info in db.execute(_MEDIA, params):
             page.media_items.append(item_id)
             page.media.append(info)
-        texts: list[str] = []
-        for item_id, username, status, revision, source, text in db.execute(_CURRENT, params):
+        for item_id, *current in db.execute(_CURRENT, params):
             page.work_items.append(item_id)
-            page.work.append((username, status, revision, source, None))
-            texts.append(text)
-        documents = documents_from_json_text(texts)
-        page.work = [(*w[:4], d) for w, d in zip(page.work, documents, strict=True)]
+            page.work.append(tuple(current))
         return page
 
 
@@ -242,7 +238,7 @@ def _contents(page: _Page) -> list[ItemContent]:
 
 def _export_records(page: _Page) -> list[ExportRecord]:
     """The page as core objects, for any format's writer."""
-    documents = annotations_from_json([w[4] for w in page.work])
+    documents = annotations_from_json(documents_from_json_text([w[4] for w in page.work]))
     work = _grouped(page.work_items, list(zip(page.work, documents, strict=True)))
     return [
         ExportRecord(
@@ -264,32 +260,31 @@ def _export_records(page: _Page) -> list[ExportRecord]:
     ]
 
 
-def _stored_records(page: _Page) -> list[StoredRecord]:
+def _stored_records(page: _Page) -> Iterator[StoredRecord]:
     """The page with its documents as stored, for a ``StoredWriter``: no model per object
-    (the writer builds those it needs)."""
-    work = _grouped(
-        page.work_items,
-        [
-            StoredAnnotation(document=doc, user=u, status=st, revision=rev, source=src)
-            for u, st, rev, src, doc in page.work
-        ],
-    )
-    return [
-        StoredRecord(
+    (the writer builds those it needs). Each item's documents are decoded as it is
+    handed over: the whole page's, decoded at once, outlived the young generation and
+    made the garbage collector scan them again and again (a quarter of a COCO export)."""
+    work = _grouped(page.work_items, page.work)
+    for r, content in zip(page.rows, _contents(page), strict=True):
+        current = work.get(r.id, [])
+        documents = documents_from_json_text([w[4] for w in current])
+        yield StoredRecord(
             item_id=r.id,
             external_id=r.external_id,
             content=content,
-            annotations=work.get(r.id, []),
+            annotations=[
+                StoredAnnotation(document=doc, user=u, status=st, revision=rev, source=src)
+                for (u, st, rev, src, _), doc in zip(current, documents, strict=True)
+            ],
         )
-        for r, content in zip(page.rows, _contents(page), strict=True)
-    ]
 
 
 def _json_items(page: _Page) -> list[JsonItem]:
     """The page in JSON form for canonical JSONL: the stored JSON goes through pydantic's
     core once per page (normalised exactly as the models dump it), no model per item."""
     media = _grouped(page.media_items, media_infos_as_json(page.media))
-    documents = annotations_as_json([w[4] for w in page.work])
+    documents = annotations_as_json(documents_from_json_text([w[4] for w in page.work]))
     work = _grouped(
         page.work_items,
         [
@@ -314,7 +309,7 @@ def _each(
     ws: Workspace,
     project_id: int,
     progress: Progress | None,
-    build: Callable[[_Page], list[_Record]],
+    build: Callable[[_Page], Iterable[_Record]],
 ) -> Iterator[_Record]:
     """Every item of the project, page by page, as ``build`` makes them."""
     with ws.read_session() as session:

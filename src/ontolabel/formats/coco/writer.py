@@ -218,31 +218,40 @@ class CocoWriter:
         lines: list[bytes] = []  # the item's spool lines, written at once
         for annotation in self._chosen(record.annotations):
             user = annotation.user if self.options.merge == "all" else None
-            for index, obj in enumerate(self._objects(annotation)):
-                if type(obj) is dict:
-                    line = self._stored_box(obj, image_ids, user)
-                    if line is not None:
-                        lines.append(line)
-                        continue
-                    obj = AnnotationObject.model_validate(obj)
-                assert isinstance(obj, AnnotationObject)
-                if not 0 <= obj.media_index < len(image_ids):
-                    self._skip(
-                        f"media_index {obj.media_index} is not an image of the item",
-                        record,
-                        f"objects[{index}]",
-                    )
-                    continue
-                ann = self._annotation(
-                    obj, content.media[obj.media_index], image_ids[obj.media_index], user
-                )
-                if isinstance(ann, str):
-                    self._skip(ann, record, f"objects[{index}]")
-                elif isinstance(obj.geometry, Tag):
-                    self.labels.write(_line(ann))
-                else:
-                    lines.append(_line(ann))
+            objects = self._objects(annotation)
+            if isinstance(annotation, StoredAnnotation):
+                self._stored_objects(objects, record, image_ids, user, lines)
+                continue
+            for index, obj in enumerate(objects):
+                self._object(obj, index, record, image_ids, user, lines)
         spool.write(b"".join(lines))
+
+    def _object(
+        self,
+        obj: AnnotationObject,
+        index: int,
+        record: Record,
+        image_ids: list[int],
+        user: str | None,
+        lines: list[bytes],
+    ) -> None:
+        """``obj``'s annotation line (an image-level label's to its own spool), or the
+        report of why it has none."""
+        if not 0 <= obj.media_index < len(image_ids):
+            self._skip(
+                f"media_index {obj.media_index} is not an image of the item",
+                record,
+                f"objects[{index}]",
+            )
+            return
+        media = record.content.media[obj.media_index]
+        ann = self._annotation(obj, media, image_ids[obj.media_index], user)
+        if isinstance(ann, str):
+            self._skip(ann, record, f"objects[{index}]")
+        elif isinstance(obj.geometry, Tag):
+            self.labels.write(_line(ann))
+        else:
+            lines.append(_line(ann))
 
     @staticmethod
     def _objects(annotation: Work) -> list[AnnotationObject] | list[Any]:
@@ -261,61 +270,84 @@ class CocoWriter:
             return objects
         return Annotation.model_validate(document).objects
 
-    def _stored_box(
-        self, obj: dict[str, Any], image_ids: list[int], user: str | None
-    ) -> bytes | None:
-        """The annotation line of a stored box whose JSON is what its model would hold
-        (the same line ``_annotation`` gives for the model); None for anything else,
-        which the caller builds the model of."""
-        try:
-            geometry = obj["geometry"]
-            kind, obj_id, class_name = geometry["kind"], obj["id"], obj["class_name"]
-            x1, y1, x2, y2 = geometry["x1"], geometry["y1"], geometry["x2"], geometry["y2"]
-        except (KeyError, TypeError):  # a key missing, or not a mapping at all
-            return None
-        get = obj.get
-        media_index, attributes = get("media_index", 0), get("attributes", NO_ATTRIBUTES)
-        score, track_id, entity_id = get("score"), get("track_id"), get("entity_id")
-        category = self.by_name.get(class_name) if type(class_name) is str else None
-        if (
-            kind != "box"
-            or category is None
-            or type(x1) is not float
-            or type(y1) is not float
-            or type(x2) is not float
-            or type(y2) is not float
-            or not math.isfinite(x1 + y1 + x2 + y2)
-            or type(obj_id) is not str
-            or type(media_index) is not int
-            or not 0 <= media_index < len(image_ids)
-            or type(attributes) is not dict
-            or (score is not None and type(score) is not float)
-            or (track_id is not None and type(track_id) is not str)
-            or (entity_id is not None and type(entity_id) is not str)
-            or len(geometry) != 5
-            or not OBJECT_KEYS.issuperset(obj)
-            or (attributes and not _plain_attributes(attributes))
-        ):
-            return None
-        bbox, area, segmentation, exact = box_fields(x1, y1, x2, y2)
-        self.ann_id += 1
-        ann: dict[str, Any] = {
-            "id": self.ann_id,
-            "image_id": image_ids[media_index],
-            "category_id": category.id,
-            "bbox": bbox,
-            "area": area,
-            "iscrowd": 1 if obj_id in self.crowd else 0,
-            "segmentation": segmentation,
-            EXACT_KEY: exact,
-        }
-        plain = score is None and track_id is None and entity_id is None and user is None
-        if plain and not attributes:  # most boxes: what _extras would do, without the call
-            ann[ID_KEY] = obj_id
-            self.stats.objects += 1
-            return _line(ann)
-        self._extras(ann, obj_id, score, attributes, track_id, entity_id, user)
-        return _line(ann)
+    def _stored_objects(
+        self,
+        objects: list[Any],
+        record: Record,
+        image_ids: list[int],
+        user: str | None,
+        lines: list[bytes],
+    ) -> None:
+        """The annotation lines of stored objects. A box whose JSON is what its model would
+        hold (most of what is exported) gives here the line ``_object`` gives for its model;
+        anything else goes through its model to ``_object`` (the names are local: this loop
+        runs once a box)."""
+        by_name, crowd, count, ann_id = self.by_name, self.crowd, len(image_ids), self.ann_id
+        plain_boxes = 0
+        for index, obj in enumerate(objects):
+            try:
+                geometry = obj["geometry"]
+                kind, obj_id, class_name = geometry["kind"], obj["id"], obj["class_name"]
+                x1, y1, x2, y2 = geometry["x1"], geometry["y1"], geometry["x2"], geometry["y2"]
+                get = obj.get
+            except (KeyError, TypeError):  # a key missing, or not a mapping at all
+                kind = None
+            if kind == "box":
+                media_index, attributes = get("media_index", 0), get("attributes", NO_ATTRIBUTES)
+                score, track_id, entity_id = get("score"), get("track_id"), get("entity_id")
+                category = by_name.get(class_name) if type(class_name) is str else None
+                plain = (
+                    category is not None
+                    and type(x1) is float
+                    and type(y1) is float
+                    and type(x2) is float
+                    and type(y2) is float
+                    and math.isfinite(x1 + y1 + x2 + y2)
+                    and type(obj_id) is str
+                    and type(media_index) is int
+                    and 0 <= media_index < count
+                    and type(attributes) is dict
+                    and (score is None or type(score) is float)
+                    and (track_id is None or type(track_id) is str)
+                    and (entity_id is None or type(entity_id) is str)
+                    and len(geometry) == 5
+                    and OBJECT_KEYS.issuperset(obj)
+                    and (not attributes or _plain_attributes(attributes))
+                )
+                if plain:
+                    assert category is not None
+                    bbox, area, segmentation, exact = box_fields(x1, y1, x2, y2)
+                    ann_id += 1
+                    ann: dict[str, Any] = {
+                        "id": ann_id,
+                        "image_id": image_ids[media_index],
+                        "category_id": category.id,
+                        "bbox": bbox,
+                        "area": area,
+                        "iscrowd": 1 if obj_id in crowd else 0,
+                        "segmentation": segmentation,
+                        EXACT_KEY: exact,
+                    }
+                    if (
+                        attributes
+                        or user is not None
+                        or score is not None
+                        or track_id is not None
+                        or entity_id is not None
+                    ):
+                        self._extras(ann, obj_id, score, attributes, track_id, entity_id, user)
+                    else:  # most boxes: what _extras does for them, without the call
+                        ann[ID_KEY] = obj_id
+                        plain_boxes += 1
+                    lines.append(_line(ann))
+                    continue
+            self.ann_id = ann_id
+            self._object(
+                AnnotationObject.model_validate(obj), index, record, image_ids, user, lines
+            )
+            ann_id = self.ann_id
+        self.ann_id = ann_id
+        self.stats.objects += plain_boxes
 
     def _captions(self, record: Record, image_id: int, spool: IO[bytes]) -> None:
         """An imported captions file's captions (the item's meta) as caption annotations,
