@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ontolabel.formats.coco.shapes import LABELS_KEY
-from ontolabel.formats.coco.spool import AnnotationSpool
+from ontolabel.formats.coco.spool import RUN, AnnotationSpool
 from ontolabel.formats.coco.stream import JsonStream
 
 # the two lists of annotations, in the order their entries are numbered per image
@@ -21,6 +21,7 @@ ANNOTATIONS, LABELS = 0, 1
 SECTIONS = ("annotations", LABELS_KEY)
 # the bucket of annotations whose image_id cannot name any image (a list, an object)
 NO_IMAGE = -1
+_NOTHING = object()  # equal to no image_id
 
 
 def _is_int(value: object) -> bool:
@@ -147,22 +148,38 @@ class CocoDocument:
             )
 
     def _annotations(self, stream: JsonStream, section: int) -> int:
-        count = 0
         problems = self.sections[section].problems
-        buckets, add = self.buckets, self.spool.add
+        buckets, spool = self.buckets, self.spool
+        # consecutive annotations of one image (the usual layout) go to the spool as one run;
+        # one image_id equal to the last one names the same image, as the dict says
+        run: list[tuple[int, dict[str, Any]]] = []
+        bucket = NO_IMAGE
+        last_id: Any = _NOTHING
+        count = 0
         for index, ann in enumerate(stream.elements()):
             count += 1
             if index == 0 and section == ANNOTATIONS:
                 self.panoptic = isinstance(ann, dict) and "segments_info" in ann
-            if not isinstance(ann, dict):
+            if type(ann) is not dict:
                 problems.append(index)
                 continue
             image_id = ann.get("image_id")
-            try:
-                bucket = buckets.get(image_id)
-                if bucket is None:
-                    bucket = buckets[image_id] = len(buckets)
-            except TypeError:  # unhashable: a list or an object names no image
-                bucket, self.unnamed = NO_IMAGE, True
-            add(bucket, section, index, ann)
+            if image_id is not last_id and image_id != last_id:
+                if run:
+                    spool.add(bucket, section, run)
+                    run = []
+                last_id = image_id
+                try:
+                    found = buckets.get(image_id)
+                    bucket = len(buckets) if found is None else found
+                    if found is None:
+                        buckets[image_id] = bucket
+                except TypeError:  # unhashable: a list or an object names no image
+                    bucket, self.unnamed = NO_IMAGE, True
+            run.append((index, ann))
+            if len(run) >= RUN:  # held a few at a time, however many one image has
+                spool.add(bucket, section, run)
+                run = []
+        if run:
+            spool.add(bucket, section, run)
         return count

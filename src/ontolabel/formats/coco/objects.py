@@ -36,6 +36,12 @@ _INF = math.inf
 # the exact geometries read_exact takes, by the kind that tells them apart
 _EXACT_KINDS = frozenset(("box", "rotated_box", "polygon"))
 _DOCUMENT = TypeAdapter(Annotation)
+_ABSENT = object()
+_NO_ATTRIBUTES: dict[str, Any] = {}  # (validated into a new dict: never changed)
+
+
+def _has_shape(ann: dict[str, Any]) -> bool:
+    return any(ann.get(k) for k in ("bbox", "segmentation", "keypoints"))
 
 
 class Named(Protocol):
@@ -82,8 +88,8 @@ def _geometry(ann: dict[str, Any]) -> object | None:
             return None
     else:
         xywh = None
-    if EXACT_KEY in ann:
-        exact = ann[EXACT_KEY]
+    exact = ann.get(EXACT_KEY, _ABSENT)
+    if exact is not _ABSENT:
         # with its kind the model reads it as read_exact does (without, read_exact would
         # take it as a box by default, which the discriminated union does not: left to it)
         if type(exact) is dict and exact.get("kind") in _EXACT_KINDS:
@@ -116,24 +122,26 @@ def quick_objects(anns: Entries, categories: Mapping[int, Named]) -> ImageObject
     scored = False
     for where, index, ann in anns:
         get = ann.get
-        if isinstance(get("caption"), str) and not any(
-            get(k) for k in ("bbox", "segmentation", "keypoints")
-        ):
+        if "caption" in ann and isinstance(ann["caption"], str) and not _has_shape(ann):
             captions.append(ann["caption"])  # a caption describes the whole image
             continue
         try:
             category = categories.get(get("category_id"))  # type: ignore[arg-type]
         except TypeError:  # unhashable
             return None
-        if category is None or get("keypoints"):
+        if category is None or ("keypoints" in ann and ann["keypoints"]):
             return None
         geometry = _geometry(ann)
-        attributes = get("attributes", {})
+        attributes = get("attributes", _NO_ATTRIBUTES)
         if geometry is None or type(attributes) is not dict:
             return None
-        raw_id = get(ID_KEY, get("id"))
-        is_int = type(raw_id) is int
-        object_id = str(raw_id) if is_int or isinstance(raw_id, str) else str(index + 1)
+        raw_id = get(ID_KEY, _ABSENT)
+        if raw_id is _ABSENT:
+            raw_id = get("id")
+        if type(raw_id) is str:
+            object_id = raw_id
+        else:
+            object_id = str(raw_id) if type(raw_id) is int else str(index + 1)
         if object_id in used_ids:
             return None
         used_ids.add(object_id)
@@ -149,7 +157,8 @@ def quick_objects(anns: Entries, categories: Mapping[int, Named]) -> ImageObject
                 "score": score,
             }
         )
-        scored = scored or score is not None
+        if score is not None:
+            scored = True
         if get("iscrowd") == 1:
             crowds.append(object_id)
         # (as the exact path: an id of ontolabel's own keypoints object names that part)

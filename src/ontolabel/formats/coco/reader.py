@@ -38,6 +38,7 @@ from ontolabel.formats.coco.shapes import (
     read_polygon_segmentation,
     read_rle_segmentation,
 )
+from ontolabel.formats.coco.spool import Piece
 from ontolabel.formats.coco.stream import JsonSyntaxError
 
 
@@ -186,8 +187,8 @@ class CocoReader:
             groups = self._in_bucket_order(doc, buckets)
         else:  # images listed in another order than their annotations: one query each
             groups = ([] if b is None else doc.spool.of(b) for b in buckets)
-        for image, entries in zip(doc.images.values(), groups, strict=True):
-            anns: Entries = [(f"{SECTIONS[s]}[{i}]", i, ann) for s, i, ann in entries]
+        for image, pieces in zip(doc.images.values(), groups, strict=True):
+            anns: Entries = [(f"{SECTIONS[s]}[{i}]", i, ann) for s, run in pieces for i, ann in run]
             if labels.count:
                 # ontolabel numbers an image's annotations and labels in one sequence, in the
                 # order of its objects: that order is restored
@@ -197,9 +198,7 @@ class CocoReader:
                 yield record
 
     @staticmethod
-    def _in_bucket_order(
-        doc: CocoDocument, buckets: list[int | None]
-    ) -> Iterator[list[tuple[int, int, dict[str, Any]]]]:
+    def _in_bucket_order(doc: CocoDocument, buckets: list[int | None]) -> Iterator[list[Piece]]:
         """Each image's annotations, read in one pass over the spool (buckets ascending)."""
         spooled = doc.spool.by_bucket()
         pending = next(spooled, None)

@@ -21,6 +21,10 @@ from typing import Any
 
 # one annotation as spooled: (section, index in its list, the annotation object)
 Entry = tuple[int, int, dict[str, Any]]
+# consecutive annotations of one image in one section: (index, annotation) each
+Run = list[tuple[int, dict[str, Any]]]
+# a run and its section
+Piece = tuple[int, Run]
 RUN = 64  # annotations per row at most, so a row of big masks stays small in memory
 BATCH = 1 << 18  # bytes of rows held before they are written (more saves no time)
 
@@ -38,24 +42,15 @@ class AnnotationSpool:
             "first INTEGER NOT NULL, data BLOB NOT NULL)"
         )
         self._db.execute("BEGIN")
-        self._run: list[tuple[int, dict[str, Any]]] = []
-        self._run_key = (0, 0)
         self._rows: list[tuple[int, int, int, bytes]] = []
         self._held = 0
         self._indexed = False
 
-    def add(self, bucket: int, section: int, index: int, ann: dict[str, Any]) -> None:
-        if self._run and (self._run_key != (bucket, section) or len(self._run) >= RUN):
-            self._end_run()
-        if not self._run:
-            self._run_key = (bucket, section)
-        self._run.append((index, ann))
-
-    def _end_run(self) -> None:
-        bucket, section = self._run_key
-        data = marshal.dumps(self._run)
-        self._rows.append((bucket, section, self._run[0][0], data))
-        self._run = []
+    def add(self, bucket: int, section: int, run: Run) -> None:
+        """Spool consecutive annotations of one bucket, (index in the section, annotation)
+        each, RUN at most (one row)."""
+        data = marshal.dumps(run)
+        self._rows.append((bucket, section, run[0][0], data))
         self._held += len(data)
         if self._held >= BATCH:
             self._write()
@@ -71,8 +66,6 @@ class AnnotationSpool:
         self._db.execute("DELETE FROM runs WHERE section = ?", (section,))
 
     def flush(self) -> None:
-        if self._run:
-            self._end_run()
         if self._rows:
             self._write()
 
@@ -82,35 +75,31 @@ class AnnotationSpool:
             self._db.execute("CREATE INDEX runs_order ON runs (bucket, section, first)")
             self._indexed = True
 
-    @staticmethod
-    def _entries(section: int, data: bytes) -> Iterator[Entry]:
-        for index, ann in marshal.loads(data):
-            yield section, index, ann
-
-    def of(self, bucket: int) -> list[Entry]:
+    def of(self, bucket: int) -> list[Piece]:
         """One bucket's annotations in file order (sections in order)."""
         self._index()
         rows = self._db.execute(
             "SELECT section, data FROM runs WHERE bucket = ? ORDER BY section, first", (bucket,)
         )
-        return [e for section, data in rows for e in self._entries(section, data)]
+        return [(section, marshal.loads(data)) for section, data in rows]
 
-    def by_bucket(self) -> Iterator[tuple[int, list[Entry]]]:
+    def by_bucket(self) -> Iterator[tuple[int, list[Piece]]]:
         """Every bucket's annotations, in bucket order, each in file order."""
         self._index()
         rows = self._db.execute(
             "SELECT bucket, section, data FROM runs ORDER BY bucket, section, first"
         )
+        loads = marshal.loads
         current: int | None = None
-        entries: list[Entry] = []
+        pieces: list[Piece] = []
         for bucket, section, data in rows:
             if bucket != current:
                 if current is not None:
-                    yield current, entries
-                current, entries = bucket, []
-            entries.extend(self._entries(section, data))
+                    yield current, pieces
+                current, pieces = bucket, []
+            pieces.append((section, loads(data)))
         if current is not None:
-            yield current, entries
+            yield current, pieces
 
     def of_many(self, buckets: Iterable[int]) -> Iterator[Entry]:
         """The annotations of the given buckets, in no particular order."""
@@ -122,7 +111,8 @@ class AnnotationSpool:
             "SELECT section, data FROM runs JOIN wanted USING (bucket) ORDER BY section, first"
         )
         for section, data in rows:
-            yield from self._entries(section, data)
+            for index, ann in marshal.loads(data):
+                yield section, index, ann
 
     def close(self) -> None:
         self._db.close()
