@@ -11,9 +11,9 @@ refused here too, and what the writer reports about it is said as for ``write``.
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple
+from typing import Any
 
-from ontolabel.core.annotation import Annotation, AnnotationObject
+from ontolabel.core.annotation import Annotation
 from ontolabel.formats.base import AnnotationRecord
 from ontolabel.formats.stored import StoredAnnotation
 
@@ -27,21 +27,6 @@ OBJECT_KEYS = frozenset(
 # but strings is left to the model)
 PLAIN_VALUES = (str, bool, int, float, type(None))
 NO_ATTRIBUTES: dict[str, Any] = {}
-
-
-class StoredBox(NamedTuple):
-    """A plainly valid stored box: its class and corners, and its JSON (for the model,
-    should the writer need it)."""
-
-    class_name: str
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-    source: dict[str, Any]
-
-    def model(self) -> AnnotationObject:
-        return AnnotationObject.model_validate(self.source)
 
 
 def objects_of(annotation: AnnotationRecord | StoredAnnotation) -> list[Any]:
@@ -67,33 +52,46 @@ def _plain_attributes(attributes: dict[str, Any]) -> bool:
     )
 
 
-def plain_box(obj: Any) -> StoredBox | None:
-    """``obj`` as a StoredBox when it is one; None for anything else (the model's to say)."""
+# the keys of most stored boxes (annotation_to_json leaves out what is None)
+COMMON_KEYS = frozenset({"id", "class_name", "geometry", "attributes", "media_index"})
+BOX_KEYS = frozenset({"kind", "x1", "y1", "x2", "y2"})
+
+
+def plain_box(obj: Any) -> bool:
+    """Whether ``obj`` is a stored box the writer may take from its JSON: what its model
+    would hold, on the item's first image, without a track (else the model's to say)."""
     if type(obj) is not dict:
-        return None
-    geometry = obj.get("geometry")
-    if type(geometry) is not dict or len(geometry) != 5 or geometry.get("kind") != "box":
-        return None
-    x1, y1, x2, y2 = (geometry.get(k) for k in ("x1", "y1", "x2", "y2"))
+        return False
     get = obj.get
-    class_name, attributes = get("class_name"), get("attributes", NO_ATTRIBUTES)
-    score, entity_id = get("score"), get("entity_id")
+    geometry, class_name, oid = get("geometry"), get("class_name"), get("id")
+    media_index, attributes = get("media_index", 0), get("attributes", NO_ATTRIBUTES)
+    if (
+        type(geometry) is not dict
+        or geometry.keys() != BOX_KEYS
+        or geometry["kind"] != "box"
+        or type(class_name) is not str
+        or type(oid) is not str
+        or type(media_index) is not int
+        or media_index != 0
+        or type(attributes) is not dict
+    ):
+        return False
+    x1, y1, x2, y2 = geometry["x1"], geometry["y1"], geometry["x2"], geometry["y2"]
     if (
         type(x1) is not float
         or type(y1) is not float
         or type(x2) is not float
         or type(y2) is not float
         or not math.isfinite(x1 + y1 + x2 + y2)
-        or type(get("id")) is not str
-        or type(class_name) is not str
-        or get("media_index", 0) != 0
-        or type(get("media_index", 0)) is not int
-        or get("track_id") is not None
-        or (score is not None and type(score) is not float)
-        or (entity_id is not None and type(entity_id) is not str)
-        or type(attributes) is not dict
-        or not OBJECT_KEYS.issuperset(obj)
-        or (attributes and not _plain_attributes(attributes))
     ):
-        return None
-    return StoredBox(class_name, x1, y1, x2, y2, obj)
+        return False
+    if obj.keys() == COMMON_KEYS and not attributes:
+        return True  # most boxes: nothing else to look at
+    score, entity_id = get("score"), get("entity_id")
+    return (
+        get("track_id") is None
+        and (score is None or type(score) is float)
+        and (entity_id is None or type(entity_id) is str)
+        and OBJECT_KEYS.issuperset(obj)
+        and (not attributes or _plain_attributes(attributes))
+    )

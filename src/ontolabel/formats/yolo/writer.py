@@ -53,12 +53,15 @@ from ontolabel.formats.yolo.lines import (
 )
 from ontolabel.formats.yolo.options import DarknetOptions, Task, UltralyticsOptions
 from ontolabel.formats.yolo.shapes import fields_for
-from ontolabel.formats.yolo.stored import StoredBox, objects_of, plain_box
+from ontolabel.formats.yolo.stored import objects_of, plain_box
 
 Layout = Literal["darknet", "ultralytics"]
 # items with core documents (``write``) or with their stored JSON (``write_stored``)
 Record = ExportRecord | StoredRecord
 Work = AnnotationRecord | StoredAnnotation
+# an object of an image and its index in its document: its model, or (detect) the JSON of
+# a plain stored box (stored.plain_box)
+Placed = tuple[int, AnnotationObject | dict[str, Any]]
 DEFAULT_SPLIT = "train"
 _SPLIT = re.compile(r"^[A-Za-z0-9_-]+$")
 SPOOL_IN_MEMORY = 8 << 20
@@ -217,14 +220,13 @@ class YoloWriter:
             self._skip("the item has no image file", record)
             return
         split = self._split(record)
-        objects: list[list[tuple[int, AnnotationObject | StoredBox]]] = [[] for _ in content.media]
+        objects: list[list[Placed]] = [[] for _ in content.media]
         detect = self.task == "detect"
         for annotation in self._chosen(record.annotations):
             for index, obj in enumerate(objects_of(annotation)):
                 if type(obj) is dict:
-                    box = plain_box(obj) if detect else None
-                    if box is not None:
-                        objects[0].append((index, box))
+                    if detect and plain_box(obj):
+                        objects[0].append((index, obj))  # kept as its JSON
                         continue
                     obj = AnnotationObject.model_validate(obj)
                 if 0 <= obj.media_index < len(content.media):
@@ -252,10 +254,10 @@ class YoloWriter:
         record: Record,
         media: MediaInfo,
         split: str,
-        objects: list[tuple[int, AnnotationObject | StoredBox]],
+        objects: list[Placed],
     ) -> None:
         if self.task != "detect":
-            # stored boxes are kept as such for detect only
+            # stored boxes are kept as their JSON for detect only
             models = [(i, o) for i, o in objects if isinstance(o, AnnotationObject)]
             assert len(models) == len(objects)
         if self.task == "classify":
@@ -279,7 +281,7 @@ class YoloWriter:
         self,
         record: Record,
         media: MediaInfo,
-        objects: list[tuple[int, AnnotationObject | StoredBox]],
+        objects: list[Placed],
     ) -> str:
         """The label file of one image. A detect box of a leaf class, without a track, that
         lies in the image (most objects of most exports) is written in bulk by box_lines;
@@ -290,18 +292,22 @@ class YoloWriter:
         parts: list[str] = []
         bulk = 0
         for index, obj in objects:
-            box: Box | StoredBox | None = None
-            if isinstance(obj, StoredBox):
-                box = obj
-            elif type(obj.geometry) is Box and obj.track_id is None:
+            class_id = None
+            if isinstance(obj, dict):  # a plain stored box (stored.plain_box)
+                class_id = ids.get(obj["class_name"])
+                if class_id is not None:
+                    g = obj["geometry"]
+                    x1, y1, x2, y2 = g["x1"], g["y1"], g["x2"], g["y2"]
+            elif detect and type(obj.geometry) is Box and obj.track_id is None:
+                class_id = ids.get(obj.class_name)
                 box = obj.geometry
-            class_id = ids.get(obj.class_name) if detect and box is not None else None
-            if box is not None and class_id is not None:
+                x1, y1, x2, y2 = box.x1, box.y1, box.x2, box.y2
+            if class_id is not None:
                 # box_fields, inline: the same arithmetic, so the same numbers
-                cx = (box.x1 + box.x2) / 2 / width
-                cy = (box.y1 + box.y2) / 2 / height
-                w = (box.x2 - box.x1) / width
-                h = (box.y2 - box.y1) / height
+                cx = (x1 + x2) / 2 / width
+                cy = (y1 + y2) / 2 / height
+                w = (x2 - x1) / width
+                h = (y2 - y1) / height
                 if 0 <= cx <= 1 and 0 <= cy <= 1 and 0 <= w <= 1 and 0 <= h <= 1:
                     rows += (class_id, cx, cy, w, h)
                     bulk += 1
@@ -310,7 +316,7 @@ class YoloWriter:
                 parts.append(box_lines(rows))
                 rows = []
             # the model of a stored box, for what _lines says about it (as for write)
-            model = obj.model() if isinstance(obj, StoredBox) else obj
+            model = AnnotationObject.model_validate(obj) if isinstance(obj, dict) else obj
             parts.extend(f"{t}\n" for t in self._lines(record, media, index, model))
         if rows:
             parts.append(box_lines(rows))
