@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from typer.testing import CliRunner, Result
 
+import ontolabel.demo
 from ontolabel import __version__
-from ontolabel.cli import main as cli_main
 from ontolabel.cli.main import app
 from ontolabel.demo import build_demo
 from ontolabel.demo import catalog as demo_catalog
@@ -169,7 +170,7 @@ def test_serve_runs_uvicorn_on_the_app(run: Run, monkeypatch: pytest.MonkeyPatch
     def fake_run(app: Any, **options: Any) -> None:
         seen["app"], seen["options"] = app, options
 
-    monkeypatch.setattr(cli_main.uvicorn, "run", fake_run)
+    monkeypatch.setattr(uvicorn, "run", fake_run)
     result = run("serve", "--host", "127.0.0.1", "--port", "18080")
     assert result.exit_code == 0, result.output
     assert seen["options"]["host"] == "127.0.0.1" and seen["options"]["port"] == 18080
@@ -192,7 +193,10 @@ def test_demo_command_prints_the_logins_and_is_idempotent(
 ) -> None:
     # the full demo is built in tests/demo; here one small project checks the command
     audio_only = [p for p in demo_catalog.PROJECTS if p.name == demo_catalog.AUDIO_PROJECT]
-    monkeypatch.setattr(cli_main, "build_demo", functools.partial(build_demo, projects=audio_only))
+    # the command imports build_demo when it runs
+    monkeypatch.setattr(
+        ontolabel.demo, "build_demo", functools.partial(build_demo, projects=audio_only)
+    )
     wheels = REPO / ".ontolabel" / "cache" / "wheels"
     monkeypatch.setenv(
         "ONTOLABEL_WHEEL_CACHE", os.environ.get("ONTOLABEL_WHEEL_CACHE", str(wheels))

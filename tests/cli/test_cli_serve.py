@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from typer.testing import CliRunner
 
-from ontolabel.cli import main as cli_main
 from ontolabel.cli.main import app
 
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(cli_main.uvicorn, "run", lambda _app, **options: calls.append(options))
+    monkeypatch.setattr(uvicorn, "run", lambda _app, **options: calls.append(options))
     return calls
 
 

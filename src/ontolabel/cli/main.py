@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
 from rich.table import Table
 
 from ontolabel import __version__
@@ -15,8 +14,9 @@ from ontolabel.cli import formats, gold, projects, qa, transfer, users
 from ontolabel.cli.console import console, fail_cleanly
 from ontolabel.cli.progress import step_bar
 from ontolabel.cli.workspace import DEFAULT_DATA_DIR, DatabaseUrl, DataDir, opened
-from ontolabel.demo import DemoReport, build_demo
-from ontolabel.server.app import build_routes, create_app
+
+if TYPE_CHECKING:
+    from ontolabel.demo import DemoReport
 
 app = typer.Typer(
     name="ontolabel",
@@ -72,6 +72,11 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the web app and the REST API (OpenAPI at /docs)."""
+    # the server and the demo are imported by their commands only (the others start faster)
+    import uvicorn
+
+    from ontolabel.server.app import build_routes, create_app
+
     with opened(data_dir, database_url) as ws:
         console.print(f"ontolabel on [bold]http://{host}:{port}[/] (data in {ws.data_dir})")
         # One process on purpose: SQLite has one writer, and the workspace's caches (parsed
@@ -101,6 +106,8 @@ def demo(
     ] = None,
 ) -> None:
     """Create (or complete) the demo workspace from real media; safe to run again."""
+    from ontolabel.demo import build_demo
+
     with opened(data_dir, database_url) as ws, step_bar("demo") as progress:
         report = build_demo(ws, progress, wheel_cache=wheel_cache)
     print_demo_report(report)

@@ -10,15 +10,25 @@ from datetime import datetime
 from html import escape
 from importlib import resources
 from string import Template
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Json = Mapping[str, Any]
 
 
+def _new_figure(width: float, height: float) -> Figure:
+    # matplotlib is loaded when a report is drawn: importing it costs ~0.2 s, which every
+    # command of the CLI would pay otherwise
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height))
+
+
 def _svg(figure: Figure) -> str:
+    import matplotlib
+
     buffer = io.StringIO()
     # text stays text in the SVG (smaller, selectable), not paths
     with matplotlib.rc_context({"svg.fonttype": "none"}):
@@ -70,7 +80,7 @@ def confusion_heatmap(confusion: Json, *, rows: str, columns: str) -> str:
     labels: list[str] = list(confusion["labels"])
     matrix: list[list[int]] = confusion["matrix"]
     size = max(3.0, 0.55 * len(labels) + 1.5)
-    figure = Figure(figsize=(size + 1.0, size))
+    figure = _new_figure(size + 1.0, size)
     axes = figure.add_subplot()
     image = axes.imshow(matrix, cmap="Blues")
     axes.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
@@ -95,7 +105,7 @@ def class_agreement_plot(per_class: Sequence[Json], coefficient: str) -> str | N
                 points.append((entry["class"], result))
     if not points:
         return None
-    figure = Figure(figsize=(6.5, 0.45 * len(points) + 1.2))
+    figure = _new_figure(6.5, 0.45 * len(points) + 1.2)
     axes = figure.add_subplot()
     for y, (_name, result) in enumerate(points):
         ci = result.get("ci")
@@ -121,7 +131,7 @@ def timeline_plot(annotator: Json) -> str | None:
     points = [p for p in annotator["timeline"] if p["score"] is not None]
     if not points:
         return None
-    figure = Figure(figsize=(8.0, 2.6))
+    figure = _new_figure(8.0, 2.6)
     axes = figure.add_subplot()
     xs = list(range(len(points)))
     sessions = [p["session"] for p in points]

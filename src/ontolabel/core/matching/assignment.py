@@ -19,9 +19,9 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+
+# scipy is imported where it is used: loading it costs ~0.3 s, which every command of the
+# CLI would pay through this module (the CLI registers every command before running one)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -93,6 +93,8 @@ class Matching:
 
 
 def _solve_group(weights: FloatArray) -> tuple[IntArray, IntArray]:
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(weights, maximize=True)
     return np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)
 
@@ -118,6 +120,9 @@ def assign(
     )
     rows, cols = rows[~alone], cols[~alone]
     if len(rows):
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
         graph = coo_matrix((np.ones(len(rows)), (rows, n + cols)), shape=(n + m, n + m))
         _, component = connected_components(graph, directed=False)
         group_of_row = component[rows]

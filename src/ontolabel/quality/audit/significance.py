@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from scipy import stats
-
 from ontolabel.quality.audit.sessions import TimelineEntry
 
 Verdict = Literal["drop", "no drop", "not enough data"]
@@ -68,6 +66,8 @@ def compare_drop(
             f"{names[0]}: {n[0]} scored items, {names[1]}: {n[1]}; "
             f"at least {min_group} in each are needed",
         )  # fmt: skip
+    from scipy import stats  # here, not at the top: see core.matching.assignment
+
     result = stats.mannwhitneyu(first, second, alternative="greater")
     u = float(result.statistic)
     p = float(result.pvalue)
@@ -173,6 +173,8 @@ def position_trend(entries: Sequence[TimelineEntry], *, alpha: float) -> TestRes
         )  # fmt: skip
     x = [p[0] for p in pairs]
     y = [p[1] for p in pairs]
+    from scipy import stats
+
     result = stats.kendalltau(x, y, alternative="less")
     tau = float(result.statistic)
     p = float(result.pvalue)
@@ -201,6 +203,8 @@ def across_sessions(entries: Sequence[TimelineEntry], *, alpha: float) -> TestRe
         )  # fmt: skip
     order = sorted(by_session)
     medians = [statistics.median(by_session[s]) for s in order]
+    from scipy import stats
+
     result = stats.kendalltau(order, medians, alternative="less")
     tau = float(result.statistic)
     p = float(result.pvalue)

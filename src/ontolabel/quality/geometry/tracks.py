@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from ontolabel.core.annotation import AnnotationObject
 from ontolabel.core.geometry import Track
@@ -190,6 +189,8 @@ def _score_one_class(
             fragmentations += sum(1 for x, y in zip(span, span[1:], strict=False) if x and not y)
     idtp = 0
     if overlap_frames.size:
+        from scipy.optimize import linear_sum_assignment  # see core.matching.assignment
+
         r_idx, c_idx = linear_sum_assignment(overlap_frames, maximize=True)
         idtp = int(overlap_frames[r_idx, c_idx].sum())
     return TrackScores(
