@@ -158,7 +158,13 @@ def _grouped(item_ids: list[int], values: list[_Value]) -> dict[int, list[_Value
 
 
 _ITEMS = (
-    select(_items.c.id, _items.c.external_id, _items.c.modality, _items.c.text, _items.c.meta)
+    select(
+        _items.c.id,
+        _items.c.external_id,
+        _items.c.modality,
+        _items.c.text,
+        cast(_items.c.meta, Text).label("meta"),  # decoded by _meta, as the documents are
+    )
     .where(_items.c.project_id == bindparam("project_id"), _items.c.id > bindparam("after"))
     .order_by(_items.c.id)
     .limit(bindparam("limit"))
@@ -223,17 +229,22 @@ def _read_page(ws: Workspace, project_id: int, after: int) -> _Page | None:
         return page
 
 
-def _contents(page: _Page) -> list[ItemContent]:
+def _meta(stored: str | None) -> dict[str, Any]:
+    """An item's meta from its stored JSON text (SQL NULL or JSON null: none)."""
+    return dict((documents_from_json_text([stored])[0] if stored is not None else None) or {})
+
+
+def _contents(page: _Page) -> Iterator[ItemContent]:
+    """Each item's content, built as it is asked for (so that it dies young: see
+    ``_stored_records``); the page's media infos are validated in one call."""
     media = _grouped(page.media_items, media_infos_from_json(page.media))
-    return [
-        ItemContent(
+    for r in page.rows:
+        yield ItemContent(
             modality=Modality(r.modality),
             media=media.get(r.id, []),
             text=r.text,
-            meta=dict(r.meta or {}),
+            meta=_meta(r.meta),
         )
-        for r in page.rows
-    ]
 
 
 def _export_records(page: _Page) -> list[ExportRecord]:
@@ -297,7 +308,7 @@ def _json_items(page: _Page) -> list[JsonItem]:
             external_id=r.external_id,
             modality=Modality(r.modality).value,
             text=r.text,
-            meta=dict(r.meta or {}),
+            meta=_meta(r.meta),
             media=media.get(r.id, []),
             annotations=work.get(r.id, []),
         )
