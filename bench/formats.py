@@ -7,8 +7,10 @@ at least 3x faster than datumaro on each of the four phases, and our peak RSS un
 Every phase runs in a fresh process of its own (bench/formats_worker.py), so each peak RSS
 is that phase's alone: ours under ontolabel's virtualenv, datumaro under .venv-peers (it pins
 its own numpy and opencv; `make peers` builds it). What is measured on our side is the code
-`ontolabel export` and `ontolabel import` run for the file: the format's ``write`` over the
-exporter's records and its ``read`` to the last record (the database is not in it: a
+`ontolabel export` and `ontolabel import` run for the file: the format's ``write`` (COCO:
+``write_stored``) over the records the exporter hands it, built inside the clock as the
+exporter builds them (COCO's from the documents' stored JSON text, decoded as the exporter
+decodes it), and its ``read`` to the last record (the database is not in it: a
 100,000-image project would be timed with the media store and SQLite, not the format).
 
     .venv/bin/python bench/formats.py                   # full size (about 15 min)
@@ -330,10 +332,15 @@ def main(argv: list[str] | None = None) -> int:
     print(render(results))
     for r in results:
         if r.phase == "export" and r.ours and r.peer:
+            ours_what = (
+                "records from the stored documents' JSON text"
+                if r.ours.get("stored_documents")
+                else "ExportRecords from the arrays"
+            )
             print(
-                f"  {r.fmt} export: building the objects from the arrays (inside both clocks) "
-                f"takes ours {r.ours['records_seconds']:,.1f} s (ExportRecords, timed in a "
-                f"pass of its own), datumaro {r.peer['build_seconds']:,.1f} s (its Dataset)"
+                f"  {r.fmt} export: building the objects (inside both clocks) takes ours "
+                f"{r.ours['records_seconds']:,.1f} s ({ours_what}, timed in a pass of its "
+                f"own), datumaro {r.peer['build_seconds']:,.1f} s (its Dataset, from the arrays)"
             )
         for note in r.notes:
             print(f"  {r.fmt} {r.phase}: {note}")
