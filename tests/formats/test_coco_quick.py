@@ -13,7 +13,7 @@ from test_coco_corpus import IMPORTED
 
 from corpus import corpus_path
 from ontolabel.formats import ErrorPolicy, ImportRecord, get_format
-from ontolabel.formats.coco import reader
+from ontolabel.formats.coco import document, packing, reader
 
 
 def read(path: Path) -> tuple[list[ImportRecord], list[Any]]:
@@ -72,6 +72,7 @@ ANNOTATIONS: list[dict[str, Any]] = [
     {"bbox": [0, 0, 1, 1], "id": True},
     {"bbox": [0, 0, 1, 1], "category_id": 9},
     {"bbox": [0, 0, 1, 1], "category_id": None},
+    {"bbox": [0, 0, 1, 1], "category_id": [1]},  # reported, not a crash
     {"bbox": [0, 0, -1, 1]},
     {"bbox": [0, 0, 1]},
     {"bbox": [0, True, 1, 1]},
@@ -136,3 +137,64 @@ def test_every_corpus_file_reads_alike_on_both_paths(
     quick, exact = both_paths(corpus_path(relative), monkeypatch)
     assert quick == exact
     assert objects(quick[0]) == objects(exact[0])
+
+
+def box_ann(**changes: Any) -> dict[str, Any]:
+    """A box as ontolabel writes it (the layout that is spooled packed), with changes."""
+    ann = {
+        "id": 2,
+        "image_id": 1,
+        "category_id": 1,
+        "bbox": [1, 2, 4, 5.5],
+        "area": 22.0,
+        "iscrowd": 0,
+        "segmentation": SQUARE,
+        "ontolabel_geometry": BOX,
+        "ontolabel_id": "b",
+    }
+    ann.update(changes)
+    return {k: v for k, v in ann.items() if v is not None}
+
+
+# values the packed tuple keeps as they are, for the reader to judge as it judges a dict
+PACKED = [
+    box_ann(),
+    box_ann(ontolabel_id=None),  # the layout without ontolabel's id
+    box_ann(ontolabel_id=None, id="x:keypoints"),
+    box_ann(ontolabel_id=None, id=1),  # repeats the plain one's
+    box_ann(ontolabel_id=None, id=2.5),
+    box_ann(ontolabel_id=7),
+    box_ann(iscrowd=1),
+    box_ann(iscrowd=True),
+    box_ann(category_id=9),
+    box_ann(category_id=[1]),
+    box_ann(bbox=[1, 2, -4, 5]),
+    box_ann(bbox=[1, 2, "4", 5]),
+    box_ann(bbox=[1, 2, 4, float("inf")]),
+    box_ann(ontolabel_geometry={"kind": "box", "x1": 1, "y1": 2, "x2": "a", "y2": 4}),
+    box_ann(ontolabel_geometry={"kind": "box", "x1": 1, "y1": 2, "x2": 3, "y2": True}),
+    box_ann(image_id=5),  # no image of the file
+    box_ann(image_id=[1]),
+]
+
+
+@pytest.mark.parametrize("ann", PACKED, ids=[json.dumps(a)[:80] for a in PACKED])
+def test_packed_boxes_read_as_their_dicts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ann: dict[str, Any]
+) -> None:
+    assert packing.pack(ann) != ann  # this one is packed
+    unpacked = packing.unpack(packing.pack(ann))
+    assert unpacked == {k: v for k, v in ann.items() if k not in ("area", "segmentation")}
+    data = {
+        "images": [{"id": 1, "file_name": "a.jpg", "width": 60, "height": 40}],
+        "categories": [{"id": 1, "name": "Car"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 2, 2]}, ann],
+    }
+    path = tmp_path / "instances_val.json"
+    path.write_text(json.dumps(data))
+    packed = read(path)
+    with monkeypatch.context() as patch:
+        patch.setattr(document, "pack", lambda ann: ann)
+        plain = read(path)
+    assert packed == plain
+    assert objects(packed[0]) == objects(plain[0])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ontolabel.formats.coco.packing import Packed, pack
 from ontolabel.formats.coco.shapes import LABELS_KEY
 from ontolabel.formats.coco.spool import RUN, AnnotationSpool
 from ontolabel.formats.coco.stream import JsonStream
@@ -152,7 +153,7 @@ class CocoDocument:
         buckets, spool = self.buckets, self.spool
         # consecutive annotations of one image (the usual layout) go to the spool as one run;
         # one image_id equal to the last one names the same image, as the dict says
-        run: list[tuple[int, dict[str, Any]]] = []
+        run: list[tuple[int, dict[str, Any] | Packed]] = []
         bucket = NO_IMAGE
         last_id: Any = _NOTHING
         count = 0
@@ -176,7 +177,7 @@ class CocoDocument:
                         buckets[image_id] = bucket
                 except TypeError:  # unhashable: a list or an object names no image
                     bucket, self.unnamed = NO_IMAGE, True
-            run.append((index, ann))
+            run.append((index, pack(ann)))
             if len(run) >= RUN:  # held a few at a time, however many one image has
                 spool.add(bucket, section, run)
                 run = []

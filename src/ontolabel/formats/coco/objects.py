@@ -13,13 +13,14 @@ depends on which path ran. Where both accept an image they build equal objects.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pydantic import TypeAdapter, ValidationError
 
 from ontolabel.core.annotation import Annotation
+from ontolabel.formats.coco.packing import Packed
 from ontolabel.formats.coco.shapes import (
     EXACT_KEY,
     ID_KEY,
@@ -28,8 +29,10 @@ from ontolabel.formats.coco.shapes import (
     read_rle_segmentation,
 )
 
-# one image's annotations: (where, index in its list, the annotation), in object order
-Entries = list[tuple[str, int, dict[str, Any]]]
+# one image's annotations: (where, index in its list, the annotation), in object order;
+# Entries may hold packed ones (packing.py), PlainEntries not
+Entries = Sequence[tuple[str, int, dict[str, Any] | Packed]]
+PlainEntries = list[tuple[str, int, dict[str, Any]]]
 
 _NUMBER = frozenset((int, float))  # by exact type: a bool is no number here
 _INF = math.inf
@@ -55,7 +58,10 @@ def quick_bbox(value: object) -> tuple[float, float, float, float] | None:
     outline wins); None when it would not, so that ``read_bbox`` says why."""
     if type(value) is not list or len(value) != 4:
         return None
-    x, y, w, h = value
+    return _xywh(*value)
+
+
+def _xywh(x: Any, y: Any, w: Any, h: Any) -> tuple[float, float, float, float] | None:
     if type(x) not in _NUMBER or type(y) not in _NUMBER:
         return None
     if type(w) not in _NUMBER or type(h) not in _NUMBER:
@@ -121,6 +127,39 @@ def quick_objects(anns: Entries, categories: Mapping[int, Named]) -> ImageObject
     used_ids: set[str] = set()
     scored = False
     for where, index, ann in anns:
+        if isinstance(ann, tuple):  # packed: a box (and what the dict path would make of it)
+            category_id, crowd = ann[3], ann[4]
+            # (layout 0 has ontolabel's own id, which wins over COCO's, as in the dict path)
+            raw_id, box = (ann[5], ann[6:]) if ann[0] == 0 else (ann[1], ann[5:])
+            try:
+                category = categories.get(category_id)
+            except TypeError:
+                return None
+            x, y, w, h, x1, y1, x2, y2 = box
+            if category is None or _xywh(x, y, w, h) is None:
+                return None
+            if type(raw_id) is str:
+                object_id = raw_id
+            else:
+                object_id = str(raw_id) if type(raw_id) is int else str(index + 1)
+            if object_id in used_ids:
+                return None
+            used_ids.add(object_id)
+            objects.append(
+                {
+                    "id": object_id,
+                    "class_name": category.name,
+                    "geometry": {"kind": "box", "x1": x1, "y1": y1, "x2": x2, "y2": y2},
+                    "attributes": _NO_ATTRIBUTES,
+                    "track_id": None,
+                    "entity_id": None,
+                    "score": None,
+                }
+            )
+            if crowd == 1:
+                crowds.append(object_id)
+            origins.append(where + ".keypoints" if object_id.endswith(":keypoints") else where)
+            continue
         get = ann.get
         if "caption" in ann and isinstance(ann["caption"], str) and not _has_shape(ann):
             captions.append(ann["caption"])  # a caption describes the whole image

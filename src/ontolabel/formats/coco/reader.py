@@ -24,7 +24,14 @@ from ontolabel.core.modality import Modality
 from ontolabel.errors import FormatError, Location
 from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
 from ontolabel.formats.coco.document import NO_IMAGE, SECTIONS, CocoDocument, Image
-from ontolabel.formats.coco.objects import Entries, ImageObjects, quick_bbox, quick_objects
+from ontolabel.formats.coco.objects import (
+    Entries,
+    ImageObjects,
+    PlainEntries,
+    quick_bbox,
+    quick_objects,
+)
+from ontolabel.formats.coco.packing import unpack
 from ontolabel.formats.coco.shapes import (
     CROWD_META,
     EXACT_KEY,
@@ -192,7 +199,9 @@ class CocoReader:
             if labels.count:
                 # ontolabel numbers an image's annotations and labels in one sequence, in the
                 # order of its objects: that order is restored
-                anns.sort(key=lambda a: a[2]["id"] if _is_int(a[2].get("id")) else math.inf)
+                plain: PlainEntries = [(where, i, unpack(ann)) for where, i, ann in anns]
+                plain.sort(key=lambda a: a[2]["id"] if _is_int(a[2].get("id")) else math.inf)
+                anns = plain
             record = self._record(image, anns, categories)
             if record is not None:
                 yield record
@@ -224,10 +233,9 @@ class CocoReader:
         ]
         lost = [b for image_id, b in doc.buckets.items() if image_id not in doc.images]
         if lost or doc.unnamed:
-            for s, i, ann in doc.spool.of_many([*lost, NO_IMAGE]):
-                found.append(
-                    (s, i, f"image_id {ann.get('image_id')!r} is not an image of this file")
-                )
+            for s, i, packed in doc.spool.of_many([*lost, NO_IMAGE]):
+                image_id = unpack(packed).get("image_id")
+                found.append((s, i, f"image_id {image_id!r} is not an image of this file"))
         for s, i, message in sorted(found, key=lambda f: (f[0], f[1])):
             self._report(message, f"{SECTIONS[s]}[{i}]")
 
@@ -283,7 +291,8 @@ class CocoReader:
         # every image with anything to report
         found = quick_objects(anns, categories) if ok else None
         if found is None:
-            found = self._exact_objects(anns, categories, name)
+            unpacked: PlainEntries = [(where, i, unpack(ann)) for where, i, ann in anns]
+            found = self._exact_objects(unpacked, categories, name)
         if found is None or not ok:
             return None
         return ImportRecord(
@@ -318,7 +327,7 @@ class CocoReader:
         )
 
     def _exact_objects(
-        self, anns: Entries, categories: dict[int, _Category], name: str
+        self, anns: PlainEntries, categories: dict[int, _Category], name: str
     ) -> ImageObjects | None:
         """The image's objects read annotation by annotation, each problem reported; None
         when any annotation is bad (after reporting every one)."""
@@ -369,7 +378,10 @@ class CocoReader:
     ) -> list[AnnotationObject] | None:
         """The objects of one COCO annotation: its shape, and its keypoints as a second object
         when it has both (a person's outline and skeleton), so neither is lost."""
-        category = categories.get(ann.get("category_id"))  # type: ignore[arg-type]
+        try:
+            category = categories.get(ann.get("category_id"))  # type: ignore[arg-type]
+        except TypeError:  # unhashable: a list or an object names no category
+            category = None
         if category is None:
             self._report(
                 f"category_id {ann.get('category_id')!r} is not a category of this file",

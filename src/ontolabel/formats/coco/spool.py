@@ -19,10 +19,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-# one annotation as spooled: (section, index in its list, the annotation object)
-Entry = tuple[int, int, dict[str, Any]]
+from ontolabel.formats.coco.packing import Packed
+
+# one annotation as spooled: (section, index in its list, the annotation, maybe packed)
+Entry = tuple[int, int, dict[str, Any] | Packed]
 # consecutive annotations of one image in one section: (index, annotation) each
-Run = list[tuple[int, dict[str, Any]]]
+Run = list[tuple[int, dict[str, Any] | Packed]]
 # a run and its section
 Piece = tuple[int, Run]
 RUN = 64  # annotations per row at most, so a row of big masks stays small in memory
