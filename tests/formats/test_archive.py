@@ -96,3 +96,45 @@ def test_bundled_media_are_copied_or_the_reason_is_given(tmp_path: Path) -> None
     with zipfile.ZipFile(out) as archive:
         assert archive.namelist() == ["images/東京.jpg"]
         assert archive.read("images/東京.jpg") == b"pixels"
+
+
+class _Unseekable(io.RawIOBase):
+    """An HTTP response: written in order, never sought."""
+
+    def __init__(self) -> None:
+        self.data = io.BytesIO()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: object) -> int:
+        return self.data.write(b)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seekable", [True, False])
+def test_members_small_large_and_streamed_read_back(seekable: bool) -> None:
+    """Small members are written past zipfile's writestr (their header final at once); they
+    mix with zipfile's own members, on an output that can seek or not."""
+    out: BinaryIO = io.BytesIO() if seekable else _Unseekable()  # type: ignore[assignment]
+    expected = {
+        "labels/東京.txt": b"0 0.5 0.5 0.1 0.1\n",
+        "labels/empty.txt": b"",
+        "labels/large.txt": bytes(range(256)) * 64,
+        "labels/after.txt": b"1 0.2 0.2 0.1 0.1\n",
+    }
+    with ZipTree(out) as tree:
+        tree.write_text("labels/東京.txt", expected["labels/東京.txt"].decode())
+        tree.write_bytes("labels/empty.txt", b"")
+        with tree.open("images/streamed.bin") as member:
+            member.write(b"x" * 100_000)
+        tree.write_bytes("labels/large.txt", expected["labels/large.txt"])
+        tree.write_bytes("labels/after.txt", expected["labels/after.txt"])
+        with pytest.raises(ValueError, match="written twice"):
+            tree.write_bytes("labels/after.txt", b"")
+    raw = out.getvalue() if isinstance(out, io.BytesIO) else out.data.getvalue()  # type: ignore[attr-defined]
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        assert archive.testzip() is None
+        assert {n: archive.read(n) for n in expected} == expected
+        assert archive.read("images/streamed.bin") == b"x" * 100_000
+        info = archive.getinfo("labels/東京.txt")
+        assert info.compress_type == zipfile.ZIP_DEFLATED and info.flag_bits & 0x800

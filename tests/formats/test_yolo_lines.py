@@ -12,10 +12,12 @@ from ontolabel.core.geometry import RotatedBox
 from ontolabel.core.geometry.box import rotated_box_corners
 from ontolabel.formats.yolo.lines import (
     LineError,
+    box_lines,
     class_index,
     corners_to_rotated,
     is_axis_aligned,
     is_parallelogram,
+    line,
     number,
 )
 
@@ -84,3 +86,27 @@ def test_parallelograms_and_axes() -> None:
     assert is_parallelogram(turned) and not is_axis_aligned(turned)
     assert not is_parallelogram(kite)
     assert not is_parallelogram(rectangle[:6])
+
+
+BoxRow = tuple[int, float, float, float, float]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 120),
+            *(
+                st.one_of(
+                    st.floats(0, 1),
+                    st.sampled_from([0.0, -0.0, 1.0, 1e-05, 1e-13, 1 / 3, 0.15000000000000002]),
+                    st.integers(0, 19200).map(lambda n: n / 10 / 1920),
+                )
+                for _ in range(4)
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_box_lines_are_the_lines_of_line(rows: list[BoxRow]) -> None:
+    flat = [v for row in rows for v in row]
+    assert box_lines(flat) == "".join(line(row[0], row[1:]) + "\n" for row in rows)

@@ -158,6 +158,7 @@ class ZipTree:
         method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
         self._zip = zipfile.ZipFile(out, "w", compression=method, allowZip64=True)
         self._names: set[str] = set()
+        self._end = -1  # where the last small member ended
         # small members are written past zipfile's writestr, with zipfile's own state: only
         # where that state is the one this was written against
         self._small_members = all(
@@ -196,7 +197,9 @@ class ZipTree:
         with archive._lock:
             if archive._writing:
                 raise ValueError("a member of the archive is still open for writing")
-            if archive._seekable:
+            # zipfile goes to start_dir before each member; after this method's own member
+            # the file is there already (and a seek would flush its buffer each time)
+            if archive._seekable and archive.start_dir != self._end:
                 archive.fp.seek(archive.start_dir)
             info.header_offset = archive.fp.tell()
             archive._writecheck(info)
@@ -204,7 +207,7 @@ class ZipTree:
             archive.fp.write(info.FileHeader(False) + packed)
             archive.filelist.append(info)
             archive.NameToInfo[info.filename] = info
-            archive.start_dir = archive.fp.tell()
+            archive.start_dir = self._end = archive.fp.tell()
 
     def write_text(self, name: str, text: str) -> None:
         self.write_bytes(name, text.encode("utf-8"))
