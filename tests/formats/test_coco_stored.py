@@ -204,3 +204,25 @@ def test_a_stored_box_keeps_its_exact_geometry(ontology: Ontology) -> None:
     assert ann["segmentation"] == [[1.0, 2.0, 3.0, 2.0, 3.0, 4.0, 1.0, 4.0]]
     assert ann["ontolabel_geometry"] == BOX and ann["ontolabel_id"] == "a"
     assert AnnotationObject.model_validate(document["objects"][0]).geometry.kind == "box"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"score": float("nan")},
+        {"attributes": {"length": float("inf")}},
+        {"geometry": {"kind": "box", "x1": -1e308, "y1": 0.0, "x2": 1e308, "y2": 1.0}},
+    ],
+)
+def test_nan_or_infinity_is_refused_as_strict_json_refuses_it(
+    ontology: Ontology, extra: dict[str, Any]
+) -> None:
+    """orjson would write null; the file is strict JSON, so the export stops as
+    ``json.dumps(allow_nan=False)`` stops it, from either form of the document."""
+    document = {"objects": [{"id": "a", "class_name": "Car", "geometry": BOX, **extra}]}
+    with pytest.raises(ValueError, match="JSON compliant"):
+        write_stored(ontology, document)
+    record = image_record(1, [AnnotationObject.model_validate(document["objects"][0])])
+    fmt = get_format("coco")
+    with pytest.raises(ValueError, match="JSON compliant"):
+        fmt.write([record], io.BytesIO(), ontology=ontology, options=fmt.parse_options({}))
