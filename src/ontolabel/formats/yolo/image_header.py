@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import struct
-from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
@@ -32,8 +31,9 @@ _SOI = b"\xff\xd8\xff"
 _SOS = 0xDA
 # start-of-frame markers (C4 is DHT, C8 JPG, CC DAC: not frames)
 _SOF = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
-# markers whose segment is only skipped, here as in PIL (APP1, APP2 and DQT are looked at)
-_SKIPPED = frozenset({0xC4, 0xCC, 0xDD, 0xFE, 0xE0, *range(0xE3, 0xF0)})
+# markers whose segment is only skipped, here as in PIL (SOFs, APP0, APP1, APP2, APP14 and
+# DQT are looked at)
+_SKIPPED = frozenset({0xC4, 0xCC, 0xDD, 0xFE, *range(0xE3, 0xEE), 0xEF})
 _EXIF = b"Exif\x00\x00"
 _XMP = b"http://ns.adobe.com/xap/1.0/\x00"
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -52,13 +52,17 @@ class _Unusual(Exception):
 def image_size(path: str | os.PathLike[str]) -> tuple[int, int]:
     """(width, height) as displayed, from the file's header; ValueError saying why not."""
     try:
-        with open(path, "rb") as f:
-            head = f.read(_HEAD)
+        # os.open/os.read: a file object costs 4x more than the few bytes read here
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            head = os.read(fd, _HEAD)
             if head.startswith(_SOI):
                 try:
-                    return _jpeg_size(f, head)
+                    return _jpeg_size(fd, head)
                 except _Unusual:
                     pass
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise ValueError(f"not a readable image ({exc})") from exc
     return _pil_size(path, png=head.startswith(_PNG))
@@ -89,42 +93,40 @@ def _pil_size(path: str | os.PathLike[str], *, png: bool) -> tuple[int, int]:
 # -- JPEG ------------------------------------------------------------------------------------
 
 
-class _Bytes:
-    """The file from its start, read ahead as needed."""
-
-    def __init__(self, f: BinaryIO, head: bytes):
-        self.f = f
-        self.data = head
-        self.at = 0
-
-    def take(self, n: int) -> bytes:
-        end = self.at + n
-        if end > len(self.data):
-            self.data = self.data[self.at :] + self.f.read(max(n, _HEAD))
-            self.at, end = 0, n
-            if end > len(self.data):
-                raise _Unusual("truncated")
-        chunk = self.data[self.at : end]
-        self.at = end
-        return chunk
+def _read(fd: int, n: int) -> bytes:
+    """Up to ``n`` more bytes (fewer only at the end of the file)."""
+    chunks = [os.read(fd, n)]
+    while chunks[-1] and (got := sum(map(len, chunks))) < n:
+        chunks.append(os.read(fd, n - got))
+    return b"".join(chunks)
 
 
-def _jpeg_size(f: BinaryIO, head: bytes) -> tuple[int, int]:
-    data = _Bytes(f, head)
-    data.take(2)  # SOI
+def _jpeg_size(fd: int, head: bytes) -> tuple[int, int]:
+    data, at = head, 2  # after SOI
     size: tuple[int, int] | None = None
     exif: bytes | None = None
     xmp = False
     while True:
-        mark, marker = data.take(2)
-        if mark != 0xFF:
+        if at + 4 > len(data):
+            data += _read(fd, _HEAD)
+            if at + 4 > len(data):
+                raise _Unusual("truncated")
+        if data[at] != 0xFF:
             raise _Unusual("bytes between segments")
+        marker = data[at + 1]
         if marker == _SOS:
             break
-        (length,) = struct.unpack(">H", data.take(2))
+        length = data[at + 2] << 8 | data[at + 3]
         if length < 2:
             raise _Unusual("segment length")
-        segment = data.take(length - 2)
+        start, at = at + 4, at + 2 + length  # the segment's data, the next marker
+        if at > len(data):
+            data += _read(fd, max(at - len(data), _HEAD))
+            if at > len(data):
+                raise _Unusual("truncated")
+        if marker in _SKIPPED:
+            continue
+        segment = data[start:at]
         if marker in _SOF:
             if size is not None or len(segment) < 6 or (len(segment) - 6) % 3:
                 raise _Unusual("a second frame, or one PIL cannot read")
@@ -132,9 +134,6 @@ def _jpeg_size(f: BinaryIO, head: bytes) -> tuple[int, int]:
             if bits != 8 or layers not in (1, 3, 4) or not width or not height:
                 raise _Unusual("a frame PIL refuses or sizes later")
             size = (width, height)
-        elif marker in (0xE0, 0xEE) and segment.startswith((b"JFIF", b"Adobe")):
-            if len(segment) < 7:
-                raise _Unusual("a JFIF or Adobe block PIL cannot read")
         elif marker == 0xE1:
             if segment.startswith(_EXIF):
                 if exif is not None:
@@ -149,7 +148,10 @@ def _jpeg_size(f: BinaryIO, head: bytes) -> tuple[int, int]:
                 raise _Unusual("an ICC block PIL cannot read")
         elif marker == 0xDB:
             _check_quantization(segment)
-        elif marker not in _SKIPPED:
+        elif marker in (0xE0, 0xEE):
+            if segment.startswith((b"JFIF", b"Adobe")) and len(segment) < 7:
+                raise _Unusual("a JFIF or Adobe block PIL cannot read")
+        else:
             raise _Unusual("a marker this reader does not know")
     if size is None:
         raise _Unusual("no frame before the scan")

@@ -66,6 +66,22 @@ def _lines(path: str | Path) -> Iterator[_Line]:
                 yield _Line(number, tokens)
 
 
+def _read_text(path: str) -> str:
+    """The file's text as ``_lines`` reads it (BOM dropped, newlines translated), by
+    os.read: a text file object costs more than reading a label file."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    text = b"".join(chunks).decode("utf-8-sig")
+    if "\r" in text:  # universal newlines, as a file opened in text mode reads them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
 def looks_oriented(root: Path) -> bool:
     """Whether the dataset is Ultralytics OBB, which its data.yaml does not say: every label
     line is 4 corners of a parallelogram, and some are turned (all along the axes: boxes
@@ -191,8 +207,7 @@ class YoloReader:
         path = os.path.join(self.root, label)
         if self.box_classes is not None and not is_dota(label):
             try:
-                with open(path, encoding="utf-8-sig") as f:
-                    text = f.read()
+                text = _read_text(path)
             except UnicodeDecodeError:
                 pass  # reported by the line-by-line path, after the lines before it
             else:
