@@ -309,12 +309,20 @@ class CocoWriter:
                 geometry = obj["geometry"]
                 kind, obj_id, class_name = geometry["kind"], obj["id"], obj["class_name"]
                 x1, y1, x2, y2 = geometry["x1"], geometry["y1"], geometry["x2"], geometry["y2"]
-                get = obj.get
             except (KeyError, TypeError):  # a key missing, or not a mapping at all
                 kind = None
             if kind == "box":
-                media_index, attributes = get("media_index", 0), get("attributes", NO_ATTRIBUTES)
-                score, track_id, entity_id = get("score"), get("track_id"), get("entity_id")
+                if len(obj) == 5 and "media_index" in obj and "attributes" in obj:
+                    # what storage holds for most objects: these five keys and no other
+                    media_index, attributes = obj["media_index"], obj["attributes"]
+                    score = track_id = entity_id = None
+                    known_keys = True
+                else:
+                    get = obj.get
+                    media_index = get("media_index", 0)
+                    attributes = get("attributes", NO_ATTRIBUTES)
+                    score, track_id, entity_id = get("score"), get("track_id"), get("entity_id")
+                    known_keys = OBJECT_KEYS.issuperset(obj)
                 category = by_name.get(class_name) if type(class_name) is str else None
                 plain = (
                     category is not None
@@ -332,7 +340,7 @@ class CocoWriter:
                     and (track_id is None or type(track_id) is str)
                     and (entity_id is None or type(entity_id) is str)
                     and len(geometry) == 5
-                    and OBJECT_KEYS.issuperset(obj)
+                    and known_keys
                     and (not attributes or _plain_attributes(attributes))
                 )
                 if plain:
