@@ -17,6 +17,7 @@ from ontolabel.core.geometry import Box
 from ontolabel.errors import FormatError
 from ontolabel.formats import ErrorPolicy, ImportRecord, get_format
 from ontolabel.formats.coco import stream
+from ontolabel.formats.coco.spool import AnnotationSpool
 
 CLASSES = ["car", "Fußgänger", "東京", "dog"]
 
@@ -313,3 +314,47 @@ def test_elements_are_what_json_loads_says_whatever_their_values(
     assert repr(found) == repr(json.loads(text.encode()))  # repr: NaN is not NaN
     assert [type(e["odd"]) for e in found if "odd" in e] == [type(json.loads(odd))]
     assert runs > 0  # the runs without the odd value were decoded whole
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_spool_gives_each_bucket_its_runs_in_file_order(seed: int) -> None:
+    """Runs in bucket order (the plain file), out of it (the table), sections given twice:
+    by_bucket, of and of_many give what a dict of lists would."""
+    rng = random.Random(seed)
+    spool = AnnotationSpool()
+    expected: dict[int, list[tuple[int, int, dict[str, Any]]]] = {}
+    buckets = 0
+    index = [0, 0]
+    try:
+        for section in rng.choice([[0], [0, 1], [1, 0], [0, 0], [0, 1, 0]]):
+            if any(s == section for s, _, _ in (e for es in expected.values() for e in es)):
+                spool.clear(section)  # the key given again: its first list is forgotten
+                for entries in expected.values():
+                    entries[:] = [e for e in entries if e[0] != section]
+                index[section] = 0
+            for _ in range(rng.randint(0, 60)):
+                if buckets and rng.random() < (0.9 if seed % 2 else 0.3):
+                    bucket = rng.choice([buckets - 1, rng.randrange(buckets), -1])
+                else:
+                    bucket, buckets = buckets, buckets + 1
+                run = []
+                for _ in range(rng.randint(1, 5)):
+                    run.append((index[section], {"n": index[section], "s": section}))
+                    expected.setdefault(bucket, []).append((section, index[section], run[-1][1]))
+                    index[section] += 1
+                spool.add(bucket, section, run)
+        spool.flush()
+        want = {b: sorted(e, key=lambda e: (e[0], e[1])) for b, e in expected.items() if e}
+        got = {
+            b: [(s, i, a) for s, run in pieces for i, a in run] for b, pieces in spool.by_bucket()
+        }
+        assert got == dict(sorted(want.items()))
+        assert list(got) == sorted(got)
+        some = {b for b in want if rng.random() < 0.3} | {-1}
+        many = sorted(spool.of_many(some), key=lambda e: (e[0], e[1]))
+        assert many == sorted((e for b in some for e in want.get(b, [])), key=lambda e: e[:2])
+        for bucket in rng.sample(sorted(want), len(want)):  # one at a time, in any order
+            pieces = spool.of(bucket)
+            assert [(s, i, a) for s, run in pieces for i, a in run] == want[bucket]
+    finally:
+        spool.close()

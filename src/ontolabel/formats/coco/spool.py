@@ -2,22 +2,30 @@
 
 COCO files put the annotations of all images in one array, in any order, and may put
 ``images`` after it, so no image's record can be made before the file's end. Holding the
-annotations as Python objects until then costs ~2 KB a box; here they go to a temporary
-SQLite file instead, a few at a time: consecutive annotations of one image (the usual layout)
-share one row, marshalled (exact for every JSON value, and ~6x faster to load back than JSON).
-An image is named by a *bucket*, a small number per distinct ``image_id``, since the images
-may not be known yet when its annotations are spooled.
+annotations as Python objects until then costs ~2 KB a box; here they go to temporary files
+instead, a few at a time: consecutive annotations of one image (the usual layout) as one
+*run*, marshalled (exact for every JSON value, and ~6x faster to load back than JSON).
+An image is named by a *bucket*, a small number per distinct ``image_id`` in order of first
+appearance, since the images may not be known yet when its annotations are spooled.
+
+Most files list the annotations grouped by image: their runs come in bucket order, and are
+appended to a plain file that is read back front to back. Only runs out of that order (an
+image's annotations again after another image's) go to an SQLite table, which sorts them;
+the two are merged when read. The plain file costs a third of the table, whose rows and
+index cost more than the marshalling.
 """
 
 from __future__ import annotations
 
+import heapq
 import marshal
 import shutil
 import sqlite3
+import struct
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ontolabel.formats.coco.packing import Packed
 
@@ -27,8 +35,19 @@ Entry = tuple[int, int, dict[str, Any] | Packed]
 Run = list[tuple[int, dict[str, Any] | Packed]]
 # a run and its section
 Piece = tuple[int, Run]
-RUN = 64  # annotations per row at most, so a row of big masks stays small in memory
-BATCH = 1 << 18  # bytes of rows held before they are written (more saves no time)
+# a run as stored: (bucket, section, index of its first annotation, the run)
+_Row = tuple[int, int, int, Run]
+RUN = 64  # annotations per run at most, so a run of big masks stays small in memory
+BATCH = 1 << 18  # bytes of runs held before they are written (more saves no time)
+# before each run in the plain file: its marshalled length and its bucket (so that a few
+# buckets are found without loading the others)
+_HEAD = struct.Struct("<Iq")
+_READ = 1 << 20
+NO_BUCKET = -2  # below every bucket (NO_IMAGE, the bucket of no image, is -1)
+
+
+def _key(row: _Row) -> tuple[int, int, int]:
+    return row[0], row[1], row[2]
 
 
 class AnnotationSpool:
@@ -44,20 +63,45 @@ class AnnotationSpool:
             "first INTEGER NOT NULL, data BLOB NOT NULL)"
         )
         self._db.execute("BEGIN")
+        self._in_table = 0  # runs
         self._rows: list[tuple[int, int, int, bytes]] = []
         self._held = 0
         self._indexed = False
+        self._file: BinaryIO = (self._dir / "runs.bin").open("w+b")
+        self._parts: list[bytes] = []  # for the plain file, not written yet
+        self._parts_held = 0
+        # the bucket and section of the last run in the plain file: a run goes there only
+        # after it in (bucket, section, first) order, so the file stays sorted
+        self._last = (NO_BUCKET, -1)
+        self._count = 0  # runs in the plain file
+        # per section given twice: the plain file's runs before this number are void
+        self._void: dict[int, int] = {}
 
     def add(self, bucket: int, section: int, run: Run) -> None:
         """Spool consecutive annotations of one bucket, (index in the section, annotation)
-        each, RUN at most (one row)."""
+        each, RUN at most, in file order."""
+        if bucket > self._last[0] or (bucket, section) == self._last:
+            data = marshal.dumps((bucket, section, run[0][0], run))
+            self._parts += (_HEAD.pack(len(data), bucket), data)
+            self._last = (bucket, section)
+            self._count += 1
+            self._parts_held += len(data)
+            if self._parts_held >= BATCH:
+                self._write_parts()
+            return
         data = marshal.dumps(run)
         self._rows.append((bucket, section, run[0][0], data))
+        self._in_table += 1
         self._held += len(data)
         if self._held >= BATCH:
-            self._write()
+            self._write_rows()
 
-    def _write(self) -> None:
+    def _write_parts(self) -> None:
+        self._file.write(b"".join(self._parts))
+        self._parts = []
+        self._parts_held = 0
+
+    def _write_rows(self) -> None:
         self._db.executemany("INSERT INTO runs VALUES (?, ?, ?, ?)", self._rows)
         self._rows = []
         self._held = 0
@@ -66,10 +110,13 @@ class AnnotationSpool:
         """Forget a section (a key given twice: as in json.loads, the last one counts)."""
         self.flush()
         self._db.execute("DELETE FROM runs WHERE section = ?", (section,))
+        self._void[section] = self._count
 
     def flush(self) -> None:
         if self._rows:
-            self._write()
+            self._write_rows()
+        if self._parts:
+            self._write_parts()
 
     def _index(self) -> None:
         if not self._indexed:
@@ -77,45 +124,88 @@ class AnnotationSpool:
             self._db.execute("CREATE INDEX runs_order ON runs (bucket, section, first)")
             self._indexed = True
 
+    def _plain(self, wanted: set[int] | None = None) -> Iterator[_Row]:
+        """The plain file's runs (of the ``wanted`` buckets only), in order (bucket order)."""
+        self.flush()
+        self._file.seek(0)
+        void = self._void
+        data, pos, number = b"", 0, 0
+        while True:
+            if len(data) - pos < _HEAD.size:
+                data = data[pos:] + self._file.read(_READ)
+                pos = 0
+                if not data:
+                    return
+            size, bucket = _HEAD.unpack_from(data, pos)
+            if len(data) - pos < _HEAD.size + size:
+                data = data[pos:] + self._file.read(max(_READ, _HEAD.size + size))
+                pos = 0
+                continue
+            start = pos + _HEAD.size
+            pos = start + size
+            number += 1
+            if wanted is None or bucket in wanted:
+                row: _Row = marshal.loads(data[start:pos])
+                if number > void.get(row[1], 0):
+                    yield row
+
+    def _table(self, query: str, args: tuple[Any, ...] = ()) -> Iterator[_Row]:
+        for bucket, section, first, data in self._db.execute(query, args):
+            yield bucket, section, first, marshal.loads(data)
+
+    def _sorted(self) -> Iterator[_Row]:
+        """Every run in (bucket, section, first) order: the file's and the table's merged."""
+        if not self._in_table:
+            return self._plain()
+        self._index()
+        table = self._table("SELECT * FROM runs ORDER BY bucket, section, first")
+        return heapq.merge(self._plain(), table, key=_key)
+
     def of(self, bucket: int) -> list[Piece]:
         """One bucket's annotations in file order (sections in order)."""
+        if self._count:
+            # asked for one bucket at a time (images listed in another order than their
+            # annotations): the plain file's runs move to the table, which finds them
+            moved = ((b, s, f, marshal.dumps(run)) for b, s, f, run in self._plain())
+            self._db.executemany("INSERT INTO runs VALUES (?, ?, ?, ?)", moved)
+            self._in_table += self._count
+            self._count = 0
+            self._file.truncate(0)
         self._index()
-        rows = self._db.execute(
+        found = self._db.execute(
             "SELECT section, data FROM runs WHERE bucket = ? ORDER BY section, first", (bucket,)
         )
-        return [(section, marshal.loads(data)) for section, data in rows]
+        return [(section, marshal.loads(data)) for section, data in found]
 
     def by_bucket(self) -> Iterator[tuple[int, list[Piece]]]:
         """Every bucket's annotations, in bucket order, each in file order."""
-        self._index()
-        rows = self._db.execute(
-            "SELECT bucket, section, data FROM runs ORDER BY bucket, section, first"
-        )
-        loads = marshal.loads
         current: int | None = None
         pieces: list[Piece] = []
-        for bucket, section, data in rows:
+        for bucket, section, _, run in self._sorted():
             if bucket != current:
                 if current is not None:
                     yield current, pieces
                 current, pieces = bucket, []
-            pieces.append((section, loads(data)))
+            pieces.append((section, run))
         if current is not None:
             yield current, pieces
 
     def of_many(self, buckets: Iterable[int]) -> Iterator[Entry]:
         """The annotations of the given buckets, in no particular order."""
+        wanted = set(buckets)
+        for _, section, _, run in self._plain(wanted):
+            for index, ann in run:
+                yield section, index, ann
         self._index()
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (bucket INTEGER PRIMARY KEY)")
         self._db.execute("DELETE FROM wanted")
-        self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((b,) for b in buckets))
-        rows = self._db.execute(
-            "SELECT section, data FROM runs JOIN wanted USING (bucket) ORDER BY section, first"
-        )
+        self._db.executemany("INSERT INTO wanted VALUES (?)", ((b,) for b in wanted))
+        rows = self._db.execute("SELECT section, data FROM runs JOIN wanted USING (bucket)")
         for section, data in rows:
             for index, ann in marshal.loads(data):
                 yield section, index, ann
 
     def close(self) -> None:
+        self._file.close()
         self._db.close()
         shutil.rmtree(self._dir, ignore_errors=True)
