@@ -168,6 +168,8 @@ def ours(phase: str, fmt_name: str, w: Workload, target: Path) -> dict[str, Any]
         documents = target.with_name(target.name + ".documents")
         if stored:
             write_stored_documents(w, documents)
+            # imported before both clocks (our_stored_records takes the exporter's page size)
+            import ontolabel.services.exporter  # noqa: F401
 
         def records() -> Iterator[Any]:
             return our_stored_records(w, documents) if stored else our_records(w)
