@@ -128,14 +128,15 @@ def quick_objects(anns: Entries, categories: Mapping[int, Named]) -> ImageObject
     scored = False
     for where, index, ann in anns:
         if isinstance(ann, tuple):  # packed: a box (and what the dict path would make of it)
-            category_id, crowd = ann[3], ann[4]
             # (layout 0 has ontolabel's own id, which wins over COCO's, as in the dict path)
-            raw_id, box = (ann[5], ann[6:]) if ann[0] == 0 else (ann[1], ann[5:])
+            if ann[0] == 0:
+                _, _, _, category_id, crowd, raw_id, x, y, w, h, x1, y1, x2, y2 = ann
+            else:
+                _, raw_id, _, category_id, crowd, x, y, w, h, x1, y1, x2, y2 = ann
             try:
                 category = categories.get(category_id)
             except TypeError:
                 return None
-            x, y, w, h, x1, y1, x2, y2 = box
             if category is None or _xywh(x, y, w, h) is None:
                 return None
             if type(raw_id) is str:

@@ -20,8 +20,6 @@ _FIRST = ("id", "image_id", "category_id", "iscrowd")
 # the keys of each layout (beside bbox, area, segmentation and the exact geometry), in the
 # order they are packed; a packed tuple starts with its layout's number
 LAYOUTS: tuple[tuple[str, ...], ...] = ((*_FIRST, ID_KEY), _FIRST)
-_KEY_SETS = tuple(frozenset((*keys, "bbox", "area", "segmentation", EXACT_KEY)) for keys in LAYOUTS)
-_BOX_KEYS = frozenset(("kind", "x1", "y1", "x2", "y2"))
 
 # (layout, *values of its keys, bbox x, y, w, h, exact x1, y1, x2, y2)
 Packed = tuple[Any, ...]
@@ -29,31 +27,27 @@ Packed = tuple[Any, ...]
 
 def pack(ann: dict[str, Any]) -> dict[str, Any] | Packed:
     """``ann`` as a tuple when it has one of the layouts, else ``ann`` itself."""
-    keys = ann.keys()
-    if keys == _KEY_SETS[0]:
-        layout = 0
-    elif keys == _KEY_SETS[1]:
-        layout = 1
-    else:
+    # a layout's keys all there and no more (by count): checked by looking them up, which
+    # taking their values does anyway (a set comparison of the keys cost as much again)
+    size = len(ann)
+    if size != 9 and size != 8:
         return ann
-    bbox, exact = ann["bbox"], ann[EXACT_KEY]
-    if type(bbox) is not list or len(bbox) != 4 or type(exact) is not dict:
+    try:
+        bbox, exact = ann["bbox"], ann[EXACT_KEY]
+        if "area" not in ann or "segmentation" not in ann:
+            return ann
+        if type(bbox) is not list or len(bbox) != 4 or type(exact) is not dict:
+            return ann
+        if len(exact) != 5 or exact["kind"] != "box":
+            return ann
+        x, y, w, h = bbox
+        x1, y1, x2, y2 = exact["x1"], exact["y1"], exact["x2"], exact["y2"]
+        first = (ann["id"], ann["image_id"], ann["category_id"], ann["iscrowd"])
+        if size == 9:
+            return (0, *first, ann[ID_KEY], x, y, w, h, x1, y1, x2, y2)
+    except KeyError:
         return ann
-    if exact.keys() != _BOX_KEYS or exact["kind"] != "box":
-        return ann
-    x, y, w, h = bbox
-    box = (x, y, w, h, exact["x1"], exact["y1"], exact["x2"], exact["y2"])
-    if layout == 0:
-        return (
-            0,
-            ann["id"],
-            ann["image_id"],
-            ann["category_id"],
-            ann["iscrowd"],
-            ann[ID_KEY],
-            *box,
-        )
-    return (1, ann["id"], ann["image_id"], ann["category_id"], ann["iscrowd"], *box)
+    return (1, *first, x, y, w, h, x1, y1, x2, y2)
 
 
 def unpack(ann: dict[str, Any] | Packed) -> dict[str, Any]:
