@@ -732,3 +732,53 @@ def test_a_zip_of_a_coco_file_and_its_images_imports_with_the_images(
     assert report.detected is not None and "instances_val.json" in report.detected.reason
     listed = items.list_items(workspace, pid, user_id=owner.id).items
     assert sorted(i.media[0].name for i in listed) == ["b.jpg", "東京.jpg"]
+
+
+def test_bare_records_the_store_lacks_or_the_project_has_keep_the_files_order(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    """Bare item lines go in as batches; a record of a batch that needs a closer look (its
+    bytes are only beside the file, its item exists, its bytes are nowhere) is taken in
+    its place: items are made in the file's order and every problem is at its line."""
+    infos = [
+        probe(jpeg(tmp_path / f"{n}.jpg", (8 + i, 6)), f"{n}.jpg") for i, n in enumerate("abcde")
+    ]
+    for info in (infos[0], infos[2], infos[3], infos[4]):
+        workspace.blobs.put_bytes((tmp_path / info.name).read_bytes())
+    (tmp_path / "media").mkdir()
+    (tmp_path / "b.jpg").rename(tmp_path / "media" / infos[1].sha256)
+    pid = new_project(workspace, owner, "Street", "image", IMAGE_ONTOLOGY)
+
+    def line(info: MediaInfo) -> dict[str, Any]:
+        return {
+            "external_id": info.name,
+            "modality": "image",
+            "media": [info.model_dump(mode="json")],
+        }
+
+    first = tmp_path / "first.jsonl"
+    first.write_text(lines(line(infos[3])))
+    assert transfer.import_file(workspace, pid, first, user_id=owner.id).imported == 1
+
+    lost = probe(jpeg(tmp_path / "lost" / "z.jpg", (3, 3)), "z.jpg")  # bytes nowhere
+    path = tmp_path / "in.jsonl"
+    path.write_text(lines(*(line(i) for i in infos), line(lost)))
+    with pytest.raises(FormatError) as refused:
+        transfer.import_file(workspace, pid, path, user_id=owner.id)
+    assert [str(v) for v in refused.value.violations] == [
+        f"in.jsonl:7, item z.jpg, media[0]: media 'z.jpg' (sha256 {lost.sha256[:12]}…) "
+        "is not in this workspace"
+    ]
+    assert len(items.list_items(workspace, pid, user_id=owner.id).items) == 1  # nothing added
+
+    report = transfer.import_file(workspace, pid, path, user_id=owner.id, errors="collect")
+    assert (report.imported, report.existing, report.skipped) == (4, 1, 1)
+    listed = items.list_items(workspace, pid, user_id=owner.id).items
+    assert [i.external_id for i in listed] == ["d.jpg", "a.jpg", "b.jpg", "c.jpg", "e.jpg"]
+    assert [(m.width, m.height) for i in listed for m in i.media] == [
+        (11, 6),
+        (8, 6),
+        (9, 6),
+        (10, 6),
+        (12, 6),
+    ]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 import pytest
+from sqlalchemy import select
 
 from ontolabel.services.workspace import Workspace
 from ontolabel.storage import bulk

@@ -6,6 +6,7 @@ sub-packages (``jsonl``, ``coco``) loaded by the registry on first use.
 
 from ontolabel.formats.base import (
     AnnotationRecord,
+    BareItems,
     Detection,
     ErrorPolicy,
     ExportRecord,
@@ -26,6 +27,7 @@ from ontolabel.formats.registry import (
 
 __all__ = [
     "AnnotationRecord",
+    "BareItems",
     "Detection",
     "ErrorPolicy",
     "ExportRecord",

@@ -125,6 +125,57 @@ class AnnotationRecord:
     origins: tuple[str, ...] = field(default=(), compare=False)
 
 
+@dataclass(slots=True)
+class BareItems:
+    """A run of records that are items and nothing else: no annotations, every media file
+    named exactly (sha256 and its probed info as ``MediaInfoJson``). Most of a large import
+    of a canonical export is such records; a reader hands them over as columns, so the
+    import builds no record per item unless one needs a closer look (``record``).
+
+    Column ``i`` of every list is the ``i``-th record. Each file may also lie in the
+    import's tree as ``media/<sha256>`` or under its name, beside ``file`` in ``folder``.
+    """
+
+    file: str
+    folder: Path
+    lines: list[int] = field(default_factory=list)
+    modalities: list[Modality] = field(default_factory=list)
+    external_ids: list[str | None] = field(default_factory=list)
+    texts: list[str | None] = field(default_factory=list)
+    metas: list[dict[str, Any]] = field(default_factory=list)
+    media: list[list[MediaInfoJson]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def record(self, i: int) -> ImportRecord:
+        """The ``ImportRecord`` the ``i``-th record stands for."""
+        external_id = self.external_ids[i]
+        folder = self.folder
+        return ImportRecord(
+            location=Location(file=self.file, line=self.lines[i], item=external_id),
+            modality=self.modalities[i],
+            external_id=external_id,
+            media=[
+                MediaRef(
+                    name=info.name,
+                    sha256=info.sha256,
+                    info=info,
+                    width=info.width,
+                    height=info.height,
+                    folder=folder,
+                    relative=(f"media/{info.sha256}", info.name),
+                )
+                for info in self.media[i]
+            ],
+            text=self.texts[i],
+            meta=self.metas[i],
+        )
+
+    def records(self) -> Iterator[ImportRecord]:
+        return (self.record(i) for i in range(len(self.lines)))
+
+
 def content_external_id(fmt: str, text: str, place: object) -> str:
     """An external id for a record of a format that has none (CoNLL, spaCy): from its text
     and its place in the file, so importing the same file again finds the items it made
@@ -219,6 +270,11 @@ class Format(ABC, Generic[OptionsT]):
     @abstractmethod
     def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
         """Yield the good records of ``path``; report every bad one to ``policy``."""
+
+    def read_batches(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord | BareItems]:
+        """``read``, with runs of bare item records as ``BareItems`` where the format can
+        tell them cheaply (an import takes this; ``read`` is the same records one by one)."""
+        return self.read(path, policy)
 
     @abstractmethod
     def write(

@@ -20,7 +20,7 @@ from ontolabel.core.item import ItemContent, MediaInfo, MediaInfoJson
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.errors import Location, MediaError, Violation
-from ontolabel.formats import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
+from ontolabel.formats import AnnotationRecord, BareItems, ErrorPolicy, ImportRecord, MediaRef
 from ontolabel.services import users
 from ontolabel.services.items import NewAnnotation, NewItem, modality_mismatch
 from ontolabel.services.media import store_media
@@ -166,6 +166,47 @@ class RecordPreparer:
             annotations=new,
             location=record.location,
         )
+
+    def bare_items(
+        self, project_id: int, batch: BareItems
+    ) -> Iterator[NewItem | list[ImportRecord]]:
+        """The records of ``batch`` in the file's order: a ``NewItem`` for each that plainly
+        is a new item of this project whose files the store has (what ``prepare`` would
+        make of it, without a record per item), runs of the others as records for the
+        closer look of ``find_existing`` and ``prepare``."""
+        wanted = [e for e in batch.external_ids if e is not None]
+        with self.ws.read_session() as session:
+            stored = {e for _, e in items_by_external_id(session.connection(), project_id, wanted)}
+        present = self.ws.blobs.existing(i.sha256 for infos in batch.media for i in infos)
+        modality, is_text = self.modality, self.modality is Modality.TEXT
+        run: list[ImportRecord] = []
+        for i, (kind, external_id, text, infos) in enumerate(
+            zip(batch.modalities, batch.external_ids, batch.texts, batch.media, strict=True)
+        ):
+            plain = (
+                kind is modality
+                and external_id not in stored
+                and bool(infos)
+                and infos[0].modality is modality
+                and (text is not None or not is_text)
+                and (text is None or len(text) <= MAX_TEXT_CHARS)
+            )
+            if plain:
+                for info in infos:
+                    if info.sha256 not in present:
+                        plain = False
+                        break
+            if not plain:
+                run.append(batch.record(i))
+                continue
+            if run:
+                yield run
+                run = []
+            yield NewItem(
+                kind, external_id=external_id, text=text, meta=batch.metas[i], media=infos
+            )
+        if run:
+            yield run
 
     def prepare_update(
         self, record: ImportRecord, item_id: int, content: ItemContent

@@ -14,14 +14,13 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from ontolabel.errors import FormatError, Location, OntolabelError, Violation
-from ontolabel.formats import Detection, ErrorPolicy, ImportRecord, get_format
+from ontolabel.formats import BareItems, Detection, ErrorPolicy, ImportRecord, get_format
 from ontolabel.formats.archive import is_archive, unpack
 from ontolabel.formats.base import ErrorMode
 from ontolabel.formats.registry import detect_best
@@ -167,25 +166,54 @@ def _import(
     report = ImportReport(format=fmt_obj.name, detected=detected)
     updates: list[PendingUpdate] = []
 
-    def stream() -> Iterator[NewItem]:
-        done = 0
-        for chunk in _chunks(_guarded(fmt_obj.read(path, policy), shown), LOOKUP_CHUNK):
-            existing = preparer.find_existing(project_id, chunk)
-            preparer.look_up_media(chunk)
-            for record in chunk:
+    done = 0
+
+    def checked(chunk: list[ImportRecord]) -> Iterator[NewItem]:
+        """New items for records looked at closely: existing items found, media resolved."""
+        nonlocal done
+        existing = preparer.find_existing(project_id, chunk)
+        preparer.look_up_media(chunk)
+        for record in chunk:
+            done += 1
+            if progress is not None:
+                progress(done, None)
+            if id(record) in existing:
+                match = existing[id(record)]
+                if match is not None:
+                    updates.extend(preparer.prepare_update(record, *match))
+                    report.existing += 1
+                continue
+            new = preparer.prepare(record)
+            # in fail mode, once anything is wrong nothing will be written: only check on
+            if new is not None and not (errors == "fail" and policy.violations):
+                yield new
+
+    def bare(batch: BareItems) -> Iterator[NewItem]:
+        nonlocal done
+        for got in preparer.bare_items(project_id, batch):
+            if isinstance(got, list):
+                yield from checked(got)
+            elif not (errors == "fail" and policy.violations):
                 done += 1
-                if progress is not None:
-                    progress(done, None)
-                if id(record) in existing:
-                    match = existing[id(record)]
-                    if match is not None:
-                        updates.extend(preparer.prepare_update(record, *match))
-                        report.existing += 1
-                    continue
-                new = preparer.prepare(record)
-                # in fail mode, once anything is wrong nothing will be written: only check on
-                if new is not None and not (errors == "fail" and policy.violations):
-                    yield new
+                yield got
+        if progress is not None:
+            progress(done, None)
+
+    def stream() -> Iterator[NewItem]:
+        pending: list[ImportRecord] = []
+        for got in _guarded(fmt_obj.read_batches(path, policy), shown):
+            if isinstance(got, BareItems):
+                if pending:
+                    yield from checked(pending)
+                    pending = []
+                yield from bare(got)
+                continue
+            pending.append(got)
+            if len(pending) == LOOKUP_CHUNK:
+                yield from checked(pending)
+                pending = []
+        if pending:
+            yield from checked(pending)
         if policy.failed:
             raise _Refused
 
@@ -221,7 +249,9 @@ def _import(
     return report
 
 
-def _guarded(records: Iterator[ImportRecord], shown: str) -> Iterator[ImportRecord]:
+def _guarded(
+    records: Iterator[ImportRecord | BareItems], shown: str
+) -> Iterator[ImportRecord | BareItems]:
     """The reader's records; a value a reader failed to check that the core types refuse
     (a coordinate that overflows to infinity, say) ends the import as a FormatError naming
     the file and the field, never as a 500."""
@@ -234,11 +264,6 @@ def _guarded(records: Iterator[ImportRecord], shown: str) -> Iterator[ImportReco
             location=Location(file=shown),
             hint="fix the value named below; the format's reader should have said where",
         ) from exc
-
-
-def _chunks(records: Iterator[ImportRecord], size: int) -> Iterator[list[ImportRecord]]:
-    while chunk := list(islice(records, size)):
-        yield chunk
 
 
 def _apply(ws: Workspace, updates: list[PendingUpdate], policy: ErrorPolicy) -> int:

@@ -10,12 +10,13 @@ from typing import Any, BinaryIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from ontolabel.core.item import media_info_json
+from ontolabel.core.item import MediaInfoJson, media_info_json
 from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.errors import FormatError, Location
 from ontolabel.formats.base import (
     AnnotationRecord,
+    BareItems,
     Detection,
     ErrorPolicy,
     ExportRecord,
@@ -44,6 +45,8 @@ from ontolabel.formats.violations import violations_from
 # detection reads this much of the file's head: enough for a header with a large ontology
 HEAD_BYTES = 1 << 20
 _SHA256 = re.compile(SHA256_PATTERN)
+# bare item lines handed over at once (an import's chunk)
+BARE_BATCH = 500
 
 
 class JsonlOptions(SelectionOptions):
@@ -96,14 +99,33 @@ class JsonlFormat(Format[JsonlOptions]):
     # -- import ----------------------------------------------------------------------------
 
     def read(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord]:
+        for got in self.read_batches(path, policy):
+            if isinstance(got, BareItems):
+                yield from got.records()
+            else:
+                yield got
+
+    def read_batches(self, path: Path, policy: ErrorPolicy) -> Iterator[ImportRecord | BareItems]:
+        """The records, consecutive bare item lines (no annotations, media given by sha256
+        with their probed info) gathered as ``BareItems`` of up to ``BARE_BATCH``."""
         seen: dict[str, int] = {}
         first = True
         places = _Places(path)
+        bare = BareItems(places.file, places.base)
         with path.open("rb") as f:
             for lineno, raw in enumerate(f, start=1):
                 if not raw.strip():
                     continue
                 is_first, first = first, False
+                if not is_first and _ANNOTATED not in raw:
+                    added = _add_bare(bare, raw, lineno, seen)
+                    if added is not None:
+                        if not added:
+                            _report_repeat(policy, places.file, lineno, raw, seen)
+                        elif len(bare) == BARE_BATCH:
+                            yield bare
+                            bare = BareItems(places.file, places.base)
+                        continue
                 record = None if is_first else _fast_record(raw, lineno, places)
                 if record is None:
                     at = Location(file=places.file, line=lineno)
@@ -127,14 +149,19 @@ class JsonlFormat(Format[JsonlOptions]):
                         continue
                 if record.external_id is not None:
                     if record.external_id in seen:
-                        first_line = seen[record.external_id]
                         policy.report(
-                            f"external_id {record.external_id!r} repeats line {first_line}",
+                            f"external_id {record.external_id!r} repeats line "
+                            f"{seen[record.external_id]}",
                             Location(file=places.file, line=lineno, item=record.external_id),
                         )
                         continue
                     seen[record.external_id] = lineno
+                if bare.lines:  # records keep the file's order
+                    yield bare
+                    bare = BareItems(places.file, places.base)
                 yield record
+        if bare.lines:
+            yield bare
 
     def _check_header(self, obj: dict[str, Any], at: Location, is_first: bool) -> None:
         # a bad header makes every line doubtful, so it stops the import in either mode
@@ -256,13 +283,6 @@ def _fast_record(raw: bytes, lineno: int, places: _Places) -> ImportRecord | Non
     """A good line parsed straight from its bytes by pydantic's JSON parser (the common
     case, several times faster); None sends the line down the path that explains errors.
     Runs once per line of a large import: no generator or empty comprehension per line."""
-    if _ANNOTATED not in raw:
-        try:
-            bare: BareItemLine = _BARE.validate_json(raw)
-        except ValidationError:
-            pass
-        else:
-            return _bare_record(bare, lineno, places)
     try:
         line: ProbedItemLine = _PROBED.validate_json(raw)
     except ValidationError:
@@ -302,35 +322,41 @@ def _fast_record(raw: bytes, lineno: int, places: _Places) -> ImportRecord | Non
     )
 
 
-def _bare_record(line: BareItemLine, lineno: int, places: _Places) -> ImportRecord | None:
-    """``_fast_record`` for a line without annotations, from plain dicts: each media entry
-    goes to storage as its JSON (``MediaInfoJson``), no ``MediaInfo`` is built."""
-    media: list[MediaRef] = []
-    base = places.base
+def _add_bare(bare: BareItems, raw: bytes, lineno: int, seen: dict[str, int]) -> bool | None:
+    """Append the bare item line ``raw`` to ``bare``'s columns: True when added, False for a
+    repeated external id (not added), None when the line is not plainly a bare item line
+    (it goes down the path that builds a record, or explains what is wrong)."""
+    try:
+        line: BareItemLine = _BARE.validate_json(raw)
+    except ValidationError:
+        return None
+    infos: list[MediaInfoJson] = []
     for m in line.get("media", ()):
-        sha256 = m["sha256"]
-        if not _SHA256.match(sha256):
+        if not _SHA256.match(m["sha256"]):
             return None  # the other path says which entry is wrong
-        info = media_info_json(m)
-        media.append(
-            MediaRef(
-                name=info.name,
-                sha256=sha256,
-                info=info,
-                width=info.width,
-                height=info.height,
-                folder=base,
-                relative=(f"media/{sha256}", info.name),
-            )
-        )
+        infos.append(media_info_json(m))
     external_id = line.get("external_id")
-    return ImportRecord(
-        location=Location(file=places.file, line=lineno, item=external_id),
-        modality=line["modality"],
-        external_id=external_id,
-        media=media,
-        text=line.get("text"),
-        meta=line.get("meta") or {},
+    if external_id is not None:
+        if external_id in seen:
+            return False
+        seen[external_id] = lineno
+    bare.lines.append(lineno)
+    bare.modalities.append(line["modality"])
+    bare.external_ids.append(external_id)
+    bare.texts.append(line.get("text"))
+    bare.metas.append(line.get("meta") or {})
+    bare.media.append(infos)
+    return True
+
+
+def _report_repeat(
+    policy: ErrorPolicy, file: str, lineno: int, raw: bytes, seen: dict[str, int]
+) -> None:
+    external_id = _BARE.validate_json(raw).get("external_id")
+    assert external_id is not None
+    policy.report(
+        f"external_id {external_id!r} repeats line {seen[external_id]}",
+        Location(file=file, line=lineno, item=external_id),
     )
 
 
