@@ -5,15 +5,18 @@ for every kind of annotation, good or bad, and every COCO file of the corpus."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from test_coco_corpus import IMPORTED
 
 from corpus import corpus_path
+from ontolabel.core.annotation import Annotation, AnnotationObject
 from ontolabel.formats import ErrorPolicy, ImportRecord, get_format
-from ontolabel.formats.coco import document, packing, reader
+from ontolabel.formats.coco import document, packing, reader, trusted
 
 
 def read(path: Path) -> tuple[list[ImportRecord], list[Any]]:
@@ -198,3 +201,88 @@ def test_packed_boxes_read_as_their_dicts(
         plain = read(path)
     assert packed == plain
     assert objects(packed[0]) == objects(plain[0])
+
+
+def given(records: list[ImportRecord]) -> list[Any]:
+    """Every model's fields as given (``exclude_unset``), beside its values: what a model
+    built from checked values must have exactly as validation makes it."""
+    return [
+        [
+            (
+                a.document.model_fields_set,
+                a.document.model_dump(exclude_unset=True),
+                [(o.model_fields_set, o.geometry.model_fields_set) for o in a.document.objects],
+                [(o.__pydantic_extra__, o.__pydantic_private__) for o in a.document.objects],
+            )
+            for a in r.annotations
+        ]
+        for r in records
+    ]
+
+
+# corners a packed box may hold: the floats validation keeps as they are are built without
+# it, the rest (ints, bools, strings, inf, NaN) go through validation as before
+CORNERS: list[Any] = [0.0, -0.0, 1.5, -3.25, 1e308, -1e308, 5e-324, 7, True, "2.5"]
+CORNERS += [float("inf"), float("-inf"), float("nan")]
+
+
+def random_packed_file(path: Path, seed: int) -> Path:
+    rng = random.Random(seed)
+    anns: list[dict[str, Any]] = []
+    for image in range(1, 6):
+        for _ in range(rng.randint(0, 6)):
+            corners = [rng.choice(CORNERS) if rng.random() < 0.2 else 1.5 for _ in range(4)]
+            ann = box_ann(
+                id=len(anns) + 1,
+                image_id=image,
+                category_id=rng.choice([1, 1, 1, 2, 9]),
+                iscrowd=rng.choice([0, 0, 1]),
+                ontolabel_id=rng.choice([None, "b", "c", str(len(anns)), 4]),
+                ontolabel_geometry={
+                    "kind": "box",
+                    **dict(zip(("x1", "y1", "x2", "y2"), corners, strict=True)),
+                },
+            )
+            if rng.random() < 0.1:  # beside one that is read as a dict
+                ann = {**ann, "score": 0.5}
+            anns.append(ann)
+    data = {
+        "images": [{"id": i, "file_name": f"{i}.jpg"} for i in range(1, 6)],
+        "categories": [{"id": 1, "name": "Car"}, {"id": 2, "name": "東京"}],
+        "annotations": anns,
+    }
+    path.write_text(json.dumps(data))  # (inf and NaN as json writes them)
+    return path
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_boxes_built_without_validation_equal_the_validated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    path = random_packed_file(tmp_path / "instances_val.json", seed)
+    quick, exact = both_paths(path, monkeypatch)
+    assert quick == exact
+    assert objects(quick[0]) == objects(exact[0])
+    assert given(quick[0]) == given(exact[0])
+
+
+def test_a_model_built_without_validation_is_one_of_its_own() -> None:
+    built = [trusted.box_object(str(i), "Car", 1.0, 2.0, 3.0, 4.0) for i in range(2)]
+    validated = AnnotationObject.model_validate(
+        {
+            "id": "0",
+            "class_name": "Car",
+            "geometry": {"kind": "box", "x1": 1.0, "y1": 2.0, "x2": 3.0, "y2": 4.0},
+            "attributes": {},
+            "track_id": None,
+            "entity_id": None,
+            "score": None,
+        }
+    )
+    assert built[0] == validated and built[0].model_fields_set == validated.model_fields_set
+    built[0].media_index = 1  # its fields as given, its attributes: never shared with another
+    built[0].attributes["a"] = 1
+    assert "media_index" not in built[1].model_fields_set and built[1].attributes == {}
+    assert trusted.document(built) == Annotation.model_validate({"objects": built})
+    with pytest.raises(ValidationError):
+        built[0].geometry.x1 = 5.0  # type: ignore[misc]  # frozen, as validated

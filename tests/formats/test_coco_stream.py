@@ -4,6 +4,7 @@ refused with the line and column json.loads gives, before any record."""
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 import tempfile
@@ -358,3 +359,22 @@ def test_the_spool_gives_each_bucket_its_runs_in_file_order(seed: int) -> None:
             assert [(s, i, a) for s, run in pieces for i, a in run] == want[bucket]
     finally:
         spool.close()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_as_it_was_after_reading(tmp_path: Path, enabled: bool) -> None:
+    good = write(tmp_path / "good.json", dataset(3, 10))
+    broken = tmp_path / "broken.json"
+    broken.write_text(good.read_text()[:-40])
+    was = gc.isenabled()
+    try:
+        if not enabled:
+            gc.disable()
+        records, _ = read(good)
+        assert len(records) == 3 and gc.isenabled() is enabled
+        with pytest.raises(FormatError):
+            read(broken)
+        assert gc.isenabled() is enabled
+    finally:
+        if was:
+            gc.enable()

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from pydantic import TypeAdapter, ValidationError
 
-from ontolabel.core.annotation import Annotation
+from ontolabel.core.annotation import Annotation, AnnotationObject
 from ontolabel.formats.coco.packing import Packed
 from ontolabel.formats.coco.shapes import (
     EXACT_KEY,
@@ -28,6 +28,8 @@ from ontolabel.formats.coco.shapes import (
     read_polygon_segmentation,
     read_rle_segmentation,
 )
+from ontolabel.formats.coco.trusted import box_object
+from ontolabel.formats.coco.trusted import document as trusted_document
 
 # one image's annotations: (where, index in its list, the annotation), in object order;
 # Entries may hold packed ones (packing.py), PlainEntries not
@@ -120,7 +122,9 @@ def _geometry(ann: dict[str, Any]) -> object | None:
 def quick_objects(anns: Entries, categories: Mapping[int, Named]) -> ImageObjects | None:
     """The image's objects, or None when an annotation is not of the usual kind or any
     value is refused (then nothing is reported: the exact path reads the image)."""
-    objects: list[dict[str, Any]] = []
+    # each a dict to validate, or an object built from values already checked
+    objects: list[dict[str, Any] | AnnotationObject] = []
+    unchecked = False  # some object is a dict
     origins: list[str] = []
     captions: list[str] = []
     crowds: list[str] = []
@@ -146,17 +150,31 @@ def quick_objects(anns: Entries, categories: Mapping[int, Named]) -> ImageObject
             if object_id in used_ids:
                 return None
             used_ids.add(object_id)
-            objects.append(
-                {
-                    "id": object_id,
-                    "class_name": category.name,
-                    "geometry": {"kind": "box", "x1": x1, "y1": y1, "x2": x2, "y2": y2},
-                    "attributes": _NO_ATTRIBUTES,
-                    "track_id": None,
-                    "entity_id": None,
-                    "score": None,
-                }
-            )
+            if (
+                type(x1) is float
+                and type(y1) is float
+                and type(x2) is float
+                and type(y2) is float
+                and -_INF < x1 < _INF
+                and -_INF < y1 < _INF
+                and -_INF < x2 < _INF
+                and -_INF < y2 < _INF
+            ):
+                # what validation would keep as it is: built without it (trusted.py)
+                objects.append(box_object(object_id, category.name, x1, y1, x2, y2))
+            else:
+                unchecked = True
+                objects.append(
+                    {
+                        "id": object_id,
+                        "class_name": category.name,
+                        "geometry": {"kind": "box", "x1": x1, "y1": y1, "x2": x2, "y2": y2},
+                        "attributes": _NO_ATTRIBUTES,
+                        "track_id": None,
+                        "entity_id": None,
+                        "score": None,
+                    }
+                )
             if crowd == 1:
                 crowds.append(object_id)
             origins.append(where + ".keypoints" if object_id.endswith(":keypoints") else where)
@@ -186,6 +204,7 @@ def quick_objects(anns: Entries, categories: Mapping[int, Named]) -> ImageObject
             return None
         used_ids.add(object_id)
         track_id, entity_id, score = get("track_id"), get("entity_id"), get("score")
+        unchecked = True
         objects.append(
             {
                 "id": object_id,
@@ -205,8 +224,11 @@ def quick_objects(anns: Entries, categories: Mapping[int, Named]) -> ImageObject
         origins.append(where + ".keypoints" if object_id.endswith(":keypoints") else where)
     if not objects:
         document = None
+    elif not unchecked:
+        document = trusted_document(objects)  # type: ignore[arg-type]
     else:
         try:
+            # (the objects already built pass through as they are)
             document = _DOCUMENT.validate_python({"objects": objects})
         except ValidationError:
             return None
