@@ -509,3 +509,59 @@ def test_other_projects_labels_go_through_the_table_unchanged(
     mine = [o for r in back for a in r.annotations for o in a.document.objects]
     theirs = [o for r in imported for a in r.annotations for o in a.document.objects]
     assert mine == theirs
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-x", "@SUM(A1)", "\tx", "'=x", "''-1", "'a"]
+
+
+def test_csv_text_a_spreadsheet_would_run_as_a_formula_is_marked_and_reads_back(
+    table_ontology: Ontology, tmp_path: Path
+) -> None:
+    photo = ItemContent(modality=Modality.IMAGE, media=[image("=cmd|' /C calc'!A0.jpg", 60, 40)])
+    text = ItemContent(modality=Modality.TEXT, text="-x and +1")
+    box = {"kind": "box", "x1": -2.5, "y1": 3, "x2": 12, "y2": 8}
+    recs = [
+        record(
+            1,
+            photo,
+            [o("=b", "東京", box, attributes={"weight": -2.5}, track_id="@t")],
+            external_id="=1+1",
+        ),
+        record(
+            2,
+            text,
+            [
+                o(
+                    f"n{i}",
+                    "Person",
+                    {"kind": "span", "start": 0, "end": 2, "text": "-x"},
+                    attributes={"note": value},
+                )
+                for i, value in enumerate(FORMULAS)
+            ],
+            external_id="+2",
+            user="@ana",
+        ),
+    ]
+    path, stats = export("csv", table_ontology, recs, tmp_path)
+    assert stats.skipped == []
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    first, notes = df.iloc[0], df.iloc[1:]
+    assert (first["external_id"], first["media_name"], first["object_id"]) == (
+        "'=1+1",
+        "'=cmd|' /C calc'!A0.jpg",
+        "'=b",
+    )
+    assert (first["track_id"], first["x1"], first["attr.weight[kg]"]) == ("'@t", "-2.5", "-2.5")
+    assert list(notes["attr.note"]) == ["'" + v if v != "'a" else v for v in FORMULAS]
+    assert set(notes["span_text"]) == {"'-x"} and set(notes["annotator"]) == {"'@ana"}
+    # no text cell of the file starts like a formula
+    assert not any(
+        cell.startswith(("=", "+", "@", "\t")) for cell in df.to_numpy().ravel().tolist()
+    )
+    policy = ErrorPolicy("fail")
+    back = list(get_format("csv").read(path, policy))
+    assert policy.violations == []
+    assert [r.external_id for r in back] == ["=1+1", "+2"]
+    assert back[0].media[0].name == "=cmd|' /C calc'!A0.jpg"
+    assert objects_of(back) == objects_of(recs)

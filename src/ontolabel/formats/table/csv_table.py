@@ -4,6 +4,12 @@ Cells: numbers as Python writes them (floats in their shortest exact form), empt
 "not set"; attribute cells as in ``columns.encode_attribute`` (so ``"12"`` stays text and
 ``12`` a number); the ``geometry`` cell is JSON. A UTF-8 byte-order mark (as Excel writes)
 is accepted on import.
+
+A text cell that a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return: a class, file or id name, a transcript, a text attribute)
+is written behind a quote mark, ``'=HYPERLINK(...)``, which spreadsheets show as the text it
+is; import takes the mark off again, so the table still reads back exactly. Numbers are
+never marked (``-2.5`` stays a number).
 """
 
 from __future__ import annotations
@@ -53,19 +59,47 @@ class _Utf8:
         return self.out.write(text.encode("utf-8"))
 
 
+# how a cell that spreadsheets run as a formula starts (the OWASP "CSV injection" list)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_formula(cell: str) -> str:
+    """``cell`` behind a quote mark when it starts like a formula, or is such a cell behind
+    quote marks already (so that ``unguard_formula`` gives back exactly ``cell``)."""
+    return "'" + cell if cell.lstrip("'").startswith(_FORMULA_START) else cell
+
+
+def unguard_formula(cell: str) -> str:
+    if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_START):
+        return cell[1:]
+    return cell
+
+
 def _plain(value: Any) -> str:
     # floats in their shortest form that reads back exactly
     return repr(value) if isinstance(value, float) else str(value)
 
 
+def _text(value: Any) -> str:
+    return guard_formula(str(value))
+
+
+def _attribute(value: Any) -> str:
+    # text is marked, numbers are not: an analyst's -2.5 stays a number in the spreadsheet
+    cell = encode_attribute(value)
+    return guard_formula(cell) if isinstance(value, str) else cell
+
+
 def _encoder(column: str) -> Callable[[Any], str]:
-    return encode_attribute if column.startswith(ATTRIBUTE_PREFIX) else _plain
+    if column.startswith(ATTRIBUTE_PREFIX):
+        return _attribute
+    return _text if FIXED_TYPES.get(column) == "str" else _plain
 
 
 def _decode(cell: str, column: str) -> Any:
     """A cell in its column's type; ValueError (with a readable message) when it is not."""
     if column.startswith(ATTRIBUTE_PREFIX):
-        return decode_attribute(cell)
+        return decode_attribute(unguard_formula(cell))
     if cell == "":
         return None
     kind = FIXED_TYPES[column]
@@ -87,7 +121,7 @@ def _decode(cell: str, column: str) -> Any:
             return loads_strict(cell)
         except ValueError as exc:
             raise ValueError(f"{column} is not valid JSON: {exc}") from None
-    return cell
+    return unguard_formula(cell) if kind == "str" else cell
 
 
 class _Lines:
