@@ -182,6 +182,13 @@ def _check_chunk(
     violations: list[Violation],
 ) -> None:
     for record in chunk:
+        if (
+            record.modality is project
+            and (not record.media or record.media[0].modality is project)
+            and (record.text is not None or project is not Modality.TEXT)
+            and not record.annotations
+        ):
+            continue  # the common new item: nothing below could find anything wrong
         where = record.location or Location(item=record.external_id)
         if record.modality is not project:
             # the project's views and exports handle its own modality only: a stray item
@@ -295,6 +302,10 @@ def _insert_chunk(
     )
     _insert_annotations(session, new_ids, fresh, version, now, ids.annotations)
 
+    if len(fresh) == len(chunk):  # every record made an item (the usual chunk)
+        result.item_ids.extend(new_ids)
+        result.created += len(new_ids)
+        return
     # ids in record order: new ones for the rows inserted, the stored ones for the rest
     fresh_ids = {id(r): item_id for item_id, r in zip(new_ids, fresh, strict=True)}
     for item_id, r in zip(new_ids, fresh, strict=True):
