@@ -18,8 +18,8 @@ import os
 import re
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 IMAGE_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif", ".dng", ".mpo"}
@@ -29,8 +29,8 @@ DOTA_FOLDER = "labelTxt"
 _DARKNET_SPLIT = re.compile(r"^obj_(.+)_data$")
 
 
-@dataclass(frozen=True)
-class ImageEntry:
+class ImageEntry(NamedTuple):
+    # a tuple: one per image of a dataset, built ~4x faster than a frozen dataclass
     relative: str  # from the dataset root, POSIX
     name: str  # the image's name within its split folder (``sub/1.jpg``)
     split: str | None
@@ -199,17 +199,23 @@ class Tree:
             parts = folder.split("/") if folder else []
             split, prefix = _split_and_prefix(parts)
             label_folders = _label_folders(parts)
+            # the label files the images of this folder claim: a label file beside its
+            # image (Darknet) is known to be claimed without looking for its image
+            claimed: set[str] = set()
+            labels: list[tuple[str, str]] = []
             for name in names:
                 stem, suffix = os.path.splitext(name)
                 if suffix.lower() in IMAGE_SUFFIXES:
-                    yield ImageEntry(
-                        _join(folder, name),
-                        prefix + name,
-                        split,
-                        _label_in(label_folders, stem, listings),
-                    )
-                elif _is_label_name(folder, name) and not self._claimed(folder, parts, stem):
-                    self.orphans.append(_join(folder, name))
+                    label = _label_in(label_folders, stem, listings)
+                    if label is not None:
+                        claimed.add(label)
+                    yield ImageEntry(_join(folder, name), prefix + name, split, label)
+                elif _is_label_name(folder, name):
+                    labels.append((name, stem))
+            for name, stem in labels:
+                label = _join(folder, name)
+                if label not in claimed and not self._claimed(folder, parts, stem):
+                    self.orphans.append(label)
 
     def _image_folders(self, folder: str, parts: list[str]) -> Iterator[str]:
         """Where the image of a label file in ``folder`` may be: beside it, or in an images/
