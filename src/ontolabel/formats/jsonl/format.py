@@ -122,7 +122,7 @@ class JsonlFormat(Format[JsonlOptions]):
                     if added is not None:
                         if not added:
                             _report_repeat(policy, places.file, lineno, raw, seen)
-                        elif len(bare) == BARE_BATCH:
+                        elif len(bare.lines) == BARE_BATCH:
                             yield bare
                             bare = BareItems(places.file, places.base)
                         continue
