@@ -138,3 +138,33 @@ def test_members_small_large_and_streamed_read_back(seekable: bool) -> None:
         assert archive.read("images/streamed.bin") == b"x" * 100_000
         info = archive.getinfo("labels/東京.txt")
         assert info.compress_type == zipfile.ZIP_DEFLATED and info.flag_bits & 0x800
+
+
+@pytest.mark.parametrize("seekable", [True, False])
+def test_members_written_together_are_the_members_written_one_by_one(seekable: bool) -> None:
+    members = [
+        ("labels/a.txt", b"0 0.5 0.5 0.1 0.1\n"),
+        ("labels/東京.txt", b""),
+        ("labels/large.txt", bytes(range(256)) * 64),  # past SMALL_MEMBER: zipfile's way
+        ("labels/b.txt", b"1 0.2 0.2 0.1 0.1\n" * 3),
+    ]
+
+    def archive(together: bool) -> bytes:
+        out: BinaryIO = io.BytesIO() if seekable else _Unseekable()  # type: ignore[assignment]
+        with ZipTree(out) as tree:
+            tree.write_text("obj.names", "Car\n")
+            if together:
+                tree.write_many(members)
+            else:
+                for name, data in members:
+                    tree.write_bytes(name, data)
+            tree.write_many([])
+            tree.write_text("obj.data", "classes = 1\n")
+        return out.getvalue() if isinstance(out, io.BytesIO) else out.data.getvalue()  # type: ignore[attr-defined,no-any-return]
+
+    raw = archive(together=True)
+    assert raw == archive(together=False)
+    with zipfile.ZipFile(io.BytesIO(raw)) as read:
+        assert read.testzip() is None
+        assert [(n, read.read(n)) for n, _ in members] == members
+        assert read.namelist() == ["obj.names", *(n for n, _ in members), "obj.data"]

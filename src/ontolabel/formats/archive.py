@@ -14,7 +14,7 @@ import shutil
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO, Any, BinaryIO
@@ -149,6 +149,17 @@ def unpack(
     return dest
 
 
+def _small_member(info: zipfile.ZipInfo, data: bytes) -> bytes:
+    """The local header and deflated data of a small member, ``info`` filled in: deflated in
+    one go with a 4 KB window at SMALL_LEVEL (see SMALL_MEMBER)."""
+    packer = zlib.compressobj(SMALL_LEVEL, zlib.DEFLATED, -12, 4)
+    packed = packer.compress(data) + packer.flush()
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16  # as zipfile sets it: ?rw-------
+    info.file_size, info.compress_size, info.CRC = len(data), len(packed), zlib.crc32(data)
+    return info.FileHeader(False) + packed
+
+
 class ZipTree:
     """A dataset tree written into one zip archive on ``out``, member by member.
 
@@ -182,33 +193,50 @@ class ZipTree:
         return self._zip.open(zipfile.ZipInfo(self._claim(name)), "w", force_zip64=True)
 
     def write_bytes(self, name: str, data: bytes) -> None:
-        info = zipfile.ZipInfo(self._claim(name))
-        if len(data) > SMALL_MEMBER or not self._small_members:
-            self._zip.writestr(info, data, zipfile.ZIP_DEFLATED)
+        self.write_many([(name, data)])
+
+    def write_many(self, members: Iterable[tuple[str, bytes]]) -> None:
+        """Write each (name, data) member, in order. Small members (most label files) are
+        deflated at once and go out together in one write (see _small_member)."""
+        pending: list[zipfile.ZipInfo] = []
+        packed: list[bytes] = []
+        for name, data in members:
+            info = zipfile.ZipInfo(self._claim(name))
+            if len(data) > SMALL_MEMBER or not self._small_members:
+                self._write_small(pending, packed)
+                pending, packed = [], []
+                self._zip.writestr(info, data, zipfile.ZIP_DEFLATED)
+                continue
+            packed.append(_small_member(info, data))
+            pending.append(info)
+        self._write_small(pending, packed)
+
+    def _write_small(self, infos: list[zipfile.ZipInfo], packed: list[bytes]) -> None:
+        """Write members made by _small_member (their local header and data), in order.
+        The sizes and CRC are known before a member is written, so its local header is
+        final at once: written with the data in one go, as zipfile's own mkdir writes a
+        member (zipfile writes a header, the data, then seeks back to fill the header in,
+        or appends a descriptor when `out` cannot seek)."""
+        if not infos:
             return
-        packer = zlib.compressobj(SMALL_LEVEL, zlib.DEFLATED, -12, 4)
-        packed = packer.compress(data) + packer.flush()
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o600 << 16  # as zipfile sets it: ?rw-------
-        info.file_size, info.compress_size, info.CRC = len(data), len(packed), zlib.crc32(data)
-        # The sizes and CRC are known before the member is written, so its local header is
-        # final at once: written with the data in one go, as zipfile's own mkdir writes a
-        # member (zipfile writes a header, the data, then seeks back to fill the header in,
-        # or appends a descriptor when `out` cannot seek)
         archive: Any = self._zip  # its private state is not in the stubs
         with archive._lock:
             if archive._writing:
                 raise ValueError("a member of the archive is still open for writing")
-            # zipfile goes to start_dir before each member; after this method's own member
+            # zipfile goes to start_dir before each member; after this method's own members
             # the file is there already (and a seek would flush its buffer each time)
             if archive._seekable and archive.start_dir != self._end:
                 archive.fp.seek(archive.start_dir)
-            info.header_offset = archive.fp.tell()
-            archive._writecheck(info)
+            offset = archive.fp.tell()
+            for info, member in zip(infos, packed, strict=True):
+                info.header_offset = offset
+                archive._writecheck(info)
+                offset += len(member)
             archive._didModify = True
-            archive.fp.write(info.FileHeader(False) + packed)
-            archive.filelist.append(info)
-            archive.NameToInfo[info.filename] = info
+            archive.fp.write(b"".join(packed))
+            archive.filelist.extend(infos)
+            for info in infos:
+                archive.NameToInfo[info.filename] = info
             archive.start_dir = self._end = archive.fp.tell()
 
     def write_text(self, name: str, text: str) -> None:

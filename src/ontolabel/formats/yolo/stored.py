@@ -11,6 +11,7 @@ refused here too, and what the writer reports about it is said as for ``write``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from ontolabel.core.annotation import Annotation
@@ -34,7 +35,15 @@ def objects_of(annotation: AnnotationRecord | StoredAnnotation) -> list[Any]:
     document is plainly valid (else the whole document's model is built)."""
     if isinstance(annotation, AnnotationRecord):
         return annotation.document.objects
-    document = annotation.document
+    objects = plain_objects(annotation.document)
+    if objects is not None:
+        return objects
+    return Annotation.model_validate(annotation.document).objects
+
+
+def plain_objects(document: dict[str, Any]) -> list[Any] | None:
+    """The stored objects of a document that is plainly a list of objects (no relations,
+    no other keys), as their JSON; None for any other document."""
     objects = document.get("objects", [])
     if (
         type(objects) is list
@@ -42,7 +51,7 @@ def objects_of(annotation: AnnotationRecord | StoredAnnotation) -> list[Any]:
         and DOCUMENT_KEYS.issuperset(document)
     ):
         return objects
-    return Annotation.model_validate(document).objects
+    return None
 
 
 def _plain_attributes(attributes: dict[str, Any]) -> bool:
@@ -95,3 +104,36 @@ def plain_box(obj: Any) -> bool:
         and OBJECT_KEYS.issuperset(obj)
         and (not attributes or _plain_attributes(attributes))
     )
+
+
+def plain_box_rows(
+    objects: list[Any], ids: Mapping[str, int], width: int, height: int
+) -> list[Any] | None:
+    """Flat (class id, x1, y1, x2, y2) of each of ``objects`` when every one is a stored box
+    with the keys most have (COMMON_KEYS, no attributes, the first image), a string id, a
+    class of ``ids``, and corners with 0 <= x1 <= x2 <= width and 0 <= y1 <= y2 <= height;
+    else None, and the writer takes each object's own way.
+
+    Such a box is one the model takes as it is (the comparisons pass for numbers only:
+    floats, and ints and bools, which the model turns into the same floats; never for an
+    infinity or NaN), and its normalised fields all lie within 0..1, since sums and
+    divisions round monotonically: no clipping and no report, whatever the options."""
+    rows: list[Any] = []
+    try:
+        for obj in objects:
+            geometry = obj["geometry"]
+            x1, y1, x2, y2 = geometry["x1"], geometry["y1"], geometry["x2"], geometry["y2"]
+            if (
+                obj.keys() != COMMON_KEYS
+                or geometry.keys() != BOX_KEYS
+                or geometry["kind"] != "box"
+                or obj["attributes"] != NO_ATTRIBUTES
+                or obj["media_index"] != 0  # 0, or 0.0 or False, which the model takes as 0
+                or type(obj["id"]) is not str
+                or not (0 <= x1 <= x2 <= width and 0 <= y1 <= y2 <= height)
+            ):
+                return None
+            rows += (ids[obj["class_name"]], x1, y1, x2, y2)
+    except (KeyError, TypeError, AttributeError):  # not a dict, a key missing, not a number
+        return None
+    return rows

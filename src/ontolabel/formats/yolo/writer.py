@@ -42,6 +42,7 @@ from ontolabel.formats.archive import ZipTree
 from ontolabel.formats.base import AnnotationRecord, ExportRecord, WriteStats
 from ontolabel.formats.media import MediaSource
 from ontolabel.formats.stored import StoredAnnotation, StoredRecord, selected
+from ontolabel.formats.yolo.batch import LabelBatch
 from ontolabel.formats.yolo.classes import DARKNET_RESERVED, TASK_COMMENT, leaf_classes
 from ontolabel.formats.yolo.lines import (
     box_fields,
@@ -53,7 +54,7 @@ from ontolabel.formats.yolo.lines import (
 )
 from ontolabel.formats.yolo.options import DarknetOptions, Task, UltralyticsOptions
 from ontolabel.formats.yolo.shapes import fields_for
-from ontolabel.formats.yolo.stored import objects_of, plain_box
+from ontolabel.formats.yolo.stored import objects_of, plain_box, plain_box_rows, plain_objects
 
 Layout = Literal["darknet", "ultralytics"]
 # items with core documents (``write``) or with their stored JSON (``write_stored``)
@@ -65,6 +66,7 @@ Placed = tuple[int, AnnotationObject | dict[str, Any]]
 DEFAULT_SPLIT = "train"
 _SPLIT = re.compile(r"^[A-Za-z0-9_-]+$")
 SPOOL_IN_MEMORY = 8 << 20
+SPOOL_LINES = 1024  # image list lines gathered before they go to the spool
 KEYPOINTS_SUFFIX = ":keypoints"
 # a classification tree is its split folders; in one top folder, so that an archive of a
 # single split unpacks to the dataset (train/...), not to that split's class folders
@@ -113,6 +115,8 @@ class YoloWriter:
         self.boxed: Counter[str] = Counter()
         self.stack = ExitStack()
         self.splits: dict[str, IO[bytes]] = {}  # the image list of each split, spooled
+        self.listed: dict[str, list[str]] = {}  # ... its lines not spooled yet
+        self.labels = LabelBatch(self.zip)
         self.used: set[tuple[str, str]] = set()
         self.pose: IO[bytes] | None = None
         self.keypoint_names: list[str] = []
@@ -125,6 +129,8 @@ class YoloWriter:
                 self.pose = self._spool()
             for record in records:
                 self._record(record)
+            self.labels.flush()
+            self._spool_lists()
             if self.pose is not None:
                 self._write_pose_labels(self.pose)
             if self.layout == "darknet":
@@ -212,6 +218,8 @@ class YoloWriter:
         return candidate + suffix, candidate
 
     def _record(self, record: Record) -> None:
+        if self.task == "detect" and isinstance(record, StoredRecord) and self._boxes(record):
+            return
         content = record.content
         if content.modality != Modality.IMAGE:
             self._skip(f"YOLO holds images; this item is {content.modality.value}", record)
@@ -244,6 +252,31 @@ class YoloWriter:
             self.stats.items += 1
             self._image(record, media, split, found)
 
+    def _boxes(self, record: StoredRecord) -> bool:
+        """Write a detect item of one image whose objects are all plain stored boxes within
+        it (``plain_box_rows``: no report to make) by the batch; False for any other item,
+        untouched, for ``_record`` to take object by object."""
+        content = record.content
+        if content.modality != Modality.IMAGE or len(content.media) != 1:
+            return False
+        media = content.media[0]
+        width, height = media.width, media.height
+        if not width or not height:
+            return False
+        rows: list[Any] = []
+        for annotation in self._chosen(record.annotations):
+            document = annotation.document  # a dict: the item is stored
+            objects = plain_objects(document) if isinstance(document, dict) else None
+            found = None if objects is None else plain_box_rows(objects, self.ids, width, height)
+            if found is None:
+                return False
+            rows += found
+        split = self._split(record)
+        self.stats.items += 1
+        self.stats.objects += len(rows) // 5
+        self.labels.add_boxes(self._place(record, media, split), rows, width, height)
+        return True
+
     def _folders(self, split: str) -> tuple[str, str]:
         if self.layout == "darknet":
             return f"obj_{split}_data", f"obj_{split}_data"
@@ -263,19 +296,33 @@ class YoloWriter:
         if self.task == "classify":
             self._classified(record, media, split, models)
             return
-        name, stem = self._member(split, media.name)
-        images, labels = self._folders(split)
-        image_member = f"{images}/{name}"
-        label_member = f"{labels}/{stem}.txt"
-        if split not in self.splits:
-            self.splits[split] = self._spool()
-        self.splits[split].write(f"data/{image_member}\n".encode())
-        if self.media is not None:
-            self._copy_image(record, media, image_member)
+        label_member = self._place(record, media, split)
         if self.task == "pose":
             self._spool_pose(record, media, label_member, models)
             return
-        self.zip.write_text(label_member, self._label_text(record, media, objects))
+        self.labels.add_text(label_member, self._label_text(record, media, objects))
+
+    def _place(self, record: Record, media: MediaInfo, split: str) -> str:
+        """Give the image its name in its split, list it there and copy it (with
+        include_media); the name of its label file."""
+        name, stem = self._member(split, media.name)
+        images, labels = self._folders(split)
+        image_member = f"{images}/{name}"
+        listed = self.listed.get(split)
+        if listed is None:
+            self.splits[split] = self._spool()
+            listed = self.listed[split] = []
+        listed.append(f"data/{image_member}\n")
+        if len(listed) >= SPOOL_LINES:
+            self._spool_lists()
+        if self.media is not None:
+            self._copy_image(record, media, image_member)
+        return f"{labels}/{stem}.txt"
+
+    def _spool_lists(self) -> None:
+        for split, listed in self.listed.items():
+            self.splits[split].write("".join(listed).encode())
+            listed.clear()
 
     def _label_text(
         self,
@@ -324,6 +371,7 @@ class YoloWriter:
         return "".join(parts)
 
     def _copy_image(self, record: Record, media: MediaInfo, member: str) -> None:
+        self.labels.flush()  # the label files of the images before it go first
         problem = self.zip.bundle(member, media.sha256, self.media)
         if problem is not None:
             self._skip(f"image {media.name!r} is not in the store ({problem}); labels only", record)
