@@ -68,10 +68,11 @@ def images(draw: st.DrawFn) -> tuple[list[Any], int, int]:
 
 @given(st.lists(images(), max_size=8))
 def test_batched_texts_are_the_lines_of_line(batch: list[tuple[list[Any], int, int]]) -> None:
-    rows = [r for r, _, _ in batch]
+    rows = [v for r, _, _ in batch for v in r]
+    counts = [len(r) // 5 for r, _, _ in batch]
     sizes = [(w, h) for _, w, h in batch]
     expected = [_expected(r, w, h) for r, w, h in batch]
-    assert (box_texts(rows, sizes) if batch else []) == expected
+    assert (box_texts(rows, counts, sizes) if batch else []) == expected
 
 
 def test_every_decade_and_the_values_between() -> None:
@@ -83,7 +84,7 @@ def test_every_decade_and_the_values_between() -> None:
         for v in values:
             x = min(v * width, width)
             rows += (1, 0.0, 0.0, x, x)  # w and h are v (or as near as x / width gets)
-        [text] = box_texts([rows], [(width, width)])
+        [text] = box_texts(rows, [len(rows) // 5], [(width, width)])
         assert text == _expected(rows, width, width)
 
 
@@ -144,7 +145,9 @@ def _stored(**changes: Any) -> dict[str, Any]:
     ],
 )
 def test_plain_box_rows(objects: list[Any], rows: list[Any] | None) -> None:
-    assert plain_box_rows(objects, IDS, 60, 40) == rows
+    found = ["before"]
+    assert plain_box_rows(objects, IDS, 60, 40, found) == (rows is not None)
+    assert found == ["before", *(rows or [])]
 
 
 def _raw_records(count: int, seed: int) -> list[dict[str, Any]]:
@@ -228,7 +231,8 @@ def test_stored_boxes_give_the_archive_of_their_models(ontology: Ontology, clip:
     ],
 )
 def test_negative_zero_and_tiny_values_are_written_as_line_writes_them(rows: list[Any]) -> None:
-    assert box_texts([rows, [0, 1.0, 1.0, 2.0, 2.0]], [(10, 10), (10, 10)]) == [
+    counts = [len(rows) // 5, 1]
+    assert box_texts([*rows, 0, 1.0, 1.0, 2.0, 2.0], counts, [(10, 10), (10, 10)]) == [
         _expected(rows, 10, 10),
         "0 0.15 0.15 0.1 0.1\n",
     ]

@@ -57,12 +57,16 @@ def _member_path(name: str, file: str) -> PurePosixPath:
 def _plain(name: str) -> bool:
     """Whether ``name`` is already a normal relative POSIX path (as ``_member_path`` would
     give it back), so that no path object need be built for it."""
+    # by substrings: no empty part ("//", a "/" first or last), none that starts with a
+    # dot (so no "." or ".." part; a hidden name takes the long way, to the same result)
     return (
         bool(name)
-        and name[0] != "/"
+        and name[0] not in "/."
+        and name[-1] != "/"
+        and "//" not in name
+        and "/." not in name
         and "\\" not in name
         and ":" not in name
-        and all(part not in ("", ".", "..") for part in name.split("/"))
     )
 
 

@@ -16,7 +16,6 @@ an exponent) or a negative zero sends its image to ``line``, number by number.
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -53,7 +52,8 @@ class LabelBatch:
         self.size = size
         self._members: list[str] = []
         self._texts: list[str | None] = []  # None: the image's boxes are in _rows
-        self._rows: list[list[Any]] = []
+        self._rows: list[Any] = []  # flat, image after image
+        self._counts: list[int] = []  # boxes of each image in _rows
         self._sizes: list[tuple[int, int]] = []
 
     def add_text(self, member: str, text: str) -> None:
@@ -65,7 +65,8 @@ class LabelBatch:
     def add_boxes(self, member: str, rows: list[Any], width: int, height: int) -> None:
         self._members.append(member)
         self._texts.append(None)
-        self._rows.append(rows)
+        self._rows += rows
+        self._counts.append(len(rows) // 5)
         self._sizes.append((width, height))
         if len(self._members) >= self.size:
             self.flush()
@@ -74,20 +75,21 @@ class LabelBatch:
         """Write every waiting file (call before anything else goes into the archive)."""
         if not self._members:
             return
-        boxed = iter(box_texts(self._rows, self._sizes)) if self._rows else iter(())
+        boxed = iter(box_texts(self._rows, self._counts, self._sizes) if self._counts else ())
         texts = [next(boxed) if text is None else text for text in self._texts]
         self.zip.write_many(zip(self._members, [t.encode() for t in texts], strict=True))
-        self._members, self._texts, self._rows, self._sizes = [], [], [], []
+        self._members, self._texts, self._rows, self._counts, self._sizes = [], [], [], [], []
 
 
-def box_texts(rows: list[list[Any]], sizes: list[tuple[int, int]]) -> list[str]:
-    """The label file of each image: ``rows[i]`` its flat (class id, x1, y1, x2, y2) pixel
-    boxes, each within its image of ``sizes[i]`` (width, height). The same text as
-    ``line`` gives each box's normalised fields (``box_fields``)."""
-    counts = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)) // 5
-    boxes = np.array(list(chain.from_iterable(rows)), dtype=np.float64).reshape(-1, 5)
+def box_texts(rows: list[Any], counts: list[int], sizes: list[tuple[int, int]]) -> list[str]:
+    """The label file of each image: ``rows`` the flat (class id, x1, y1, x2, y2) pixel boxes
+    of all, ``counts[i]`` boxes of image i after those of the images before it, each
+    within its image of ``sizes[i]`` (width, height). The same text as ``line`` gives each
+    box's normalised fields (``box_fields``)."""
+    boxes = np.array(rows, dtype=np.float64).reshape(-1, 5)
+    per_image = np.array(counts, dtype=np.int64)
     width, height = np.array(sizes, dtype=np.float64).reshape(-1, 2).T
-    width, height = np.repeat(width, counts), np.repeat(height, counts)
+    width, height = np.repeat(width, per_image), np.repeat(height, per_image)
     x1, y1, x2, y2 = boxes[:, 1], boxes[:, 2], boxes[:, 3], boxes[:, 4]
     # box_fields, in the same order of operations (so the same doubles)
     fields = boxes.copy()
@@ -101,14 +103,14 @@ def box_texts(rows: list[list[Any]], sizes: list[tuple[int, int]]) -> list[str]:
     odd = (tiny | np.signbit(values) | (values > 1) | np.isnan(values)).any(axis=1)
     precision = sum((values >= bound).astype(np.int64) for bound in _BOUNDS)
     codes = precision @ _WEIGHTS
-    ends = np.cumsum(counts)
+    ends = np.cumsum(per_image)
     codes = np.insert(codes, ends, _END_CODE)
     template = "".join(map(_TEMPLATES.__getitem__, codes.tolist()))
     texts = (template % tuple(fields.ravel().tolist())).split(_END)[:-1]
     if odd.any():
         flat = fields.tolist()
-        starts = ends - counts
-        for image in np.unique(np.repeat(np.arange(len(rows)), counts)[odd]).tolist():
+        starts = ends - per_image
+        for image in np.unique(np.repeat(np.arange(len(sizes)), per_image)[odd]).tolist():
             lines = flat[int(starts[image]) : int(ends[image])]
             texts[image] = "".join(line(int(row[0]), row[1:]) + "\n" for row in lines)
     return texts

@@ -107,33 +107,39 @@ def plain_box(obj: Any) -> bool:
 
 
 def plain_box_rows(
-    objects: list[Any], ids: Mapping[str, int], width: int, height: int
-) -> list[Any] | None:
-    """Flat (class id, x1, y1, x2, y2) of each of ``objects`` when every one is a stored box
-    with the keys most have (COMMON_KEYS, no attributes, the first image), a string id, a
-    class of ``ids``, and corners with 0 <= x1 <= x2 <= width and 0 <= y1 <= y2 <= height;
-    else None, and the writer takes each object's own way.
+    objects: list[Any], ids: Mapping[str, int], width: int, height: int, rows: list[Any]
+) -> bool:
+    """Add to ``rows`` the (class id, x1, y1, x2, y2) of each of ``objects``, flat, when every
+    one is a stored box with the keys most have (COMMON_KEYS, no attributes, the first
+    image), a string id, a class of ``ids``, and corners with 0 <= x1 <= x2 <= width and
+    0 <= y1 <= y2 <= height; else leave ``rows`` as it was, and say False: the writer takes
+    each object's own way.
 
     Such a box is one the model takes as it is (the comparisons pass for numbers only:
     floats, and ints and bools, which the model turns into the same floats; never for an
     infinity or NaN), and its normalised fields all lie within 0..1, since sums and
     divisions round monotonically: no clipping and no report, whatever the options."""
-    rows: list[Any] = []
+    start = len(rows)
+    no_attributes, string = NO_ATTRIBUTES, str  # as locals: this runs for every box
     try:
         for obj in objects:
             geometry = obj["geometry"]
             x1, y1, x2, y2 = geometry["x1"], geometry["y1"], geometry["x2"], geometry["y2"]
+            # the 5 keys of each are looked up here: with a length of 5, they are all it has
             if (
-                obj.keys() != COMMON_KEYS
-                or geometry.keys() != BOX_KEYS
+                len(obj) != 5
+                or len(geometry) != 5
                 or geometry["kind"] != "box"
-                or obj["attributes"] != NO_ATTRIBUTES
+                or obj["attributes"] != no_attributes
                 or obj["media_index"] != 0  # 0, or 0.0 or False, which the model takes as 0
-                or type(obj["id"]) is not str
+                or type(obj["id"]) is not string
                 or not (0 <= x1 <= x2 <= width and 0 <= y1 <= y2 <= height)
             ):
-                return None
+                break
             rows += (ids[obj["class_name"]], x1, y1, x2, y2)
-    except (KeyError, TypeError, AttributeError):  # not a dict, a key missing, not a number
-        return None
-    return rows
+        else:
+            return True
+    except (KeyError, TypeError):  # not a dict, a key missing, not a number
+        pass
+    del rows[start:]
+    return False

@@ -20,7 +20,6 @@ split get ``_2``, ``_3`` suffixes, since a label file is named after its image.
 from __future__ import annotations
 
 import json
-import os
 import re
 import tempfile
 from collections import Counter
@@ -89,8 +88,11 @@ def _stem_and_suffix(name: str) -> tuple[str, str]:
     if "//" in name or "/." in name or name.startswith(("/", ".")) or name.endswith(("/", ".")):
         path = PurePosixPath(name)
         return path.with_suffix("").as_posix(), path.suffix
-    stem, suffix = os.path.splitext(name)
-    return stem, suffix
+    # os.path.splitext, for such a name: the suffix is from the last dot of its last part
+    dot = name.rfind(".")
+    if dot > name.rfind("/"):
+        return name[:dot], name[dot:]
+    return name, ""
 
 
 class YoloWriter:
@@ -211,10 +213,12 @@ class YoloWriter:
         and that stem."""
         stem, suffix = _stem_and_suffix(_safe_name(name))
         candidate, n = stem, 1
-        while (split, candidate.casefold()) in self.used:
+        key = (split, stem.casefold())
+        while key in self.used:
             n += 1
             candidate = f"{stem}_{n}"
-        self.used.add((split, candidate.casefold()))
+            key = (split, candidate.casefold())
+        self.used.add(key)
         return candidate + suffix, candidate
 
     def _record(self, record: Record) -> None:
@@ -267,10 +271,8 @@ class YoloWriter:
         for annotation in self._chosen(record.annotations):
             document = annotation.document  # a dict: the item is stored
             objects = plain_objects(document) if isinstance(document, dict) else None
-            found = None if objects is None else plain_box_rows(objects, self.ids, width, height)
-            if found is None:
+            if objects is None or not plain_box_rows(objects, self.ids, width, height, rows):
                 return False
-            rows += found
         split = self._split(record)
         self.stats.items += 1
         self.stats.objects += len(rows) // 5
