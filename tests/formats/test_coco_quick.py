@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -286,3 +287,161 @@ def test_a_model_built_without_validation_is_one_of_its_own() -> None:
     assert trusted.document(built) == Annotation.model_validate({"objects": built})
     with pytest.raises(ValidationError):
         built[0].geometry.x1 = 5.0  # type: ignore[misc]  # frozen, as validated
+
+
+# what a packed run cannot hold, or the quick path gives up on (None: the key left out)
+ODD_CHANGES: list[dict[str, Any]] = [
+    {"category_id": 9},
+    {"category_id": True},
+    {"category_id": 1.0},
+    {"id": 1, "ontolabel_id": "o1"},  # a repeated id
+    {"ontolabel_id": "a:keypoints"},
+    {"ontolabel_id": 5},
+    {"ontolabel_id": None, "id": "s1"},
+    {"ontolabel_id": None, "id": True},
+    {"iscrowd": True},
+    {"iscrowd": 1.0},
+    {"image_id": 99},  # no image of the file
+    {"image_id": 2.0},
+    {"image_id": [1]},
+    {"bbox": [1.0, 2.0, -1.0, 2.0]},
+    {"bbox": [1.0, 2.0, 3.0, -0.5]},
+    {"bbox": [1.0, True, 3.0, 4.0]},
+    {"bbox": [1.0, 2.0, 3.0]},
+    {"bbox": [1e308, 2.0, 1e308, 4.0]},
+    {"bbox": [1.0, 2.0, 3.0, 4.0], "ontolabel_geometry": {"kind": "box"}},
+    {"ontolabel_geometry": {"kind": "box", "x1": 1, "y1": 2.0, "x2": 3.0, "y2": 4.0}},
+    {"ontolabel_geometry": {"kind": "rotated_box", "x1": 1.0, "y1": 2.0, "x2": 3.0, "y2": 4.0}},
+    {"ontolabel_geometry": {"kind": "box", "x1": 1.0, "y1": 2.0, "x2": 3.0, "y3": 4.0}},
+    {"ontolabel_geometry": [1.0, 2.0, 3.0, 4.0]},
+    {"score": 0.5},
+    {"area": None},
+    {"area": None, "caption": "a car"},
+    {"segmentation": None},
+]
+
+
+def random_box_file(path: Path, seed: int, odd: float | None = None) -> Path:
+    """Images whose boxes are mostly as ontolabel writes them (so that whole runs are packed
+    as columns), now and then with something the columns cannot hold or the quick path
+    gives up on: another layout, a corner that is no float, a repeated or keypoints id, an
+    unknown category, a crowd, an image out of order or of no image, a label list."""
+    rng = random.Random(seed)
+    own = rng.random() < 0.7  # layout 0 (ontolabel's ids) or 1 (COCO's only)
+    odd = rng.choice([0.0, 0.005, 0.05]) if odd is None else odd
+    anns: list[dict[str, Any]] = []
+    images = list(range(1, 41))
+    order = images[:]
+    if rng.random() < 0.2:
+        rng.shuffle(order)  # annotations out of the images' order: the table's path
+    for image in order:
+        for _ in range(rng.randint(0, 12)):
+            x1, y1 = rng.randint(0, 400) / 4, rng.randint(0, 300) / 4
+            x2, y2 = x1 + rng.randint(0, 80) / 8, y1 + rng.randint(0, 80) / 8
+            k = len(anns) + 1
+            ann = box_ann(
+                id=k,
+                image_id=image,
+                category_id=1 if rng.random() < 0.6 else 2,
+                iscrowd=1 if rng.random() < 0.05 else 0,
+                bbox=[x1, y1, x2 - x1, y2 - y1],
+                ontolabel_geometry={"kind": "box", "x1": x1, "y1": y1, "x2": x2, "y2": y2},
+                ontolabel_id=f"o{k}" if own else None,
+            )
+            if rng.random() < odd:
+                ann.update(rng.choice(ODD_CHANGES))
+                ann = {k: v for k, v in ann.items() if v is not None}
+            anns.append(ann)
+    data: dict[str, Any] = {
+        "images": [{"id": i, "file_name": f"{i}.jpg", "width": 640, "height": 480} for i in images],
+        "categories": [{"id": 1, "name": "Car"}, {"id": 2, "name": "東京"}],
+        "annotations": anns,
+    }
+    if rng.random() < 0.1:
+        data["images"][3]["width"] = -1
+    if rng.random() < 0.1:
+        data["ontolabel_image_labels"] = [{"id": 10**6, "image_id": 2, "category_id": 1}]
+    path.write_text(json.dumps(data).replace(", {", ",\n{"))  # an element a line
+    return path
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_runs_packed_as_columns_read_as_their_annotations_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    path = random_box_file(tmp_path / "instances_val.json", seed)
+    packed = read(path)
+    with monkeypatch.context() as patch:
+        patch.setattr(document, "pack_run", lambda anns: None)
+        plain = read(path)
+    assert packed == plain
+    assert objects(packed[0]) == objects(plain[0])
+    assert given(packed[0]) == given(plain[0])
+    quick, exact = both_paths(path, monkeypatch)
+    assert quick == exact and objects(quick[0]) == objects(exact[0])
+
+
+@pytest.mark.parametrize("change", ODD_CHANGES, ids=[json.dumps(c)[:60] for c in ODD_CHANGES])
+@pytest.mark.parametrize("own", [True, False])
+def test_one_odd_annotation_among_usual_boxes_reads_as_it_always_has(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: dict[str, Any], own: bool
+) -> None:
+    anns = [
+        box_ann(id=k, image_id=1 + k // 7, ontolabel_id=f"o{k}" if own else None)
+        for k in range(1, 30)
+    ]
+    anns[12] = {k: v for k, v in {**anns[12], **change}.items() if v is not None}
+    data = {
+        "images": [{"id": i, "file_name": f"{i}.jpg"} for i in range(1, 6)],
+        "categories": [{"id": 1, "name": "Car"}],
+        "annotations": anns,
+    }
+    path = tmp_path / "instances_val.json"
+    path.write_text(json.dumps(data).replace(", {", ",\n{"))
+    packed = read(path)
+    with monkeypatch.context() as patch:
+        patch.setattr(document, "pack_run", lambda anns: None)
+        plain = read(path)
+    assert packed == plain
+    assert objects(packed[0]) == objects(plain[0])
+    assert given(packed[0]) == given(plain[0])
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_packed_run_holds_what_packing_each_annotation_holds(seed: int) -> None:
+    path = random_box_file(Path(tempfile.mkdtemp()) / "a.json", seed)
+    anns = json.loads(path.read_text())["annotations"]
+    path.unlink()
+    rng = random.Random(seed)
+    start = rng.randrange(max(1, len(anns) - 1))
+    run = anns[start : start + rng.randint(2, 60)]
+    found = packing.pack_run(run)
+    if found is None:
+        return
+    layout, columns = found
+    assert all(packing.pack(a)[0] == layout for a in run)  # type: ignore[index]
+    cut = rng.randint(0, len(run))
+    parts = [
+        packing.columns_of(layout, columns, 7, 0, cut),
+        packing.columns_of(layout, columns, 7, cut, len(run)),
+    ]
+    got = [e for part in parts for e in packing.entries(part)]
+    assert got == [(7 + k, packing.pack(a)) for k, a in enumerate(run)]
+    assert [packing.first_index(p) for p in parts] == [7, 7 + cut]
+
+
+def test_runs_of_usual_boxes_are_packed_as_columns(tmp_path: Path) -> None:
+    runs: list[int] = []
+    real = document.pack_run
+
+    def counted(anns: list[Any]) -> Any:
+        found = real(anns)
+        runs.append(0 if found is None else len(anns))
+        return found
+
+    path = tmp_path / "instances_val.json"
+    random_box_file(path, 0, odd=0.0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(document, "pack_run", counted)
+        records, violations = read(path)
+    assert not violations and sum(runs) > 0.9 * len(json.loads(path.read_text())["annotations"])

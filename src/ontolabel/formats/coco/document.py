@@ -12,10 +12,11 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from ontolabel.formats.coco.packing import Packed, pack
+from ontolabel.formats.coco.packing import IMAGE_IDS, Packed, columns_of, pack, pack_run
 from ontolabel.formats.coco.shapes import LABELS_KEY
 from ontolabel.formats.coco.spool import RUN, AnnotationSpool
 from ontolabel.formats.coco.stream import JsonStream
@@ -172,37 +173,64 @@ class CocoDocument:
 
     def _annotations(self, stream: JsonStream, section: int) -> int:
         problems = self.sections[section].problems
-        buckets, spool = self.buckets, self.spool
         # consecutive annotations of one image (the usual layout) go to the spool as one run;
         # one image_id equal to the last one names the same image, as the dict says
         run: list[tuple[int, dict[str, Any] | Packed]] = []
         bucket = NO_IMAGE
         last_id: Any = _NOTHING
         count = 0
-        for index, ann in enumerate(stream.elements()):
-            count += 1
-            if index == 0 and section == ANNOTATIONS:
-                self.panoptic = isinstance(ann, dict) and "segments_info" in ann
-            if type(ann) is not dict:
-                problems.append(index)
-                continue
-            image_id = ann.get("image_id")
-            if image_id is not last_id and image_id != last_id:
+        for elements in stream.runs():
+            if count == 0 and section == ANNOTATIONS:
+                first = elements[0]
+                self.panoptic = isinstance(first, dict) and "segments_info" in first
+            packed = pack_run(elements)
+            if packed is not None:
                 if run:
-                    spool.add(bucket, section, run)
+                    self.spool.add(bucket, section, run)
                     run = []
-                last_id = image_id
-                try:
-                    found = buckets.get(image_id)
-                    bucket = len(buckets) if found is None else found
-                    if found is None:
-                        buckets[image_id] = bucket
-                except TypeError:  # unhashable: a list or an object names no image
-                    bucket, self.unnamed = NO_IMAGE, True
-            run.append((index, pack(ann)))
-            if len(run) >= RUN:  # held a few at a time, however many one image has
-                spool.add(bucket, section, run)
-                run = []
+                last_id = _NOTHING  # (the next run looks its image up again)
+                self._add_columns(section, count, *packed)
+                count += len(elements)
+                continue
+            for ann in elements:
+                index = count
+                count += 1
+                if type(ann) is not dict:
+                    problems.append(index)
+                    continue
+                image_id = ann.get("image_id")
+                if image_id is not last_id and image_id != last_id:
+                    if run:
+                        self.spool.add(bucket, section, run)
+                        run = []
+                    last_id = image_id
+                    bucket = self._bucket(image_id)
+                run.append((index, pack(ann)))
+                if len(run) >= RUN:  # held a few at a time, however many one image has
+                    self.spool.add(bucket, section, run)
+                    run = []
         if run:
-            spool.add(bucket, section, run)
+            self.spool.add(bucket, section, run)
         return count
+
+    def _bucket(self, image_id: Any) -> int:
+        try:
+            found = self.buckets.get(image_id)
+        except TypeError:  # unhashable: a list or an object names no image
+            self.unnamed = True
+            return NO_IMAGE
+        if found is None:
+            found = self.buckets[image_id] = len(self.buckets)
+        return found
+
+    def _add_columns(
+        self, section: int, first: int, layout: int, columns: list[tuple[Any, ...]]
+    ) -> None:
+        """Spool a packed run (packing.py) image by image, in file order."""
+        start = 0
+        # (groupby: consecutive ids equal or the same object, as the element loop compares)
+        for image_id, same in groupby(columns[IMAGE_IDS]):
+            end = start + len(list(same))
+            run = columns_of(layout, columns, first, start, end)
+            self.spool.add(self._bucket(image_id), section, run)
+            start = end

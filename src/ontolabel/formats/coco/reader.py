@@ -29,9 +29,10 @@ from ontolabel.formats.coco.objects import (
     ImageObjects,
     PlainEntries,
     quick_bbox,
+    quick_boxes,
     quick_objects,
 )
-from ontolabel.formats.coco.packing import unpack
+from ontolabel.formats.coco.packing import entries, unpack
 from ontolabel.formats.coco.shapes import (
     CROWD_META,
     EXACT_KEY,
@@ -195,16 +196,24 @@ class CocoReader:
         else:  # images listed in another order than their annotations: one query each
             groups = ([] if b is None else doc.spool.of(b) for b in buckets)
         for image, pieces in zip(doc.images.values(), groups, strict=True):
-            anns: Entries = [(f"{SECTIONS[s]}[{i}]", i, ann) for s, run in pieces for i, ann in run]
-            if labels.count:
-                # ontolabel numbers an image's annotations and labels in one sequence, in the
-                # order of its objects: that order is restored
-                plain: PlainEntries = [(where, i, unpack(ann)) for where, i, ann in anns]
-                plain.sort(key=lambda a: a[2]["id"] if _is_int(a[2].get("id")) else math.inf)
-                anns = plain
-            record = self._record(image, anns, categories)
+            record = self._record(image, pieces, categories, bool(labels.count))
             if record is not None:
                 yield record
+
+    @staticmethod
+    def _entries(pieces: list[Piece], labelled: bool) -> Entries:
+        """An image's annotations, (where, index, annotation) each, in the order of its
+        objects."""
+        anns: Entries = [
+            (f"{SECTIONS[s]}[{i}]", i, ann) for s, run in pieces for i, ann in entries(run)
+        ]
+        if labelled:
+            # ontolabel numbers an image's annotations and labels in one sequence, in the
+            # order of its objects: that order is restored
+            plain: PlainEntries = [(where, i, unpack(ann)) for where, i, ann in anns]
+            plain.sort(key=lambda a: a[2]["id"] if _is_int(a[2].get("id")) else math.inf)
+            anns = plain
+        return anns
 
     @staticmethod
     def _in_bucket_order(doc: CocoDocument, buckets: list[int | None]) -> Iterator[list[Piece]]:
@@ -274,7 +283,7 @@ class CocoReader:
         return found
 
     def _record(
-        self, image: Image, anns: Entries, categories: dict[int, _Category]
+        self, image: Image, pieces: list[Piece], categories: dict[int, _Category], labelled: bool
     ) -> ImportRecord | None:
         name, index = image.file_name, image.index
         width, height = image.width, image.height
@@ -287,10 +296,19 @@ class CocoReader:
                     name,
                 )
                 ok = False
-        # the usual annotations in one validation; the exact path for the rest, and for
-        # every image with anything to report
-        found = quick_objects(anns, categories) if ok else None
+        # runs of boxes packed whole at once; the usual annotations in one validation; the
+        # exact path for the rest, and for every image with anything to report
+        found = None
+        anns: Entries | None = None
+        if ok:
+            if pieces and not labelled and all(type(run) is tuple for _, run in pieces):
+                found = quick_boxes(pieces, categories, SECTIONS)  # type: ignore[arg-type]
+            if found is None:
+                anns = self._entries(pieces, labelled)
+                found = quick_objects(anns, categories)
         if found is None:
+            if anns is None:
+                anns = self._entries(pieces, labelled)
             unpacked: PlainEntries = [(where, i, unpack(ann)) for where, i, ann in anns]
             found = self._exact_objects(unpacked, categories, name)
         if found is None or not ok:

@@ -27,12 +27,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ontolabel.formats.coco.packing import Packed
+from ontolabel.formats.coco.packing import Columns, Packed, entries, first_index
 
 # one annotation as spooled: (section, index in its list, the annotation, maybe packed)
 Entry = tuple[int, int, dict[str, Any] | Packed]
-# consecutive annotations of one image in one section: (index, annotation) each
-Run = list[tuple[int, dict[str, Any] | Packed]]
+# consecutive annotations of one image in one section: (index, annotation) each, or a
+# packed run's columns (packing.py)
+Run = list[tuple[int, dict[str, Any] | Packed]] | Columns
 # a run and its section
 Piece = tuple[int, Run]
 # a run as stored: (bucket, section, index of its first annotation, the run)
@@ -81,7 +82,7 @@ class AnnotationSpool:
         """Spool consecutive annotations of one bucket, (index in the section, annotation)
         each, RUN at most, in file order."""
         if bucket > self._last[0] or (bucket, section) == self._last:
-            data = marshal.dumps((bucket, section, run[0][0], run))
+            data = marshal.dumps((bucket, section, first_index(run), run), 2)
             self._parts += (_HEAD.pack(len(data), bucket), data)
             self._last = (bucket, section)
             self._count += 1
@@ -90,7 +91,7 @@ class AnnotationSpool:
                 self._write_parts()
             return
         data = marshal.dumps(run)
-        self._rows.append((bucket, section, run[0][0], data))
+        self._rows.append((bucket, section, first_index(run), data))
         self._in_table += 1
         self._held += len(data)
         if self._held >= BATCH:
@@ -194,7 +195,7 @@ class AnnotationSpool:
         """The annotations of the given buckets, in no particular order."""
         wanted = set(buckets)
         for _, section, _, run in self._plain(wanted):
-            for index, ann in run:
+            for index, ann in entries(run):
                 yield section, index, ann
         self._index()
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (bucket INTEGER PRIMARY KEY)")
@@ -202,7 +203,7 @@ class AnnotationSpool:
         self._db.executemany("INSERT INTO wanted VALUES (?)", ((b,) for b in wanted))
         rows = self._db.execute("SELECT section, data FROM runs JOIN wanted USING (bucket)")
         for section, data in rows:
-            for index, ann in marshal.loads(data):
+            for index, ann in entries(marshal.loads(data)):
                 yield section, index, ann
 
     def close(self) -> None:

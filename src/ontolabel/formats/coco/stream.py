@@ -242,6 +242,12 @@ class JsonStream:
 
     def elements(self) -> Iterator[Any]:
         """The elements of the array at the current position, in order, decoded."""
+        for run in self.runs():
+            yield from run
+
+    def runs(self) -> Iterator[list[Any]]:
+        """``elements`` a list at a time: the elements one orjson call decoded together, or
+        one the scanner decoded alone (so a caller may treat a run's elements at once)."""
         if self._peek() != "[":
             raise ValueError("not at an array")
         self.pos += 1
@@ -258,7 +264,7 @@ class JsonStream:
             if seam is not None and self._dropped + self.pos >= scanner_until:
                 run = self._run(seam)
                 if run is not None:
-                    yield from run
+                    yield run
                     continue
                 refusals += 1
                 if refusals >= REFUSALS:
@@ -282,12 +288,12 @@ class JsonStream:
                     if seam is None and not refusals and buf[end - 1] + buf[following] == "}{":
                         seam = buf[end - 1 : following + 1]
                     self.pos = following
-                    yield found
+                    yield [found]
                     continue
                 self.pos = end
             else:
                 found = self.value()
-            yield found
+            yield [found]
             char = self._peek()
             if char == "]":
                 self.pos += 1

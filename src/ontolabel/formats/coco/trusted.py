@@ -23,7 +23,7 @@ _SLOTS = BaseModel.__dict__
 _set_fields = _SLOTS["__pydantic_fields_set__"].__set__
 _set_extra = _SLOTS["__pydantic_extra__"].__set__
 _set_private = _SLOTS["__pydantic_private__"].__set__
-_set_dict = object.__setattr__
+_set_dict = _SLOTS["__dict__"].__set__
 _new = object.__new__
 
 # the fields validation counts as given: the keys of the dicts the reader validates
@@ -36,7 +36,7 @@ DOCUMENT_FIELDS = frozenset(("objects",))
 
 def _model(cls: type[BaseModel], values: dict[str, Any], given: frozenset[str]) -> Any:
     model = _new(cls)
-    _set_dict(model, "__dict__", values)
+    _set_dict(model, values)
     _set_fields(model, set(given))  # its own set: an assignment to the model adds to it
     _set_extra(model, None)
     _set_private(model, None)
@@ -49,18 +49,30 @@ def box_object(
     """The object of a plain box: what validating ``{"id", "class_name", "geometry":
     {"kind": "box", ...}, "attributes": {}, "track_id": None, "entity_id": None, "score":
     None}`` gives."""
-    box = _model(Box, {"kind": "box", "x1": x1, "y1": y1, "x2": x2, "y2": y2}, BOX_FIELDS)
-    values = {
-        "id": object_id,
-        "class_name": class_name,
-        "geometry": box,
-        "attributes": {},
-        "media_index": 0,
-        "track_id": None,
-        "entity_id": None,
-        "score": None,
-    }
-    return _model(AnnotationObject, values, OBJECT_FIELDS)  # type: ignore[no-any-return]
+    # (_model written out twice: this runs for every box of a large import)
+    box = _new(Box)
+    _set_dict(box, {"kind": "box", "x1": x1, "y1": y1, "x2": x2, "y2": y2})
+    _set_fields(box, set(BOX_FIELDS))
+    _set_extra(box, None)
+    _set_private(box, None)
+    found = _new(AnnotationObject)
+    _set_dict(
+        found,
+        {
+            "id": object_id,
+            "class_name": class_name,
+            "geometry": box,
+            "attributes": {},
+            "media_index": 0,
+            "track_id": None,
+            "entity_id": None,
+            "score": None,
+        },
+    )
+    _set_fields(found, set(OBJECT_FIELDS))
+    _set_extra(found, None)
+    _set_private(found, None)
+    return found
 
 
 def document(objects: list[AnnotationObject]) -> Annotation:
