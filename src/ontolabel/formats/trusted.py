@@ -1,0 +1,76 @@
+"""Core models built from values a reader has already checked, without validating them
+again: most of a large import is boxes whose every value is known good (a float corner, a
+str id), and validating each through pydantic costs more than the rest of reading it.
+
+Each function gives the model that validating the equivalent dict gives: the same field
+values, the same set of fields given (``model_fields_set``, which ``exclude_unset`` dumps
+depend on), no extra and no private values. The caller must pass what validation would
+keep unchanged: a ``str`` id and class name, ``float`` corners that are finite (a geometry
+refuses inf and NaN). Tests compare each with validation's result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from ontolabel.core.annotation import Annotation, AnnotationObject
+from ontolabel.core.geometry import Box
+
+# the slots every model instance has (validation fills them in C; here their descriptors)
+_SLOTS = BaseModel.__dict__
+_set_fields = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
+_set_dict = object.__setattr__
+_new = object.__new__
+
+# the fields validation counts as given: the keys of the dicts a reader validates
+BOX_FIELDS = frozenset(("kind", "x1", "y1", "x2", "y2"))
+OBJECT_FIELDS = frozenset(
+    ("id", "class_name", "geometry", "attributes", "track_id", "entity_id", "score")
+)
+DOCUMENT_FIELDS = frozenset(("objects",))
+
+
+def _model(cls: type[BaseModel], values: dict[str, Any], given: frozenset[str]) -> Any:
+    model = _new(cls)
+    _set_dict(model, "__dict__", values)
+    _set_fields(model, set(given))  # its own set: an assignment to the model adds to it
+    _set_extra(model, None)
+    _set_private(model, None)
+    return model
+
+
+def box_object(
+    object_id: str,
+    class_name: str,
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    given: frozenset[str] = OBJECT_FIELDS,
+) -> AnnotationObject:
+    """The object of a plain box: what validating ``{"id", "class_name", "geometry":
+    {"kind": "box", ...}, "attributes": {}, "track_id": None, "entity_id": None, "score":
+    None}`` gives (or only the keys ``given`` names, the others left to their defaults)."""
+    box = _model(Box, {"kind": "box", "x1": x1, "y1": y1, "x2": x2, "y2": y2}, BOX_FIELDS)
+    values = {
+        "id": object_id,
+        "class_name": class_name,
+        "geometry": box,
+        "attributes": {},
+        "media_index": 0,
+        "track_id": None,
+        "entity_id": None,
+        "score": None,
+    }
+    return _model(AnnotationObject, values, given)  # type: ignore[no-any-return]
+
+
+def document(objects: list[AnnotationObject]) -> Annotation:
+    """What validating ``{"objects": objects}`` gives, the objects being models already."""
+    return _model(  # type: ignore[no-any-return]
+        Annotation, {"objects": objects, "relations": []}, DOCUMENT_FIELDS
+    )
