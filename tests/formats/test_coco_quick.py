@@ -31,6 +31,7 @@ def both_paths(
     quick = read(path)
     with monkeypatch.context() as patch:
         patch.setattr(reader, "quick_objects", lambda *args: None)
+        patch.setattr(reader.PackedBoxes, "image", lambda *args: None)
         exact = read(path)
     return quick, exact
 

@@ -17,7 +17,7 @@ import pytest
 from ontolabel.core.geometry import Box
 from ontolabel.errors import FormatError
 from ontolabel.formats import ErrorPolicy, ImportRecord, get_format
-from ontolabel.formats.coco import stream
+from ontolabel.formats.coco import packing, stream
 from ontolabel.formats.coco.spool import AnnotationSpool
 
 CLASSES = ["car", "Fußgänger", "東京", "dog"]
@@ -317,10 +317,18 @@ def test_elements_are_what_json_loads_says_whatever_their_values(
     assert runs > 0  # the runs without the odd value were decoded whole
 
 
-@pytest.mark.parametrize("seed", range(6))
+def boxes_run(first: int, count: int) -> packing.Columns:
+    """A packed run of ``count`` boxes (packing.py), layout 1, numbered from ``first``."""
+    numbers = tuple(float(first + k) for k in range(count))
+    ints = tuple(range(first, first + count))
+    return (first, 1, ints, ints, ints, (0,) * count, (), *(numbers,) * 8)
+
+
+@pytest.mark.parametrize("seed", range(12))
 def test_the_spool_gives_each_bucket_its_runs_in_file_order(seed: int) -> None:
-    """Runs in bucket order (the plain file), out of it (the table), sections given twice:
-    by_bucket, of and of_many give what a dict of lists would."""
+    """Runs in bucket order (the plain file), out of it (the table), sections given twice,
+    packed runs of several buckets: by_bucket, of and of_many give what a dict of lists
+    would."""
     rng = random.Random(seed)
     spool = AnnotationSpool()
     expected: dict[int, list[tuple[int, int, dict[str, Any]]]] = {}
@@ -338,6 +346,22 @@ def test_the_spool_gives_each_bucket_its_runs_in_file_order(seed: int) -> None:
                     bucket = rng.choice([buckets - 1, rng.randrange(buckets), -1])
                 else:
                     bucket, buckets = buckets, buckets + 1
+                if rng.random() < 0.3:  # a packed run of boxes, of one or more buckets
+                    groups = [(bucket, rng.randint(1, 4))]
+                    for _ in range(rng.randint(0, 3)):
+                        if rng.random() < 0.8:
+                            groups.append((buckets, rng.randint(1, 4)))
+                            buckets += 1
+                        else:
+                            groups.append((rng.randrange(-1, buckets), rng.randint(1, 4)))
+                    packed = boxes_run(index[section], sum(size for _, size in groups))
+                    found = iter(packing.entries(packed))
+                    for b, size in groups:
+                        for _ in range(size):
+                            expected.setdefault(b, []).append((section, *next(found)))
+                    index[section] += packing.length(packed)
+                    spool.add_packed(section, packed, groups)
+                    continue
                 run = []
                 for _ in range(rng.randint(1, 5)):
                     run.append((index[section], {"n": index[section], "s": section}))
@@ -347,7 +371,8 @@ def test_the_spool_gives_each_bucket_its_runs_in_file_order(seed: int) -> None:
         spool.flush()
         want = {b: sorted(e, key=lambda e: (e[0], e[1])) for b, e in expected.items() if e}
         got = {
-            b: [(s, i, a) for s, run in pieces for i, a in run] for b, pieces in spool.by_bucket()
+            b: [(s, i, a) for s, run in pieces for i, a in packing.entries(run)]
+            for b, pieces in spool.by_bucket()
         }
         assert got == dict(sorted(want.items()))
         assert list(got) == sorted(got)
@@ -356,7 +381,7 @@ def test_the_spool_gives_each_bucket_its_runs_in_file_order(seed: int) -> None:
         assert many == sorted((e for b in some for e in want.get(b, [])), key=lambda e: e[:2])
         for bucket in rng.sample(sorted(want), len(want)):  # one at a time, in any order
             pieces = spool.of(bucket)
-            assert [(s, i, a) for s, run in pieces for i, a in run] == want[bucket]
+            assert [(s, i, a) for s, run in pieces for i, a in packing.entries(run)] == want[bucket]
     finally:
         spool.close()
 

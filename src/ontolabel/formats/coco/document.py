@@ -16,7 +16,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from ontolabel.formats.coco.packing import IMAGE_IDS, Packed, columns_of, pack, pack_run
+from ontolabel.formats.coco.packing import IMAGE_IDS, Packed, pack, pack_run
 from ontolabel.formats.coco.shapes import LABELS_KEY
 from ontolabel.formats.coco.spool import RUN, AnnotationSpool
 from ontolabel.formats.coco.stream import JsonStream
@@ -226,11 +226,10 @@ class CocoDocument:
     def _add_columns(
         self, section: int, first: int, layout: int, columns: list[tuple[Any, ...]]
     ) -> None:
-        """Spool a packed run (packing.py) image by image, in file order."""
-        start = 0
+        """Spool a packed run (packing.py), its annotations grouped by image."""
         # (groupby: consecutive ids equal or the same object, as the element loop compares)
-        for image_id, same in groupby(columns[IMAGE_IDS]):
-            end = start + len(list(same))
-            run = columns_of(layout, columns, first, start, end)
-            self.spool.add(self._bucket(image_id), section, run)
-            start = end
+        groups = [
+            (self._bucket(image_id), len(list(same)))
+            for image_id, same in groupby(columns[IMAGE_IDS])
+        ]
+        self.spool.add_packed(section, (first, layout, *columns), groups)

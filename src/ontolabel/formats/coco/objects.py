@@ -28,6 +28,8 @@ from ontolabel.formats.coco.packing import (
     COLUMN_OWN_IDS,
     Columns,
     Packed,
+    RunPart,
+    length,
 )
 from ontolabel.formats.coco.shapes import (
     EXACT_KEY,
@@ -252,33 +254,68 @@ def _origins(section: str, first: int, count: int) -> list[str]:
     return [f"{section}[{i}]" for i in range(first, first + count)]
 
 
-def quick_boxes(
-    pieces: Sequence[tuple[int, Columns]], categories: Mapping[int, Named], sections: Sequence[str]
-) -> ImageObjects | None:
-    """The objects of an image whose annotations are all runs packed as columns (every box
-    checked as a whole run when it was packed, see packing.py), or None when a category is
-    unknown, an object id repeats or names a keypoints part: then the image is read as any
-    other, which finds the same objects where this finds them."""
-    objects: list[AnnotationObject] = []
-    origins: list[str] = []
-    crowds: list[str] = []
-    ids: list[str] = []
-    for section, run in pieces:
-        found = list(map(categories.get, run[COLUMN_CATEGORIES]))
+# what a packed run's boxes need beside their corners: class names, ids, where each came
+# from, iscrowd flags (none of it seen by the cyclic collector: only strings and numbers)
+_Named = tuple[list[str], Sequence[str], list[str], Sequence[Any]]
+
+
+class PackedBoxes:
+    """The objects of images whose annotations are all runs packed as columns (every box
+    checked, as a whole run, when it was packed: see packing.py). A run spooled whole holds
+    the boxes of a score of images: what their objects need is looked up for the whole run
+    the first time one of its images is asked for, and each image's objects are built from
+    its part. (Not the objects themselves for the whole run: held across the records of
+    several images, they would outlive young collections and fill the oldest generation,
+    whose full collections then cost more than building them.)"""
+
+    def __init__(self, categories: Mapping[int, Named], sections: Sequence[str]):
+        self._categories = categories
+        self._sections = sections
+        self._run: Columns | None = None  # the run looked up last, and what it gave
+        self._named: _Named | None = None
+
+    def _lookup(self, section: int, run: Columns) -> _Named | None:
+        """Names, ids, origins and flags of the run's boxes, or None when a category of it
+        is unknown."""
+        if run is self._run:
+            return self._named
+        found = list(map(self._categories.get, run[COLUMN_CATEGORIES]))
         if not all(found):  # (a category is never false: no __bool__ nor __len__)
+            named = None
+        else:
+            ids = run[COLUMN_OWN_IDS] if run[1] == 0 else list(map(str, run[COLUMN_IDS]))
+            origins = _origins(self._sections[section], run[0], len(found))
+            named = list(map(_NAME, found)), ids, origins, run[COLUMN_CROWDS]
+        self._run, self._named = run, named
+        return named
+
+    def image(self, pieces: Sequence[tuple[int, Columns | RunPart]]) -> ImageObjects | None:
+        """The image's objects, or None when a category is unknown, an object id repeats or
+        names a keypoints part: then the image is read as any other, which finds the same
+        objects where this finds them."""
+        objects: list[AnnotationObject] = []
+        origins: list[str] = []
+        crowds: list[str] = []
+        ids: list[str] = []
+        for section, piece in pieces:
+            if type(piece) is RunPart:
+                run, start, end = piece
+            else:
+                run, start, end = piece, 0, length(piece)
+            named = self._lookup(section, run)
+            if named is None:
+                return None
+            names, run_ids, run_origins, run_flags = named
+            found = run_ids[start:end]
+            x1s, y1s, x2s, y2s = (column[start:end] for column in run[-4:])
+            objects += map(box_object, found, names[start:end], x1s, y1s, x2s, y2s)
+            origins += run_origins[start:end]
+            flags = run_flags[start:end]
+            if 1 in flags:  # (as the dict path: iscrowd == 1)
+                crowds += [oid for oid, crowd in zip(found, flags, strict=True) if crowd == 1]
+            ids += found
+        # (a NUL ends each id: an id ending with ":keypoints" shows, and the rare id holding
+        # ":keypoints\0" inside only sends the image the longer way)
+        if len(set(ids)) != len(ids) or _KEYPOINTS_END in "\0".join(ids) + "\0":
             return None
-        object_ids = run[COLUMN_OWN_IDS] if run[1] == 0 else list(map(str, run[COLUMN_IDS]))
-        x1s, y1s, x2s, y2s = run[-4:]
-        objects += map(box_object, object_ids, map(_NAME, found), x1s, y1s, x2s, y2s)
-        origins += _origins(sections[section], run[0], len(found))
-        flags = run[COLUMN_CROWDS]
-        if 1 in flags:  # (as the dict path: iscrowd == 1)
-            crowds += [
-                object_id for object_id, crowd in zip(object_ids, flags, strict=True) if crowd == 1
-            ]
-        ids += object_ids
-    # (a NUL ends each id: an id ending with ":keypoints" shows, and the rare id holding
-    # ":keypoints\0" inside only sends the image the longer way)
-    if len(set(ids)) != len(ids) or _KEYPOINTS_END in "\0".join(ids) + "\0":
-        return None
-    return ImageObjects(trusted_document(objects), tuple(origins), False, [], crowds, {})
+        return ImageObjects(trusted_document(objects), tuple(origins), False, [], crowds, {})

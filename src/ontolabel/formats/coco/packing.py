@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from operator import add, itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from ontolabel.formats.coco.shapes import EXACT_KEY, ID_KEY
 
@@ -159,13 +159,36 @@ def columns_of(
     return (first + start, layout, *(column[start:end] for column in columns))
 
 
-def first_index(run: list[tuple[int, Any]] | Columns) -> int:
+class RunPart(NamedTuple):
+    """The annotations ``start`` to ``end`` of a packed run (those of one image), read from
+    a run spooled whole: kept a part of it, so that the run's boxes are built at once."""
+
+    run: Columns
+    start: int
+    end: int
+
+
+def length(run: Columns) -> int:
+    return len(run[COLUMN_CATEGORIES])
+
+
+def whole(part: RunPart) -> Columns:
+    """The part as a run of its own."""
+    run, start, end = part
+    return (run[0] + start, run[1], *(column[start:end] for column in run[2:]))
+
+
+def first_index(run: list[tuple[int, Any]] | Columns | RunPart) -> int:
     """The index of a run's first annotation in its section."""
-    return run[0] if type(run) is tuple else run[0][0]
+    if type(run) is RunPart:
+        return run.run[0] + run.start  # type: ignore[no-any-return]
+    return run[0] if type(run) is tuple else run[0][0]  # type: ignore[no-any-return]
 
 
-def entries(run: list[tuple[int, Any]] | Columns) -> list[tuple[int, Any]]:
+def entries(run: list[tuple[int, Any]] | Columns | RunPart) -> list[tuple[int, Any]]:
     """A run as (index, annotation) each: a packed run's annotations as ``pack`` packs them."""
+    if type(run) is RunPart:
+        run = whole(run)
     if type(run) is not tuple:
         return run  # type: ignore[return-value]
     first, layout, ids, image_ids, categories, crowds, own_ids, *shape = run

@@ -27,9 +27,9 @@ from ontolabel.formats.coco.document import NO_IMAGE, SECTIONS, CocoDocument, Im
 from ontolabel.formats.coco.objects import (
     Entries,
     ImageObjects,
+    PackedBoxes,
     PlainEntries,
     quick_bbox,
-    quick_boxes,
     quick_objects,
 )
 from ontolabel.formats.coco.packing import entries, unpack
@@ -170,6 +170,7 @@ class CocoReader:
         # refuses the file first, then categories, images, annotations, and image by image
         _refuse_other_files(doc, Location(file=self.file))
         categories = self._categories(doc.categories)
+        self._boxes = PackedBoxes(categories, SECTIONS)
         annotations, labels = doc.sections
         if doc.panoptic:
             raise FormatError(
@@ -301,8 +302,8 @@ class CocoReader:
         found = None
         anns: Entries | None = None
         if ok:
-            if pieces and not labelled and all(type(run) is tuple for _, run in pieces):
-                found = quick_boxes(pieces, categories, SECTIONS)  # type: ignore[arg-type]
+            if pieces and not labelled and all(type(run) is not list for _, run in pieces):
+                found = self._boxes.image(pieces)  # type: ignore[arg-type]
             if found is None:
                 anns = self._entries(pieces, labelled)
                 found = quick_objects(anns, categories)

@@ -27,28 +27,51 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ontolabel.formats.coco.packing import Columns, Packed, entries, first_index
+from ontolabel.formats.coco.packing import (
+    Columns,
+    Packed,
+    RunPart,
+    entries,
+    first_index,
+    whole,
+)
 
 # one annotation as spooled: (section, index in its list, the annotation, maybe packed)
 Entry = tuple[int, int, dict[str, Any] | Packed]
 # consecutive annotations of one image in one section: (index, annotation) each, or a
-# packed run's columns (packing.py)
-Run = list[tuple[int, dict[str, Any] | Packed]] | Columns
+# packed run's columns, or (read back) a part of a packed run spooled whole (packing.py)
+Run = list[tuple[int, dict[str, Any] | Packed]] | Columns | RunPart
 # a run and its section
 Piece = tuple[int, Run]
 # a run as stored: (bucket, section, index of its first annotation, the run)
 _Row = tuple[int, int, int, Run]
 RUN = 64  # annotations per run at most, so a run of big masks stays small in memory
 BATCH = 1 << 18  # bytes of runs held before they are written (more saves no time)
-# before each run in the plain file: its marshalled length and its bucket (so that a few
-# buckets are found without loading the others)
-_HEAD = struct.Struct("<Iq")
+# before each run in the plain file: its marshalled length, its bucket (so that a few
+# buckets are found without loading the others) and whether it is a packed run of several
+# buckets (the first one's given)
+_HEAD = struct.Struct("<Iq?")
 _READ = 1 << 20
 NO_BUCKET = -2  # below every bucket (NO_IMAGE, the bucket of no image, is -1)
 
 
 def _key(row: _Row) -> tuple[int, int, int]:
     return row[0], row[1], row[2]
+
+
+def _parts(
+    buckets: list[int], section: int, run: Columns, sizes: list[int], wanted: set[int] | None
+) -> Iterator[_Row]:
+    """The rows of a packed run spooled whole: a part of it per bucket."""
+    start = 0
+    for bucket, size in zip(buckets, sizes, strict=True):
+        if wanted is None or bucket in wanted:
+            yield bucket, section, run[0] + start, RunPart(run, start, start + size)
+        start += size
+
+
+def _storable(run: Run) -> Run:
+    return whole(run) if type(run) is RunPart else run
 
 
 class AnnotationSpool:
@@ -81,14 +104,10 @@ class AnnotationSpool:
     def add(self, bucket: int, section: int, run: Run) -> None:
         """Spool consecutive annotations of one bucket, (index in the section, annotation)
         each, RUN at most, in file order."""
-        if bucket > self._last[0] or (bucket, section) == self._last:
-            data = marshal.dumps((bucket, section, first_index(run), run), 2)
-            self._parts += (_HEAD.pack(len(data), bucket), data)
+        if self._follows(bucket, section):
+            # (marshal version 2: no table of shared objects, a third of version 4's time)
+            self._append(marshal.dumps((bucket, section, first_index(run), run), 2), bucket)
             self._last = (bucket, section)
-            self._count += 1
-            self._parts_held += len(data)
-            if self._parts_held >= BATCH:
-                self._write_parts()
             return
         data = marshal.dumps(run)
         self._rows.append((bucket, section, first_index(run), data))
@@ -96,6 +115,32 @@ class AnnotationSpool:
         self._held += len(data)
         if self._held >= BATCH:
             self._write_rows()
+
+    def add_packed(self, section: int, run: Columns, groups: list[tuple[int, int]]) -> None:
+        """Spool a packed run (packing.py) of consecutive annotations of several buckets,
+        (bucket, count) each in file order: whole when they come in bucket order (it is read
+        back a part per bucket), else a run per bucket."""
+        buckets = [bucket for bucket, _ in groups]
+        if self._follows(buckets[0], section) and all(map(int.__lt__, buckets, buckets[1:])):
+            sizes = [size for _, size in groups]
+            self._append(marshal.dumps((buckets, section, run, sizes), 2), buckets[0], True)
+            self._last = (buckets[-1], section)
+            return
+        start = 0
+        for bucket, size in groups:
+            self.add(bucket, section, whole(RunPart(run, start, start + size)))
+            start += size
+
+    def _follows(self, bucket: int, section: int) -> bool:
+        """Whether a run of this bucket keeps the plain file in (bucket, section) order."""
+        return bucket > self._last[0] or (bucket, section) == self._last
+
+    def _append(self, data: bytes, bucket: int, several: bool = False) -> None:
+        self._parts += (_HEAD.pack(len(data), bucket, several), data)
+        self._count += 1
+        self._parts_held += len(data)
+        if self._parts_held >= BATCH:
+            self._write_parts()
 
     def _write_parts(self) -> None:
         self._file.write(b"".join(self._parts))
@@ -137,7 +182,7 @@ class AnnotationSpool:
                 pos = 0
                 if not data:
                     return
-            size, bucket = _HEAD.unpack_from(data, pos)
+            size, bucket, several = _HEAD.unpack_from(data, pos)
             if len(data) - pos < _HEAD.size + size:
                 data = data[pos:] + self._file.read(max(_READ, _HEAD.size + size))
                 pos = 0
@@ -145,7 +190,11 @@ class AnnotationSpool:
             start = pos + _HEAD.size
             pos = start + size
             number += 1
-            if wanted is None or bucket in wanted:
+            if several:
+                buckets, section, run, sizes = marshal.loads(data[start:pos])
+                if number > void.get(section, 0):
+                    yield from _parts(buckets, section, run, sizes, wanted)
+            elif wanted is None or bucket in wanted:
                 row: _Row = marshal.loads(data[start:pos])
                 if number > void.get(row[1], 0):
                     yield row
@@ -167,7 +216,7 @@ class AnnotationSpool:
         if self._count:
             # asked for one bucket at a time (images listed in another order than their
             # annotations): the plain file's runs move to the table, which finds them
-            moved = ((b, s, f, marshal.dumps(run)) for b, s, f, run in self._plain())
+            moved = ((b, s, f, marshal.dumps(_storable(run))) for b, s, f, run in self._plain())
             self._db.executemany("INSERT INTO runs VALUES (?, ?, ?, ?)", moved)
             self._in_table += self._count
             self._count = 0
