@@ -87,7 +87,7 @@ def _xywh(x: Any, y: Any, w: Any, h: Any) -> tuple[float, float, float, float] |
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class ImageObjects:
     """What an image's annotations give its record."""
 
@@ -307,7 +307,12 @@ class PackedBoxes:
                 return None
             names, run_ids, run_origins, run_flags = named
             found = run_ids[start:end]
-            x1s, y1s, x2s, y2s = (column[start:end] for column in run[-4:])
+            x1s, y1s, x2s, y2s = (
+                run[-4][start:end],
+                run[-3][start:end],
+                run[-2][start:end],
+                run[-1][start:end],
+            )
             objects += map(box_object, found, names[start:end], x1s, y1s, x2s, y2s)
             origins += run_origins[start:end]
             flags = run_flags[start:end]

@@ -80,6 +80,11 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _is_size(value: object) -> bool:
+    """A width or height nothing need be said of: none, or a positive int."""
+    return value is None or (type(value) is int and value > 0)
+
+
 def _has_shape(ann: dict[str, Any]) -> bool:
     return any(ann.get(k) for k in ("bbox", "segmentation", "keypoints"))
 
@@ -288,15 +293,7 @@ class CocoReader:
     ) -> ImportRecord | None:
         name, index = image.file_name, image.index
         width, height = image.width, image.height
-        ok = True
-        for key, value in (("width", width), ("height", height)):
-            if value is not None and not (_is_int(value) and value > 0):
-                self._report(
-                    f"image {key} must be a positive integer, got {value!r}",
-                    f"images[{index}].{key}",
-                    name,
-                )
-                ok = False
+        ok = (_is_size(width) and _is_size(height)) or self._sizes_ok(image)
         # runs of boxes packed whole at once; the usual annotations in one validation; the
         # exact path for the rest, and for every image with anything to report
         found = None
@@ -314,13 +311,18 @@ class CocoReader:
             found = self._exact_objects(unpacked, categories, name)
         if found is None or not ok:
             return None
+        meta: dict[str, Any] = {}
+        if found.captions or found.skeletons or found.crowds:
+            meta = (
+                ({"captions": found.captions} if found.captions else {})
+                | ({KEYPOINTS_META: found.skeletons} if found.skeletons else {})
+                | ({CROWD_META: found.crowds} if found.crowds else {})
+            )
         return ImportRecord(
             location=Location(file=self.file, item=name, path=f"images[{index}]"),
             modality=Modality.IMAGE,
             external_id=name,
-            meta=({"captions": found.captions} if found.captions else {})
-            | ({KEYPOINTS_META: found.skeletons} if found.skeletons else {})
-            | ({CROWD_META: found.crowds} if found.crowds else {}),
+            meta=meta,
             media=[self._media(name, width, height)],
             annotations=[
                 AnnotationRecord(
@@ -334,13 +336,27 @@ class CocoReader:
             else [],
         )
 
+    def _sizes_ok(self, image: Image) -> bool:
+        """Whether the image's width and height are positive integers (or absent), each
+        that is not reported."""
+        ok = True
+        for key, value in (("width", image.width), ("height", image.height)):
+            if value is not None and not (_is_int(value) and value > 0):
+                self._report(
+                    f"image {key} must be a positive integer, got {value!r}",
+                    f"images[{image.index}].{key}",
+                    image.file_name,
+                )
+                ok = False
+        return ok
+
     def _media(self, name: str, width: Any, height: Any) -> MediaRef:
-        width = width if _is_int(width) else None
-        height = height if _is_int(height) else None
+        width = width if type(width) is int or _is_int(width) else None
+        height = height if type(height) is int or _is_int(height) else None
         if name.startswith("/"):  # an absolute name is itself, under any folder
             candidates = tuple(folder / name for folder in media_folders(self.path))
             return MediaRef(name, candidates=candidates, width=width, height=height)
-        relative = tuple(prefix + name for prefix in self._media_prefixes)
+        relative = tuple([prefix + name for prefix in self._media_prefixes])
         return MediaRef(
             name, folder=self._media_root, relative=relative, width=width, height=height
         )

@@ -66,7 +66,9 @@ def _parts(
     start = 0
     for bucket, size in zip(buckets, sizes, strict=True):
         if wanted is None or bucket in wanted:
-            yield bucket, section, run[0] + start, RunPart(run, start, start + size)
+            # (tuple.__new__: the named tuple's own __new__ is Python, once an image)
+            part = tuple.__new__(RunPart, (run, start, start + size))
+            yield bucket, section, run[0] + start, part
         start += size
 
 
