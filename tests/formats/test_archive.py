@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
 import pytest
 
 from ontolabel.errors import FormatError, NotFound, TooLarge
-from ontolabel.formats.archive import RATIO_FLOOR, ZipTree, unpack
+from ontolabel.formats.archive import RATIO_FLOOR, ZipTree, _small_member, unpack
 
 
 class _LegacyInfo(zipfile.ZipInfo):
@@ -168,3 +169,15 @@ def test_members_written_together_are_the_members_written_one_by_one(seekable: b
         assert read.testzip() is None
         assert [(n, read.read(n)) for n, _ in members] == members
         assert read.namelist() == ["obj.names", *(n for n, _ in members), "obj.data"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("labels/a.txt", b"0 0.5 0.5 0.1 0.1\n"), ("labels/東京 café.txt", b""), ("a", b"x" * 4096)],
+)
+def test_small_members_have_the_local_header_zipfile_writes(name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name)
+    member = _small_member(info, data)
+    header = info.FileHeader(False)
+    assert member[: len(header)] == header
+    assert zlib.decompress(member[len(header) :], -15) == data

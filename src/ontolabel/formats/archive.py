@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import stat
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -161,7 +162,40 @@ def _small_member(info: zipfile.ZipInfo, data: bytes) -> bytes:
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16  # as zipfile sets it: ?rw-------
     info.file_size, info.compress_size, info.CRC = len(data), len(packed), zlib.crc32(data)
-    return info.FileHeader(False) + packed
+    return _local_header(info) + packed
+
+
+# a local file header: signature, versions, flags, method, time, date, CRC, sizes, lengths
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_UTF8_NAME = 0x800
+
+
+def _local_header(info: zipfile.ZipInfo) -> bytes:
+    """``info.FileHeader(False)`` for a deflated member of known sizes (what
+    _small_member makes): the same bytes, without that method's general cases (a data
+    descriptor, zip64, other methods), which cost as much as deflating a label file."""
+    name = info.filename
+    flags = info.flag_bits
+    if name.isascii():
+        raw = name.encode("ascii")
+    else:
+        raw, flags = name.encode("utf-8"), flags | _UTF8_NAME
+    year, month, day, hour, minute, second = info.date_time
+    header = _LOCAL_HEADER.pack(
+        b"PK\003\004",
+        info.extract_version,
+        info.reserved,
+        flags,
+        info.compress_type,
+        hour << 11 | minute << 5 | second // 2,
+        (year - 1980) << 9 | month << 5 | day,
+        info.CRC,
+        info.compress_size,
+        info.file_size,
+        len(raw),
+        len(info.extra),
+    )
+    return header + raw + info.extra
 
 
 class ZipTree:
@@ -231,10 +265,12 @@ class ZipTree:
             # the file is there already (and a seek would flush its buffer each time)
             if archive._seekable and archive.start_dir != self._end:
                 archive.fp.seek(archive.start_dir)
+            # what zipfile checks of each member before it writes it: the archive's state
+            # (the same for all) and a name written twice (which _claim has refused)
+            archive._writecheck(infos[0])
             offset = archive.fp.tell()
             for info, member in zip(infos, packed, strict=True):
                 info.header_offset = offset
-                archive._writecheck(info)
                 offset += len(member)
             archive._didModify = True
             archive.fp.write(b"".join(packed))

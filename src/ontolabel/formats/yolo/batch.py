@@ -31,8 +31,7 @@ BATCH_IMAGES = 512
 _BOUNDS = (1e-3, 1e-2, 1e-1, 1.0)
 _SMALLEST = 1e-4
 _PRECISIONS = 5
-# the 4 fields' precisions as one code, fields weighted 125, 25, 5, 1
-_WEIGHTS = np.array([125, 25, 5, 1], dtype=np.int64)
+# the 4 fields' precisions (less 9) as one code: digits of a number in base 5
 # an image's text ends with this mark: the batch's text is cut into files at it
 _END = "\x00"
 _END_CODE = _PRECISIONS**4
@@ -98,11 +97,13 @@ def box_texts(rows: list[Any], counts: list[int], sizes: list[tuple[int, int]]) 
     fields[:, 3] = (x2 - x1) / width
     fields[:, 4] = (y2 - y1) / height
     values = fields[:, 1:]
-    # lines %g would write otherwise than `number`: an exponent, "-0", or out of 0..1
+    # lines %g would write otherwise than `number`: an exponent, "-0", out of 0..1 or NaN
     tiny = (values < _SMALLEST) & (values != 0)
-    odd = (tiny | np.signbit(values) | (values > 1) | np.isnan(values)).any(axis=1)
-    precision = sum((values >= bound).astype(np.int64) for bound in _BOUNDS)
-    codes = precision @ _WEIGHTS
+    odd = (tiny | np.signbit(values) | ~(values <= 1)).any(axis=1)
+    # each value's precision less 9: how many bounds it reaches (bools as 0/1 bytes)
+    reached = [(values >= bound).view(np.int8) for bound in _BOUNDS]
+    digits = (reached[0] + reached[1] + reached[2] + reached[3]).astype(np.int64)
+    codes = ((digits[:, 0] * 5 + digits[:, 1]) * 5 + digits[:, 2]) * 5 + digits[:, 3]
     ends = np.cumsum(per_image)
     codes = np.insert(codes, ends, _END_CODE)
     template = "".join(map(_TEMPLATES.__getitem__, codes.tolist()))
