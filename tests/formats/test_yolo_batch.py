@@ -20,7 +20,7 @@ from ontolabel.core.ontology import Ontology
 from ontolabel.formats import AnnotationRecord, ExportRecord, get_format
 from ontolabel.formats.archive import ZipTree
 from ontolabel.formats.stored import StoredAnnotation, StoredRecord, StoredWriter
-from ontolabel.formats.yolo.batch import BATCH_IMAGES, LabelBatch, box_texts
+from ontolabel.formats.yolo.batch import BATCH_IMAGES, LabelBatch, box_files
 from ontolabel.formats.yolo.lines import line
 from ontolabel.formats.yolo.stored import plain_box_rows
 
@@ -71,8 +71,8 @@ def test_batched_texts_are_the_lines_of_line(batch: list[tuple[list[Any], int, i
     rows = [v for r, _, _ in batch for v in r]
     counts = [len(r) // 5 for r, _, _ in batch]
     sizes = [(w, h) for _, w, h in batch]
-    expected = [_expected(r, w, h) for r, w, h in batch]
-    assert (box_texts(rows, counts, sizes) if batch else []) == expected
+    expected = [_expected(r, w, h).encode() for r, w, h in batch]
+    assert (box_files(rows, counts, sizes) if batch else []) == expected
 
 
 def test_every_decade_and_the_values_between() -> None:
@@ -84,8 +84,8 @@ def test_every_decade_and_the_values_between() -> None:
         for v in values:
             x = min(v * width, width)
             rows += (1, 0.0, 0.0, x, x)  # w and h are v (or as near as x / width gets)
-        [text] = box_texts(rows, [len(rows) // 5], [(width, width)])
-        assert text == _expected(rows, width, width)
+        [text] = box_files(rows, [len(rows) // 5], [(width, width)])
+        assert text == _expected(rows, width, width).encode()
 
 
 def test_label_files_go_in_the_order_they_came() -> None:
@@ -232,7 +232,26 @@ def test_stored_boxes_give_the_archive_of_their_models(ontology: Ontology, clip:
 )
 def test_negative_zero_and_tiny_values_are_written_as_line_writes_them(rows: list[Any]) -> None:
     counts = [len(rows) // 5, 1]
-    assert box_texts([*rows, 0, 1.0, 1.0, 2.0, 2.0], counts, [(10, 10), (10, 10)]) == [
-        _expected(rows, 10, 10),
-        "0 0.15 0.15 0.1 0.1\n",
+    assert box_files([*rows, 0, 1.0, 1.0, 2.0, 2.0], counts, [(10, 10), (10, 10)]) == [
+        _expected(rows, 10, 10).encode(),
+        b"0 0.15 0.15 0.1 0.1\n",
     ]
+
+
+def test_values_a_half_from_the_twelfth_decimal_round_as_twelve_decimals_do() -> None:
+    # 2^-k * 10^12 ends in .5 exactly for k >= 13: these take %.12f's own rounding
+    generator = random.Random(11)
+    values = [2.0**-k for k in range(1, 60)]
+    values += [generator.randrange(1, 2**k, 2) / 2**k for k in range(13, 50) for _ in range(20)]
+    values += [(n + 0.5) / 1e12 for n in range(0, 10**12, 10**12 // 997)]
+    rows: list[Any] = []
+    for v in values:
+        rows += (0, 0.0, 0.0, v, v)  # w and h are v / 1: the value itself
+    [text] = box_files(rows, [len(values)], [(1, 1)])
+    assert text == _expected(rows, 1, 1).encode()
+
+
+@pytest.mark.parametrize("class_id", [0, 9, 10, 99_999_999, 100_000_000, 12_345_678_901])
+def test_class_ids_of_any_size(class_id: int) -> None:
+    rows = [class_id, 1.0, 1.0, 2.0, 3.0, 10, 0.0, 0.0, 4.0, 4.0]
+    assert box_files(rows, [2], [(4, 4)]) == [_expected(rows, 4, 4).encode()]

@@ -1,17 +1,18 @@
 """Label files of a run of images, written into the archive together.
 
 Most label files of a detect export are boxes that lie in their image. Those are kept as
-their pixel corners until a few hundred images have come, then normalised with numpy and
-written with one formatting call and one batch of zip members: per box, that is a third of
-the cost of normalising and formatting it on its own. The other label files wait in the
-same queue as their text, so the archive keeps the order of the items.
+their pixel corners until a few hundred images have come, then normalised and written out
+with numpy, and deflated as one batch of zip members: per box, that is a fifth of the cost
+of normalising and formatting it on its own. The other label files wait in the same queue
+as their text, so the archive keeps the order of the items.
 
-The numbers are exactly ``lines.number``'s: the value rounded to 12 decimals, without
-trailing zeros. ``%.{p}g`` writes a value of [10^-k, 10^(1-k)) with p - 1 + k decimals and
-no trailing zeros, so p = 13 - k keeps 12 decimals (k = 0 is 1.0 only, k = 4 the smallest
-written so; when rounding carries into the next decade, both forms give that power of ten).
-Each line takes the template of its four precisions; a value below 1e-4 (``%g`` would write
-an exponent) or a negative zero sends its image to ``line``, number by number.
+The numbers are exactly ``lines.number``'s within 0..1: the value rounded to 12 decimals,
+without trailing zeros. Rounded as ``%.12f`` rounds (the exact value of the double, to
+nearest): v * 1e12 is within 6.2e-5 of the exact product (half a unit in the last place
+of 1e12), so rounding it to an integer gives the exact product's nearest integer unless
+its fraction is within that of a half; those few take ``%.12f`` itself. The digits of each
+line are laid out in a fixed-width byte row, and the bytes to keep (no leading zeros in the
+class id, no trailing zeros in a number, no point without decimals) are picked by a mask.
 """
 
 from __future__ import annotations
@@ -19,26 +20,28 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ontolabel.formats.archive import ZipTree
 from ontolabel.formats.yolo.lines import line
 
 # images kept before their label files are written (a few thousand boxes)
 BATCH_IMAGES = 512
-# the decade bounds: a value's precision is 9 + the number of bounds it reaches. Each bound,
-# as a double, lies just above its power of ten, with no double in between: `v >= bound`
-# is exactly `v >= 10^k`.
-_BOUNDS = (1e-3, 1e-2, 1e-1, 1.0)
-_SMALLEST = 1e-4
-_PRECISIONS = 5
-# the 4 fields' precisions (less 9) as one code: digits of a number in base 5
-# an image's text ends with this mark: the batch's text is cut into files at it
-_END = "\x00"
-_END_CODE = _PRECISIONS**4
-_TEMPLATES = [
-    "%d " + " ".join(f"%.{9 + (code // w) % _PRECISIONS}g" for w in (125, 25, 5, 1)) + "\n"
-    for code in range(_END_CODE)
-] + [_END]
+DECIMALS = 12
+_SCALE = 10.0**DECIMALS
+# how near a half v * 1e12's fraction may come before %.12f decides (above 6.2e-5)
+_NEAR_HALF = 2.5e-4
+# each 4-digit group as its ASCII bytes ("0042" -> b"0042"), as a little-endian uint32
+_GROUPS = np.frombuffer(b"".join(b"%04d" % i for i in range(10_000)), dtype="<u4")
+# a line's bytes: class id (8 digits), then 4 times " d.dddddddddddd", then a newline
+_ID = 8
+_NUMBER = 3 + DECIMALS
+_LINE = _ID + 4 * _NUMBER + 1
+_LARGEST_ID = 10**_ID - 1
+_ZERO, _ONE, _POINT, _SPACE, _NEWLINE = b"01. \n"
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 
 
 class LabelBatch:
@@ -74,44 +77,85 @@ class LabelBatch:
         """Write every waiting file (call before anything else goes into the archive)."""
         if not self._members:
             return
-        boxed = iter(box_texts(self._rows, self._counts, self._sizes) if self._counts else ())
-        texts = [next(boxed) if text is None else text for text in self._texts]
-        self.zip.write_many(zip(self._members, [t.encode() for t in texts], strict=True))
+        boxed = iter(box_files(self._rows, self._counts, self._sizes) if self._counts else ())
+        files = [next(boxed) if text is None else text.encode() for text in self._texts]
+        self.zip.write_many(zip(self._members, files, strict=True))
         self._members, self._texts, self._rows, self._counts, self._sizes = [], [], [], [], []
 
 
-def box_texts(rows: list[Any], counts: list[int], sizes: list[tuple[int, int]]) -> list[str]:
+def box_files(rows: list[Any], counts: list[int], sizes: list[tuple[int, int]]) -> list[bytes]:
     """The label file of each image: ``rows`` the flat (class id, x1, y1, x2, y2) pixel boxes
     of all, ``counts[i]`` boxes of image i after those of the images before it, each
     within its image of ``sizes[i]`` (width, height). The same text as ``line`` gives each
-    box's normalised fields (``box_fields``)."""
+    box's normalised fields (``box_fields``), as UTF-8."""
     boxes = np.array(rows, dtype=np.float64).reshape(-1, 5)
     per_image = np.array(counts, dtype=np.int64)
     width, height = np.array(sizes, dtype=np.float64).reshape(-1, 2).T
     width, height = np.repeat(width, per_image), np.repeat(height, per_image)
     x1, y1, x2, y2 = boxes[:, 1], boxes[:, 2], boxes[:, 3], boxes[:, 4]
     # box_fields, in the same order of operations (so the same doubles)
-    fields = boxes.copy()
-    fields[:, 1] = (x1 + x2) / 2 / width
-    fields[:, 2] = (y1 + y2) / 2 / height
-    fields[:, 3] = (x2 - x1) / width
-    fields[:, 4] = (y2 - y1) / height
-    values = fields[:, 1:]
-    # lines %g would write otherwise than `number`: an exponent, "-0", out of 0..1 or NaN
-    tiny = (values < _SMALLEST) & (values != 0)
-    odd = (tiny | np.signbit(values) | ~(values <= 1)).any(axis=1)
-    # each value's precision less 9: how many bounds it reaches (bools as 0/1 bytes)
-    reached = [(values >= bound).view(np.int8) for bound in _BOUNDS]
-    digits = (reached[0] + reached[1] + reached[2] + reached[3]).astype(np.int64)
-    codes = ((digits[:, 0] * 5 + digits[:, 1]) * 5 + digits[:, 2]) * 5 + digits[:, 3]
-    ends = np.cumsum(per_image)
-    codes = np.insert(codes, ends, _END_CODE)
-    template = "".join(map(_TEMPLATES.__getitem__, codes.tolist()))
-    texts = (template % tuple(fields.ravel().tolist())).split(_END)[:-1]
+    values = np.empty((len(boxes), 4))
+    values[:, 0] = (x1 + x2) / 2 / width
+    values[:, 1] = (y1 + y2) / 2 / height
+    values[:, 2] = (x2 - x1) / width
+    values[:, 3] = (y2 - y1) / height
+    class_ids = boxes[:, 0].astype(np.int64)
+    # lines this layout cannot hold (none from plain_box_rows): each value by `line`
+    odd = ~((values >= 0) & (values <= 1)).all(axis=1) | (class_ids > _LARGEST_ID)
+    values[odd], class_ids[odd] = 0.0, 0
+    data, lengths = _lines(class_ids, _twelve_decimals(values))
+    ends = np.cumsum(np.bincount(np.repeat(np.arange(len(sizes)), per_image), lengths, len(sizes)))
+    bounds = np.concatenate(([0], ends)).astype(np.int64).tolist()
+    files = [data[bounds[i] : bounds[i + 1]] for i in range(len(sizes))]
     if odd.any():
-        flat = fields.tolist()
-        starts = ends - per_image
+        fields = np.column_stack([boxes[:, 0], (x1 + x2) / 2 / width, (y1 + y2) / 2 / height])
+        fields = np.column_stack([fields, (x2 - x1) / width, (y2 - y1) / height]).tolist()
+        first = np.concatenate(([0], np.cumsum(per_image))).tolist()
         for image in np.unique(np.repeat(np.arange(len(sizes)), per_image)[odd]).tolist():
-            lines = flat[int(starts[image]) : int(ends[image])]
-            texts[image] = "".join(line(int(row[0]), row[1:]) + "\n" for row in lines)
-    return texts
+            found = fields[first[image] : first[image + 1]]
+            text = "".join(line(int(row[0]), row[1:]) + "\n" for row in found)
+            files[image] = text.encode()
+    return files
+
+
+def _twelve_decimals(values: Floats) -> Ints:
+    """round(v * 10^12) of each value of 0..1, as ``%.12f`` rounds v (see the module)."""
+    scaled = values * _SCALE
+    rounded = np.rint(scaled)
+    near = np.abs(scaled - np.floor(scaled) - 0.5) < _NEAR_HALF
+    for i, j in zip(*np.nonzero(near), strict=True):
+        rounded[i, j] = float(f"{values[i, j]:.{DECIMALS}f}".replace(".", ""))
+    return rounded.astype(np.int64)
+
+
+def _lines(class_ids: Ints, decimals: Ints) -> tuple[bytes, Ints]:
+    """The lines of boxes (class id, and 4 values as 12-decimal integers of 0..10^12) as
+    one run of bytes, and the length of each line."""
+    count = len(class_ids)
+    out = np.empty((count, _LINE), dtype=np.uint8)
+    keep = np.empty((count, _LINE), dtype=bool)
+    # the class id: 8 digits, less its leading zeros (its last digit stays)
+    out[:, :_ID] = _GROUPS[np.stack(np.divmod(class_ids, 10_000), axis=1)].view(np.uint8)
+    significant = out[:, :_ID] != _ZERO
+    significant[:, -1] = True
+    keep[:, :_ID] = np.logical_or.accumulate(significant, axis=1)
+    # the values: a space, the unit (1 for 10^12, else 0), a point and 12 decimals
+    whole = decimals == 10**DECIMALS
+    fraction = np.where(whole, 0, decimals)
+    high, low = np.divmod(fraction, 10**8)
+    groups = np.stack([high, *np.divmod(low, 10_000)], axis=-1)  # (count, 4, 3)
+    digits = _GROUPS[groups].view(np.uint8).reshape(count, 4, DECIMALS)
+    numbers = out[:, _ID:-1].reshape(count, 4, _NUMBER)
+    kept = keep[:, _ID:-1].reshape(count, 4, _NUMBER)
+    numbers[:, :, 0] = _SPACE
+    numbers[:, :, 1] = np.where(whole, _ONE, _ZERO)
+    numbers[:, :, 2] = _POINT
+    numbers[:, :, 3:] = digits
+    # a decimal stays when it or one after it is not 0; the point when any decimal stays
+    tail = np.logical_or.accumulate((digits != _ZERO)[:, :, ::-1], axis=2)[:, :, ::-1]
+    kept[:, :, :2] = True
+    kept[:, :, 2] = tail[:, :, 0]
+    kept[:, :, 3:] = tail
+    out[:, -1] = _NEWLINE
+    keep[:, -1] = True
+    return out[keep].tobytes(), np.count_nonzero(keep, axis=1)
