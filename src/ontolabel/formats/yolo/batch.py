@@ -39,6 +39,11 @@ _NUMBER = 3 + DECIMALS
 _LINE = _ID + 4 * _NUMBER + 1
 _LARGEST_ID = 10**_ID - 1
 _ZERO, _ONE, _POINT, _SPACE, _NEWLINE = b"01. \n"
+_POSITIONS = np.arange(max(_ID, DECIMALS))
+# the trailing zeros of each 4-digit group (4 for 0000)
+_TRAILING_ZEROS = np.array(
+    [len(b) - len(b.rstrip(b"0")) for b in (b"%04d" % i for i in range(10_000))]
+)
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -136,26 +141,34 @@ def _lines(class_ids: Ints, decimals: Ints) -> tuple[bytes, Ints]:
     keep = np.empty((count, _LINE), dtype=bool)
     # the class id: 8 digits, less its leading zeros (its last digit stays)
     out[:, :_ID] = _GROUPS[np.stack(np.divmod(class_ids, 10_000), axis=1)].view(np.uint8)
-    significant = out[:, :_ID] != _ZERO
-    significant[:, -1] = True
-    keep[:, :_ID] = np.logical_or.accumulate(significant, axis=1)
+    id_digits = 1 + sum((class_ids >= 10**k).astype(np.int64) for k in range(1, _ID))
+    keep[:, :_ID] = _POSITIONS[:_ID] >= (_ID - id_digits)[:, None]
     # the values: a space, the unit (1 for 10^12, else 0), a point and 12 decimals
     whole = decimals == 10**DECIMALS
     fraction = np.where(whole, 0, decimals)
     high, low = np.divmod(fraction, 10**8)
     groups = np.stack([high, *np.divmod(low, 10_000)], axis=-1)  # (count, 4, 3)
-    digits = _GROUPS[groups].view(np.uint8).reshape(count, 4, DECIMALS)
     numbers = out[:, _ID:-1].reshape(count, 4, _NUMBER)
-    kept = keep[:, _ID:-1].reshape(count, 4, _NUMBER)
     numbers[:, :, 0] = _SPACE
     numbers[:, :, 1] = np.where(whole, _ONE, _ZERO)
     numbers[:, :, 2] = _POINT
-    numbers[:, :, 3:] = digits
-    # a decimal stays when it or one after it is not 0; the point when any decimal stays
-    tail = np.logical_or.accumulate((digits != _ZERO)[:, :, ::-1], axis=2)[:, :, ::-1]
+    numbers[:, :, 3:] = _GROUPS[groups].view(np.uint8).reshape(count, 4, DECIMALS)
+    # the decimals to the last that is not 0, and the point when there is one
+    places = _places(groups)
+    kept = keep[:, _ID:-1].reshape(count, 4, _NUMBER)
     kept[:, :, :2] = True
-    kept[:, :, 2] = tail[:, :, 0]
-    kept[:, :, 3:] = tail
+    kept[:, :, 2] = places > 0
+    kept[:, :, 3:] = _POSITIONS[:DECIMALS] < places[:, :, None]
     out[:, -1] = _NEWLINE
     keep[:, -1] = True
-    return out[keep].tobytes(), np.count_nonzero(keep, axis=1)
+    lengths = id_digits + (2 + (places > 0) + places).sum(axis=1) + 1
+    return out[keep].tobytes(), lengths
+
+
+def _places(groups: Ints) -> Ints:
+    """How many decimals a value keeps (to its last that is not 0), from its 3 groups of
+    4 decimals: 12 less the trailing zeros of the last group that is not 0000."""
+    trailing = _TRAILING_ZEROS[groups]
+    first, second, third = trailing[..., 0], trailing[..., 1], trailing[..., 2]
+    zeros = np.where(third < 4, third, 4 + np.where(second < 4, second, 4 + first))
+    return DECIMALS - zeros
