@@ -288,6 +288,16 @@ def test_a_model_built_without_validation_is_one_of_its_own() -> None:
     assert trusted.document(built) == Annotation.model_validate({"objects": built})
     with pytest.raises(ValidationError):
         built[0].geometry.x1 = 5.0  # type: ignore[misc]  # frozen, as validated
+    # (the boxes share their set of fields given: nothing may add to it)
+    moved = built[0].geometry.model_copy(update={"x2": 9.0})
+    assert moved.x2 == 9.0 and built[1].geometry.model_fields_set == {
+        "kind",
+        "x1",
+        "y1",
+        "x2",
+        "y2",
+    }
+    assert built[1].geometry.model_fields_set == validated.geometry.model_fields_set
 
 
 # what a packed run cannot hold, or the quick path gives up on (None: the key left out)

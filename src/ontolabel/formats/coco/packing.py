@@ -13,7 +13,8 @@ reader would have had, less those two keys.
 from __future__ import annotations
 
 import math
-from operator import add, itemgetter
+from itertools import chain
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from ontolabel.formats.coco.shapes import EXACT_KEY, ID_KEY
@@ -131,17 +132,18 @@ def pack_run(anns: list[Any]) -> tuple[int, list[tuple[Any, ...]]] | None:
         if set(map(type, bboxes)) != _LIST or set(map(len, bboxes)) != _FOUR:
             return None
         xs, ys, ws, hs = zip(*bboxes, strict=True)
-        if not set(map(type, xs + ys + ws + hs)) <= _NUMBERS:
+        if not set(map(type, chain(xs, ys, ws, hs))) <= _NUMBERS:
             return None
-        # as quick_bbox: w, h >= 0 and the far corner x + w, y + h finite
-        if min(ws) < 0 or min(hs) < 0:
+        # as quick_bbox: w, h >= 0 and the far corner x + w, y + h finite (with every value
+        # finite and w >= 0, each x + w lies between x and max(x) + max(w))
+        if min(ws) < 0 or min(hs) < 0 or not _finite(xs, ys, ws, hs):
             return None
-        if not _finite(tuple(map(add, xs, ws)), tuple(map(add, ys, hs))):
+        if not math.isfinite(max(xs) + max(ws)) or not math.isfinite(max(ys) + max(hs)):
             return None
         if set(map(type, exacts)) != _DICT or set(map(len, exacts)) != _FIVE:
             return None
         kinds, x1s, y1s, x2s, y2s = zip(*map(_CORNERS, exacts), strict=True)
-        if set(kinds) != _BOX or set(map(type, x1s + y1s + x2s + y2s)) != _FLOAT:
+        if set(kinds) != _BOX or set(map(type, chain(x1s, y1s, x2s, y2s))) != _FLOAT:
             return None
         if not _finite(x1s, y1s, x2s, y2s):
             return None

@@ -32,6 +32,11 @@ OBJECT_FIELDS = frozenset(
     ("id", "class_name", "geometry", "attributes", "track_id", "entity_id", "score")
 )
 DOCUMENT_FIELDS = frozenset(("objects",))
+# one set for every box built here: a set of its own per box is what validation makes,
+# but a box is frozen (an assignment is refused before the set is touched) and every field
+# of it is given already, and a copy (model_copy) gets a set of its own: nothing ever adds
+# to this one (a set a box saves ~0.1 s a million boxes)
+_BOX_GIVEN = set(BOX_FIELDS)
 
 
 def _model(cls: type[BaseModel], values: dict[str, Any], given: frozenset[str]) -> Any:
@@ -52,7 +57,7 @@ def box_object(
     # (_model written out twice: this runs for every box of a large import)
     box = _new(Box)
     _set_dict(box, {"kind": "box", "x1": x1, "y1": y1, "x2": x2, "y2": y2})
-    _set_fields(box, set(BOX_FIELDS))
+    _set_fields(box, _BOX_GIVEN)
     _set_extra(box, None)
     _set_private(box, None)
     found = _new(AnnotationObject)
