@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Required
+from typing import Annotated, Any, Required
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, with_config
@@ -12,29 +12,40 @@ from typing_extensions import TypedDict
 from ontolabel.core.modality import Modality
 
 
+# the largest whole number a database integer column holds
+MAX_INT64 = 2**63 - 1
+# the longest file name and external id an item keeps (the columns' sizes)
+MAX_NAME = 500
+MAX_EXTERNAL_ID = 500
+# an image's side in pixels, and a count of frames, samples, channels or points
+Side = Annotated[int, Field(ge=1, le=MAX_INT64)]
+Count = Annotated[int, Field(ge=0, le=MAX_INT64)]
+
+
 class MediaInfo(BaseModel):
     """What probing a media file found; the fields that apply to its modality are set."""
 
-    model_config = ConfigDict(extra="forbid")
+    # no NaN or infinity (JSON has neither), sizes and counts a database column holds
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     modality: Modality
     mime: str
     sha256: str
-    size: int
-    name: str = Field(description="original file name, as the user gave it")
-    width: int | None = Field(default=None, description="displayed width (EXIF applied)")
-    height: int | None = Field(default=None, description="displayed height (EXIF applied)")
+    size: Annotated[int, Field(ge=0, le=MAX_INT64)]
+    name: str = Field(max_length=MAX_NAME, description="original file name, as the user gave it")
+    width: Side | None = Field(default=None, description="displayed width (EXIF applied)")
+    height: Side | None = Field(default=None, description="displayed height (EXIF applied)")
     duration: float | None = Field(default=None, description="seconds (audio, video)")
     frame_rate: str | None = Field(default=None, description="exact rate as 'num/den' (video)")
-    frame_count: int | None = None
-    sample_rate: int | None = None
-    channels: int | None = None
-    point_count: int | None = None
+    frame_count: Count | None = None
+    sample_rate: Count | None = None
+    channels: Count | None = None
+    point_count: Count | None = None
     # camera calibration for an image that belongs to a point cloud, etc.
     extra: dict[str, Any] = Field(default_factory=dict)
 
 
-@with_config(ConfigDict(extra="forbid"))
+@with_config(ConfigDict(extra="forbid", allow_inf_nan=False))
 class MediaInfoFields(TypedDict, total=False):
     """``MediaInfo``'s fields as a typed dict: a media entry validated exactly as the model
     validates it, without building the model (a bulk import reads one per file; the model
@@ -43,16 +54,16 @@ class MediaInfoFields(TypedDict, total=False):
     modality: Required[Modality]
     mime: Required[str]
     sha256: Required[str]
-    size: Required[int]
-    name: Required[str]
-    width: int | None
-    height: int | None
+    size: Required[Annotated[int, Field(ge=0, le=MAX_INT64)]]
+    name: Required[Annotated[str, Field(max_length=MAX_NAME)]]
+    width: Side | None
+    height: Side | None
     duration: float | None
     frame_rate: str | None
-    frame_count: int | None
-    sample_rate: int | None
-    channels: int | None
-    point_count: int | None
+    frame_count: Count | None
+    sample_rate: Count | None
+    channels: Count | None
+    point_count: Count | None
     extra: dict[str, Any]
 
 

@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from ontolabel.core.item import MediaInfoJson, media_info_json
+from ontolabel.core.item import MediaInfo, MediaInfoJson, media_info_json
 from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.errors import FormatError, Location
@@ -25,6 +25,7 @@ from ontolabel.formats.base import (
     MediaRef,
     WriteStats,
 )
+from ontolabel.formats.jsonl.guard import line_problem, value_problem
 from ontolabel.formats.jsonl.json_items import JsonAnnotation, JsonItem, json_item
 from ontolabel.formats.jsonl.lines import (
     FORMAT_TAG,
@@ -45,6 +46,7 @@ from ontolabel.formats.violations import violations_from
 # detection reads this much of the file's head: enough for a header with a large ontology
 HEAD_BYTES = 1 << 20
 _SHA256 = re.compile(SHA256_PATTERN)
+_UTF16 = "not UTF-8 text: the line holds NUL bytes (UTF-16?); save the file as UTF-8"
 # bare item lines handed over at once (an import's chunk)
 BARE_BATCH = 500
 
@@ -117,6 +119,10 @@ class JsonlFormat(Format[JsonlOptions]):
                 if not raw.strip():
                     continue
                 is_first, first = first, False
+                problem = line_problem(raw)
+                if problem is not None:
+                    policy.report(f"the line {problem}", Location(file=places.file, line=lineno))
+                    continue
                 if not is_first and _ANNOTATED not in raw:
                     added = _add_bare(bare, raw, lineno, seen)
                     if added is not None:
@@ -129,24 +135,41 @@ class JsonlFormat(Format[JsonlOptions]):
                 record = None if is_first else _fast_record(raw, lineno, places)
                 if record is None:
                     at = Location(file=places.file, line=lineno)
+                    if b"\x00" in raw:
+                        policy.report(_UTF16, at)
+                        continue
                     try:
-                        obj = json.loads(raw)
+                        # decoded first: json.loads would guess UTF-16 from a line's bytes
+                        obj = json.loads(raw.decode("utf-8"))
                     except UnicodeDecodeError:
                         policy.report("not UTF-8 text", at)
                         continue
                     except json.JSONDecodeError as exc:
                         policy.report(f"not valid JSON: {exc.msg} at column {exc.colno}", at)
                         continue
+                    except RecursionError:
+                        policy.report("not readable: the JSON is nested too deeply", at)
+                        continue
                     if not isinstance(obj, dict):
                         kind = type(obj).__name__
                         policy.report(f"a line must be a JSON object, not a {kind}", at)
                         continue
-                    if "format" in obj:
+                    # a header is the first line or says it is one; any other line with a
+                    # "format" key is an item line with a field too many
+                    if "format" in obj and (is_first or obj["format"] == FORMAT_TAG):
                         self._check_header(obj, at, is_first)
                         continue
                     record = self._record(obj, at, places, policy)
                     if record is None:
                         continue
+                extras = [
+                    m.info.extra if isinstance(m.info, MediaInfo) else None for m in record.media
+                ]
+                problem = _values_problem(record.meta, extras)
+                if problem is not None:
+                    where = Location(file=places.file, line=lineno, item=record.external_id)
+                    policy.report(problem, where)
+                    continue
                 if record.external_id is not None:
                     if record.external_id in seen:
                         policy.report(
@@ -331,10 +354,18 @@ def _add_bare(bare: BareItems, raw: bytes, lineno: int, seen: dict[str, int]) ->
     except ValidationError:
         return None
     infos: list[MediaInfoJson] = []
+    extras = False
     for m in line.get("media", ()):
         if not _SHA256.match(m["sha256"]):
             return None  # the other path says which entry is wrong
-        infos.append(media_info_json(m))
+        try:
+            infos.append(media_info_json(m))
+        except TypeError:  # a whole number past 64 bits in ``extra``: JSON's writer takes it
+            return None
+        extras = extras or "extra" in m
+    meta = line.get("meta") or {}
+    if (meta or extras) and _values_problem(meta, [m.get("extra") for m in line["media"]]):
+        return None  # the other path reports it
     external_id = line.get("external_id")
     if external_id is not None:
         if external_id in seen:
@@ -344,9 +375,23 @@ def _add_bare(bare: BareItems, raw: bytes, lineno: int, seen: dict[str, int]) ->
     bare.modalities.append(line["modality"])
     bare.external_ids.append(external_id)
     bare.texts.append(line.get("text"))
-    bare.metas.append(line.get("meta") or {})
+    bare.metas.append(meta)
     bare.media.append(infos)
     return True
+
+
+def _values_problem(meta: dict[str, Any], extras: list[dict[str, Any] | None]) -> str | None:
+    """Why an item's free-form values (its meta, its media entries' extra) cannot be
+    stored, or None."""
+    if meta:
+        problem = value_problem(meta)
+        if problem is not None:
+            return f"meta {problem}"
+    for index, extra in enumerate(extras):
+        problem = value_problem(extra) if extra else None
+        if problem is not None:
+            return f"media[{index}].extra {problem}"
+    return None
 
 
 def _report_repeat(

@@ -19,12 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator, with_config
 from typing_extensions import TypedDict
 
 from ontolabel.core.annotation import Annotation, AnnotationSource
-from ontolabel.core.item import MediaInfo, MediaInfoFields
+from ontolabel.core.item import MAX_EXTERNAL_ID, MAX_NAME, MediaInfo, MediaInfoFields
 from ontolabel.core.modality import Modality
 
 FORMAT_TAG = "ontolabel.jsonl"
 VERSION = 1
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
+# an item's external id: as long as the column that keeps it allows
+ExternalId = Annotated[str, Field(max_length=MAX_EXTERNAL_ID)]
 
 
 class HeaderLine(BaseModel):
@@ -40,7 +42,7 @@ class MediaLine(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    name: str
+    name: str = Field(max_length=MAX_NAME)
     path: str | None = None
     sha256: str | None = Field(default=None, pattern=SHA256_PATTERN)
 
@@ -75,7 +77,7 @@ class ItemLine(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    external_id: str | None = None
+    external_id: ExternalId | None = None
     modality: Modality
     text: str | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
@@ -90,7 +92,7 @@ class ProbedItemLine(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    external_id: str | None = None
+    external_id: ExternalId | None = None
     modality: Modality
     text: str | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
@@ -104,7 +106,7 @@ class BareItemLine(TypedDict, total=False):
     line of a large import of files the store has. Validated as ``ProbedItemLine`` would
     validate it, into plain dicts (no model per line and per file)."""
 
-    external_id: str | None
+    external_id: ExternalId | None
     modality: Required[Modality]
     text: str | None
     meta: dict[str, Any]
