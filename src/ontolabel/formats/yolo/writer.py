@@ -118,6 +118,7 @@ class YoloWriter:
         self.stack = ExitStack()
         self.splits: dict[str, IO[bytes]] = {}  # the image list of each split, spooled
         self.listed: dict[str, list[str]] = {}  # ... its lines not spooled yet
+        self.folders: dict[str, tuple[str, str]] = {}  # ... its images' and labels' folders
         self.labels = LabelBatch(self.zip)
         self.used: set[tuple[str, str]] = set()
         self.pose: IO[bytes] | None = None
@@ -193,6 +194,8 @@ class YoloWriter:
         self.stats.skipped.append(Violation(message, Location(item=item, path=path)))
 
     def _chosen(self, annotations: Sequence[Work]) -> list[Work]:
+        if len(annotations) == 1:  # most items: that one, if the options select it
+            return selected(self.options, annotations)
         chosen = selected(self.options, annotations)
         if self.options.merge == "all" or not chosen:
             return chosen
@@ -308,12 +311,13 @@ class YoloWriter:
         """Give the image its name in its split, list it there and copy it (with
         include_media); the name of its label file."""
         name, stem = self._member(split, media.name)
-        images, labels = self._folders(split)
-        image_member = f"{images}/{name}"
         listed = self.listed.get(split)
         if listed is None:
             self.splits[split] = self._spool()
             listed = self.listed[split] = []
+            self.folders[split] = self._folders(split)
+        images, labels = self.folders[split]
+        image_member = f"{images}/{name}"
         listed.append(f"data/{image_member}\n")
         if len(listed) >= SPOOL_LINES:
             self._spool_lists()
