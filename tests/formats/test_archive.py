@@ -6,13 +6,15 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ontolabel.errors import FormatError, NotFound, TooLarge
-from ontolabel.formats.archive import RATIO_FLOOR, ZipTree, _small_member, unpack
+from ontolabel.formats.archive import RATIO_FLOOR, ZipTree, _plain, _small_member, unpack
 
 
 class _LegacyInfo(zipfile.ZipInfo):
@@ -181,3 +183,13 @@ def test_small_members_have_the_local_header_zipfile_writes(name: str, data: byt
     header = info.FileHeader(False)
     assert member[: len(header)] == header
     assert zlib.decompress(member[len(header) :], -15) == data
+
+
+NAMES = st.text(alphabet="ab./\\:東 ", max_size=12)
+
+
+@given(NAMES)
+def test_a_member_name_taken_as_it_is_is_its_normal_path(name: str) -> None:
+    # the substring test may send a plain name the long way, never a name that is not plain
+    if _plain(name):
+        assert str(PurePosixPath(name)) == name and ".." not in PurePosixPath(name).parts

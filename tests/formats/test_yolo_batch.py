@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import random
 import zipfile
+from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from ontolabel.formats.stored import StoredAnnotation, StoredRecord, StoredWrite
 from ontolabel.formats.yolo.batch import BATCH_IMAGES, LabelBatch, box_files
 from ontolabel.formats.yolo.lines import line
 from ontolabel.formats.yolo.stored import plain_box_rows
+from ontolabel.formats.yolo.writer import _stem_and_suffix
 
 SIDES = st.sampled_from([1, 3, 7, 10, 640, 1000, 1920, 10_000, 1_000_000])
 # values at the edges of the decades (the precision of %g changes there), tiny ones (%g would
@@ -255,3 +257,10 @@ def test_values_a_half_from_the_twelfth_decimal_round_as_twelve_decimals_do() ->
 def test_class_ids_of_any_size(class_id: int) -> None:
     rows = [class_id, 1.0, 1.0, 2.0, 3.0, 10, 0.0, 0.0, 4.0, 4.0]
     assert box_files(rows, [2], [(4, 4)]) == [_expected(rows, 4, 4).encode()]
+
+
+@given(st.text(alphabet="ab./東", max_size=12))
+def test_stem_and_suffix_are_the_paths(name: str) -> None:
+    path = PurePosixPath(name)
+    if path.parts and not path.is_absolute() and path.name not in ("", ".", ".."):
+        assert _stem_and_suffix(name) == (path.with_suffix("").as_posix(), path.suffix)
