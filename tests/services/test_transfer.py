@@ -782,3 +782,43 @@ def test_bare_records_the_store_lacks_or_the_project_has_keep_the_files_order(
         (10, 6),
         (12, 6),
     ]
+
+
+def test_an_import_saves_work_by_annotators_who_are_not_members_alike_for_new_and_stored_items(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    """The owner imports labels made elsewhere: whose they are is kept, for items the import
+    creates and for items the project has, and the same file again changes nothing."""
+    pid = new_project(workspace, owner, "News", "text", TEXT_ONTOLOGY)
+    users.create_user(workspace, "bob", PASSWORD)  # in the workspace, not in the project
+    items.add_text_item(workspace, pid, text=TEXT, user_id=owner.id, external_id="s1")
+    person = {
+        "id": "a",
+        "class_name": "Person",
+        "geometry": {"kind": "span", "start": 11, "end": 14, "text": "Ana"},
+    }
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        lines(
+            text_line("s1", TEXT, person, user="bob"),
+            text_line("n2", TEXT, person, user="bob"),
+            text_line("n3", CRLF),
+        )
+    )
+    report = transfer.import_file(workspace, pid, path, user_id=owner.id)
+    assert (report.imported, report.existing, report.updated, report.violations) == (2, 1, 1, [])
+    again = transfer.import_file(workspace, pid, path, user_id=owner.id)
+    assert (again.imported, again.existing, again.updated, again.violations) == (0, 3, 0, [])
+    listed = {i.external_id: i.id for i in items.list_items(workspace, pid, user_id=owner.id).items}
+    bob = users.get_user_by_name(workspace, "bob")
+    assert bob is not None
+    for ext in ("s1", "n2"):
+        state = annotations.get_annotation(
+            workspace, listed[ext], user_id=owner.id, annotator_id=bob.id
+        )
+        assert (state.revision, [o.id for o in state.document.objects]) == (1, ["a"])
+    # the project's own export imports back as a no-op, annotators and all
+    exported = tmp_path / "out.jsonl"
+    exported.write_bytes(export(workspace, pid, "jsonl"))
+    back = transfer.import_file(workspace, pid, exported, user_id=owner.id)
+    assert (back.imported, back.updated, back.violations) == (0, 0, [])

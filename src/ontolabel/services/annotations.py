@@ -240,8 +240,13 @@ def save_annotation(
     base_revision: int,
     status: AnnotationStatus = "draft",
     source: AnnotationSource = "human",
+    on_behalf_by: int | None = None,
 ) -> AnnotationState:
     """Append a revision of the caller's annotation on the item.
+
+    ``on_behalf_by``: the owner of the item's project who writes ``user_id``'s work (an
+    import of labels made elsewhere); the owner's role is checked, not the annotator's,
+    who need not be a member (as for the items an import creates).
 
     Raises Conflict (``current`` = the AnnotationState now stored) if ``base_revision`` is
     not the current revision, and AnnotationInvalid listing every violation of the
@@ -258,7 +263,11 @@ def save_annotation(
         if not rows:
             raise AuthError("unknown user")
         project_id, modality, text, meta, role, is_admin, head_id, current, version = rows[0][:9]
-        decide_role(project_id is not None, role, is_admin, Role.ANNOTATOR, "item")
+        if on_behalf_by is None:
+            decide_role(project_id is not None, role, is_admin, Role.ANNOTATOR, "item")
+        else:
+            with Session(db) as session:
+                require_item_role(session, item_id, on_behalf_by, Role.OWNER)
         current = current or 0
         if base_revision != current:
             raise _conflict(db, item_id, user_id, base_revision)

@@ -240,7 +240,7 @@ def _import(
             location=Location(file=shown),
             hint="fix the file, or import with errors=collect to skip the bad records",
         )
-    report.updated = _apply(ws, updates, policy)
+    report.updated = _apply(ws, updates, policy, user_id)
     violations = [_rename(v, path.name, shown) for v in policy.violations]
     report.imported = result.created
     report.existing += result.skipped
@@ -266,14 +266,17 @@ def _guarded(
         ) from exc
 
 
-def _apply(ws: Workspace, updates: list[PendingUpdate], policy: ErrorPolicy) -> int:
-    """Save each update whose document or status differs from what is stored; a save that
-    fails (the annotator is no member, a concurrent edit) is reported, the others go on."""
+def _apply(ws: Workspace, updates: list[PendingUpdate], policy: ErrorPolicy, user_id: int) -> int:
+    """Save each update whose document or status differs from what is stored, as the
+    importing owner (``user_id``) on the annotators' behalf; a save that fails (a concurrent
+    edit, say) is reported, the others go on."""
     changed: set[int] = set()
     for update in updates:
         new = update.annotation
         try:
-            state = annotating.get_annotation(ws, update.item_id, user_id=new.user_id)
+            state = annotating.get_annotation(
+                ws, update.item_id, user_id=user_id, annotator_id=new.user_id
+            )
             if state.document == new.document and state.status == new.status:
                 continue  # importing the same work again changes nothing
             annotating.save_annotation(
@@ -284,6 +287,7 @@ def _apply(ws: Workspace, updates: list[PendingUpdate], policy: ErrorPolicy) -> 
                 base_revision=state.revision,
                 status=new.status,
                 source=new.source,
+                on_behalf_by=user_id,
             )
         except OntolabelError as exc:
             policy.report(f"not saved: {exc.message}", update.location)
