@@ -100,13 +100,13 @@ class JsonStream:
             text = self._decoder.decode(b"", final=True)
             self.eof = True
         cut = self.pos if self._mark is None else min(self.pos, self._mark)
-        dropped = self.buf[:cut]
-        newline = dropped.rfind("\n")
+        # (the text dropped is looked at where it is held: no copy of it)
+        newline = self.buf.rfind("\n", 0, cut)
         if newline >= 0:
-            self._lines += dropped.count("\n")
-            self._tail = len(dropped) - newline - 1
+            self._lines += self.buf.count("\n", 0, cut)
+            self._tail = cut - newline - 1
         else:
-            self._tail += len(dropped)
+            self._tail += cut
         self.buf = self.buf[cut:] + text
         self._dropped += cut
         self.pos -= cut
