@@ -264,3 +264,38 @@ def test_stem_and_suffix_are_the_paths(name: str) -> None:
     path = PurePosixPath(name)
     if path.parts and not path.is_absolute() and path.name not in ("", ".", ".."):
         assert _stem_and_suffix(name) == (path.with_suffix("").as_posix(), path.suffix)
+
+
+class _Store:
+    def __init__(self, blobs: dict[str, bytes]):
+        self.blobs = blobs
+
+    def open(self, sha256: str) -> io.BytesIO:
+        return io.BytesIO(self.blobs[sha256])
+
+
+def test_images_and_their_label_files_keep_their_order(ontology: Ontology) -> None:
+    media = [image(f"{i}.jpg", 60, 40, sha=str(i)) for i in range(3)]
+    stored = [
+        StoredRecord(
+            item_id=i,
+            external_id=str(i),
+            content=ItemContent(modality=Modality.IMAGE, media=[m]),
+            annotations=[StoredAnnotation(document={"objects": [_stored()], "relations": []})],
+        )
+        for i, m in enumerate(media)
+    ]
+    writer = get_format("yolo")
+    assert isinstance(writer, StoredWriter)
+    out = io.BytesIO()
+    store = _Store({m.sha256: f"pixels {i}".encode() for i, m in enumerate(media)})
+    stats = writer.write_stored(
+        stored, out, ontology=ontology, options=writer.parse_options({}), media=store
+    )
+    assert stats.skipped == []
+    with zipfile.ZipFile(out) as archive:
+        names = [n for n in archive.namelist() if n.startswith("obj_train_data/")]
+        assert names == [
+            f"obj_train_data/{i}.{suffix}" for i in range(3) for suffix in ("jpg", "txt")
+        ]
+        assert archive.read("obj_train_data/2.txt") == b"0 0.2 0.35 0.2 0.5\n"
