@@ -255,8 +255,19 @@ def _origins(section: str, first: int, count: int) -> list[str]:
 
 
 # what a packed run's boxes need beside their corners: class names, ids, where each came
-# from, iscrowd flags (none of it seen by the cyclic collector: only strings and numbers)
-_Named = tuple[list[str], Sequence[str], list[str], Sequence[Any]]
+# from, iscrowd flags (none of it seen by the cyclic collector: only strings and numbers),
+# whether any is a crowd, whether its ids are all different and none names a keypoints part
+_Named = tuple[list[str], Sequence[str], list[str], Sequence[Any], bool, bool]
+# one image's part of a run: its objects, origins, ids, crowds, and whether its ids are
+# known good (see above)
+_Part = tuple[list[AnnotationObject], list[str], Sequence[str], list[str], bool]
+
+
+def _plain_ids(ids: Sequence[str]) -> bool:
+    """Whether the ids are all different and none names a keypoints part (a NUL ends each:
+    an id ending with ":keypoints" shows, and the rare id holding ":keypoints\\0" inside only
+    sends its image the longer way)."""
+    return len(set(ids)) == len(ids) and _KEYPOINTS_END not in "\0".join(ids) + "\0"
 
 
 class PackedBoxes:
@@ -285,42 +296,55 @@ class PackedBoxes:
         else:
             ids = run[COLUMN_OWN_IDS] if run[1] == 0 else list(map(str, run[COLUMN_IDS]))
             origins = _origins(self._sections[section], run[0], len(found))
-            named = list(map(_NAME, found)), ids, origins, run[COLUMN_CROWDS]
+            flags = run[COLUMN_CROWDS]
+            named = list(map(_NAME, found)), ids, origins, flags, 1 in flags, _plain_ids(ids)
         self._run, self._named = run, named
         return named
+
+    def _part(self, section: int, piece: Columns | RunPart) -> _Part | None:
+        if type(piece) is RunPart:
+            run, start, end = piece
+        else:
+            run, start, end = piece, 0, length(piece)
+        named = self._lookup(section, run)
+        if named is None:
+            return None
+        names, run_ids, origins, run_flags, crowded, plain = named
+        ids = run_ids[start:end]
+        x1s, y1s, x2s, y2s = (
+            run[-4][start:end],
+            run[-3][start:end],
+            run[-2][start:end],
+            run[-1][start:end],
+        )
+        objects = list(map(box_object, ids, names[start:end], x1s, y1s, x2s, y2s))
+        crowds: list[str] = []
+        if crowded:  # (as the dict path: iscrowd == 1)
+            flags = run_flags[start:end]
+            crowds = [oid for oid, crowd in zip(ids, flags, strict=True) if crowd == 1]
+        return objects, origins[start:end], ids, crowds, plain
 
     def image(self, pieces: Sequence[tuple[int, Columns | RunPart]]) -> ImageObjects | None:
         """The image's objects, or None when a category is unknown, an object id repeats or
         names a keypoints part: then the image is read as any other, which finds the same
         objects where this finds them."""
-        objects: list[AnnotationObject] = []
-        origins: list[str] = []
-        crowds: list[str] = []
-        ids: list[str] = []
-        for section, piece in pieces:
-            if type(piece) is RunPart:
-                run, start, end = piece
-            else:
-                run, start, end = piece, 0, length(piece)
-            named = self._lookup(section, run)
-            if named is None:
+        if len(pieces) == 1:  # the usual: a part of one run, whose ids are known good
+            part = self._part(*pieces[0])
+            if part is None:
                 return None
-            names, run_ids, run_origins, run_flags = named
-            found = run_ids[start:end]
-            x1s, y1s, x2s, y2s = (
-                run[-4][start:end],
-                run[-3][start:end],
-                run[-2][start:end],
-                run[-1][start:end],
-            )
-            objects += map(box_object, found, names[start:end], x1s, y1s, x2s, y2s)
-            origins += run_origins[start:end]
-            flags = run_flags[start:end]
-            if 1 in flags:  # (as the dict path: iscrowd == 1)
-                crowds += [oid for oid, crowd in zip(found, flags, strict=True) if crowd == 1]
-            ids += found
-        # (a NUL ends each id: an id ending with ":keypoints" shows, and the rare id holding
-        # ":keypoints\0" inside only sends the image the longer way)
-        if len(set(ids)) != len(ids) or _KEYPOINTS_END in "\0".join(ids) + "\0":
+            objects, origins, ids, crowds, plain = part
+            if not plain and not _plain_ids(ids):
+                return None
+            return ImageObjects(trusted_document(objects), tuple(origins), False, [], crowds, {})
+        objects, origins, ids, crowds = [], [], [], []
+        for section, piece in pieces:
+            part = self._part(section, piece)
+            if part is None:
+                return None
+            objects += part[0]
+            origins += part[1]
+            ids += part[2]
+            crowds += part[3]
+        if not _plain_ids(ids):
             return None
         return ImageObjects(trusted_document(objects), tuple(origins), False, [], crowds, {})

@@ -80,6 +80,13 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _all_packed(pieces: list[Piece]) -> bool:
+    """Whether every run of an image is packed as columns (no list of annotations)."""
+    if len(pieces) == 1:
+        return type(pieces[0][1]) is not list
+    return all(type(run) is not list for _, run in pieces)
+
+
 def _is_size(value: object) -> bool:
     """A width or height nothing need be said of: none, or a positive int."""
     return value is None or (type(value) is int and value > 0)
@@ -299,7 +306,7 @@ class CocoReader:
         found = None
         anns: Entries | None = None
         if ok:
-            if pieces and not labelled and all(type(run) is not list for _, run in pieces):
+            if pieces and not labelled and _all_packed(pieces):
                 found = self._boxes.image(pieces)  # type: ignore[arg-type]
             if found is None:
                 anns = self._entries(pieces, labelled)
