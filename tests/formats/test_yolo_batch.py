@@ -295,7 +295,6 @@ def test_images_and_their_label_files_keep_their_order(ontology: Ontology) -> No
     assert stats.skipped == []
     with zipfile.ZipFile(out) as archive:
         names = [n for n in archive.namelist() if n.startswith("obj_train_data/")]
-        assert names == [
-            f"obj_train_data/{i}.{suffix}" for i in range(3) for suffix in ("jpg", "txt")
-        ]
+        expected = [f"{i}.{suffix}" for i in range(3) for suffix in ("jpg", "txt")]
+        assert names == [f"obj_train_data/{name}" for name in expected]
         assert archive.read("obj_train_data/2.txt") == b"0 0.2 0.35 0.2 0.5\n"
