@@ -822,3 +822,47 @@ def test_an_import_saves_work_by_annotators_who_are_not_members_alike_for_new_an
     exported.write_bytes(export(workspace, pid, "jsonl"))
     back = transfer.import_file(workspace, pid, exported, user_id=owner.id)
     assert (back.imported, back.updated, back.violations) == (0, 0, [])
+
+
+def test_media_info_that_the_bytes_contradict_is_refused_at_its_line(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    """A canonical line names its bytes by sha256 and says what they are; where the
+    workspace knows better (an item holds the same bytes, or the bytes are read from the
+    import's folder and probed), a claim they contradict is that line's error."""
+    held = probe(jpeg(tmp_path / "held.jpg", (12, 8)), "held.jpg")
+    beside = probe(jpeg(tmp_path / "beside.jpg", (6, 4)), "beside.jpg")
+    (tmp_path / "media").mkdir()
+    (tmp_path / "beside.jpg").rename(tmp_path / "media" / beside.sha256)
+    pid = new_project(workspace, owner, "Street", "image", IMAGE_ONTOLOGY)
+
+    def entry(info: MediaInfo, ext: str, **claims: Any) -> dict[str, Any]:
+        media = {**info.model_dump(mode="json"), **claims}
+        return {"external_id": ext, "modality": "image", "media": [media]}
+
+    first = tmp_path / "first.jsonl"
+    first.write_text(lines(entry(held, "held")))
+    assert transfer.import_file(workspace, pid, first, user_id=owner.id).imported == 1
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        lines(
+            entry(held, "big", width=9999, height=7777),
+            entry(held, "audio", modality="audio", mime="audio/wav", width=None, height=None),
+            entry(beside, "beside", width=60),
+            entry(held, "same", name="other name.jpg"),  # a name of its own is fine
+        )
+    )
+    report = transfer.import_file(workspace, pid, path, user_id=owner.id, errors="collect")
+    size = held.size
+    assert [str(v) for v in report.violations] == [
+        f"in.jsonl:2, item big, media[0]: the file says 'held.jpg' (sha256 {held.sha256[:12]}…) "
+        f"is image (image/jpeg) 9999x7777, {size:,} bytes, but the workspace holds these bytes "
+        f"as image (image/jpeg) 12x8, {size:,} bytes",
+        f"in.jsonl:3, item audio, media[0]: the file says 'held.jpg' (sha256 {held.sha256[:12]}…)"
+        f" is audio (audio/wav), {size:,} bytes, but the workspace holds these bytes as image "
+        f"(image/jpeg) 12x8, {size:,} bytes",
+        f"in.jsonl:4, item beside, media[0]: the file says 'beside.jpg' (sha256 "
+        f"{beside.sha256[:12]}…) is image (image/jpeg) 60x4, {beside.size:,} bytes, but probing "
+        f"finds these bytes as image (image/jpeg) 6x4, {beside.size:,} bytes",
+    ]
+    assert report.imported == 1

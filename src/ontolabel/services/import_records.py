@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,7 +27,7 @@ from ontolabel.services import users
 from ontolabel.services.items import NewAnnotation, NewItem, modality_mismatch
 from ontolabel.services.media import store_media
 from ontolabel.services.workspace import Workspace
-from ontolabel.storage.bulk import items_by_external_id
+from ontolabel.storage.bulk import items_by_external_id, media_info_by_sha256
 from ontolabel.storage.mappers import item_content
 from ontolabel.storage.tables import ItemMediaRow, ItemRow
 
@@ -67,6 +69,8 @@ class RecordPreparer:
         self.stored: dict[Path, MediaInfo | str] = {}
         # sha256s of stored files known to be in the workspace (see ``look_up_media``)
         self.present: set[str] = set()
+        # what the workspace's items say of those files (see ``_known``)
+        self.known: dict[str, Claims] = {}
 
     def _at(self, record: ImportRecord, path: str | None) -> Location:
         loc = record.location
@@ -90,6 +94,9 @@ class RecordPreparer:
                 info = ref.info
                 if info is None or ref.sha256 is None or not self._present(ref.sha256):
                     break
+                known = self.known.get(ref.sha256)
+                if known is not None and claims(info) != known:
+                    break  # ``_checked`` says how
                 media.append(info)
             else:
                 if media and media[0].modality is self.modality:
@@ -178,6 +185,7 @@ class RecordPreparer:
         with self.ws.read_session() as session:
             stored = {e for _, e in items_by_external_id(session.connection(), project_id, wanted)}
         present = self.ws.blobs.existing(i.sha256 for infos in batch.media for i in infos)
+        known = self._known(present)
         modality, is_text = self.modality, self.modality is Modality.TEXT
         run: list[ImportRecord] = []
         for i, (kind, external_id, text, infos) in enumerate(
@@ -193,7 +201,9 @@ class RecordPreparer:
             )
             if plain:
                 for info in infos:
-                    if info.sha256 not in present:
+                    if info.sha256 not in present or (
+                        info.sha256 in known and claims(info) != known[info.sha256]
+                    ):
                         plain = False
                         break
             if not plain:
@@ -324,7 +334,12 @@ class RecordPreparer:
     def _media(self, ref: MediaRef) -> MediaInfo | MediaInfoJson | str:
         """The stored media ``ref`` names, or why it cannot be had."""
         if ref.sha256 is not None and ref.info is not None and self._present(ref.sha256):
-            return ref.info  # exactly these bytes are here already: keep the file's own info
+            # exactly these bytes are here already: keep the file's own info, unless the
+            # workspace's items say otherwise of them
+            known = self.known.get(ref.sha256)
+            if known is not None and claims(ref.info) != known:
+                return _claims_mismatch(ref, claims(ref.info), known, "the workspace holds")
+            return ref.info
         candidate = next(self._candidates(ref), None)
         if candidate is None and ref.data is not None:
             try:
@@ -347,7 +362,12 @@ class RecordPreparer:
             and "source_orientation" not in stored.extra
         ):
             return f"the file {ref.name!r} does not have the sha256 the import file gives"
-        info = ref.info if ref.info is not None and stored.sha256 == ref.sha256 else stored
+        if ref.info is not None and stored.sha256 == ref.sha256:
+            if claims(ref.info) != claims(stored):  # the bytes, probed, say otherwise
+                return _claims_mismatch(ref, claims(ref.info), claims(stored), "probing finds")
+            info: MediaInfo | MediaInfoJson = ref.info
+        else:
+            info = stored
         if (ref.width, ref.height) not in ((None, None), (info.width, info.height)):
             return _size_mismatch(ref, info)
         return info
@@ -361,6 +381,15 @@ class RecordPreparer:
             for ref in r.media
             if ref.sha256 is not None and ref.info is not None
         )
+        self.known = self._known(self.present)
+
+    def _known(self, shas: set[str]) -> dict[str, Claims]:
+        """What the workspace's items say of the files ``shas`` (those some item holds)."""
+        if not shas:
+            return {}
+        with self.ws.read_session() as session:
+            stored = media_info_by_sha256(session.connection(), sorted(shas))
+        return {sha: _stored_claims(orjson.loads(text)) for sha, text in stored.items()}
 
     def _present(self, sha256: str) -> bool:
         # a file not looked up in the batch (or stored since) is asked for on its own
@@ -415,3 +444,27 @@ def _contents(session: Session, item_ids: list[int]) -> dict[int, ItemContent]:
     for m in session.scalars(select(ItemMediaRow).where(ItemMediaRow.item_id.in_(item_ids))):
         media.setdefault(m.item_id, []).append(m)
     return {r.id: item_content(r, media.get(r.id, [])) for r in rows}
+
+
+# what a media entry says of its bytes that the bytes decide (not its name, nor extra)
+Claims = tuple[str, str, int, int | None, int | None]
+
+
+def claims(info: MediaInfo | MediaInfoJson) -> Claims:
+    return (info.modality.value, info.mime, info.size, info.width, info.height)
+
+
+def _stored_claims(info: dict[str, Any]) -> Claims:
+    return (info["modality"], info["mime"], info["size"], info.get("width"), info.get("height"))
+
+
+def _describe(c: Claims) -> str:
+    size = f" {c[3]}x{c[4]}" if c[3] is not None or c[4] is not None else ""
+    return f"{c[0]} ({c[1]}){size}, {c[2]:,} bytes"
+
+
+def _claims_mismatch(ref: MediaRef, said: Claims, found: Claims, who: str) -> str:
+    return (
+        f"the file says {ref.name!r} (sha256 {(ref.sha256 or '')[:12]}…) is {_describe(said)}, "
+        f"but {who} these bytes as {_describe(found)}"
+    )

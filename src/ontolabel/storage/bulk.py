@@ -208,3 +208,29 @@ def items_by_external_id(
         return [(int(item_id), str(external_id)) for item_id, external_id in cursor.fetchall()]
     finally:
         cursor.close()
+
+
+# How the workspace's items describe media files, by sha256 (one row per file: its first
+# item's); the sha256s bound as one parameter, as above.
+_INFO_BY_SHA = {
+    "sqlite": "SELECT sha256, MIN(info) FROM item_media"
+    " WHERE sha256 IN (SELECT value FROM json_each(?)) GROUP BY sha256",
+    "postgresql": "SELECT DISTINCT ON (sha256) sha256, CAST(info AS TEXT) FROM item_media"
+    " WHERE sha256 = ANY(%s) ORDER BY sha256, item_id",
+}
+
+
+def media_info_by_sha256(connection: Connection, wanted: list[str]) -> dict[str, str]:
+    """The stored media info (JSON text) of each of ``wanted`` that some item holds."""
+    if not wanted:
+        return {}
+    dialect = connection.dialect.name
+    shas: Any = to_json(wanted).decode() if dialect == "sqlite" else wanted
+    sql = _INFO_BY_SHA[dialect]
+    cursor = connection.connection.cursor()
+    try:
+        with driver_errors(connection, sql, (shas,)):
+            cursor.execute(sql, (shas,))
+        return {str(sha): str(info) for sha, info in cursor.fetchall()}
+    finally:
+        cursor.close()
