@@ -217,9 +217,8 @@ _INFO_BY_SHA = {
     "sqlite": "SELECT sha256, info FROM (SELECT value AS sha256, (SELECT info FROM item_media"
     " WHERE item_media.sha256 = value LIMIT 1) AS info FROM json_each(?)) WHERE info IS NOT NULL",
     "postgresql": "SELECT sha256, info FROM (SELECT s AS sha256, (SELECT CAST(info AS TEXT)"
-    " FROM item_media WHERE item_media.sha256 = s LIMIT 1) AS info FROM unnest(CAST(%s AS TEXT[])) AS s)"
-    " AS found"
-    " WHERE info IS NOT NULL",
+    " FROM item_media WHERE item_media.sha256 = s LIMIT 1) AS info"
+    " FROM unnest(CAST(%s AS TEXT[])) AS s) AS found WHERE info IS NOT NULL",
 }
 
 
