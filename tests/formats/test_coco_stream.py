@@ -376,6 +376,11 @@ def test_the_spool_gives_each_bucket_its_runs_in_file_order(seed: int) -> None:
         }
         assert got == dict(sorted(want.items()))
         assert list(got) == sorted(got)
+        asked = sorted({b for b in want if rng.random() < 0.7} | {buckets + 5})
+        walked = spool.in_order([None, *asked])
+        assert [
+            [(s, i, a) for s, run in pieces for i, a in packing.entries(run)] for pieces in walked
+        ] == [[], *(want.get(b, []) for b in asked)]
         some = {b for b in want if rng.random() < 0.3} | {-1}
         many = sorted(spool.of_many(some), key=lambda e: (e[0], e[1]))
         assert many == sorted((e for b in some for e in want.get(b, [])), key=lambda e: e[:2])

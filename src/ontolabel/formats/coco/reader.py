@@ -205,7 +205,7 @@ class CocoReader:
         buckets = [doc.buckets.get(image_id) for image_id in doc.images]
         placed = [b for b in buckets if b is not None]
         if all(a < b for a, b in zip(placed, placed[1:], strict=False)):
-            groups = self._in_bucket_order(doc, buckets)
+            groups = doc.spool.in_order(buckets)
         else:  # images listed in another order than their annotations: one query each
             groups = ([] if b is None else doc.spool.of(b) for b in buckets)
         for image, pieces in zip(doc.images.values(), groups, strict=True):
@@ -227,23 +227,6 @@ class CocoReader:
             plain.sort(key=lambda a: a[2]["id"] if _is_int(a[2].get("id")) else math.inf)
             anns = plain
         return anns
-
-    @staticmethod
-    def _in_bucket_order(doc: CocoDocument, buckets: list[int | None]) -> Iterator[list[Piece]]:
-        """Each image's annotations, read in one pass over the spool (buckets ascending)."""
-        spooled = doc.spool.by_bucket()
-        pending = next(spooled, None)
-        for bucket in buckets:
-            if bucket is None:
-                yield []
-                continue
-            while pending is not None and pending[0] < bucket:  # no image's: reported
-                pending = next(spooled, None)
-            if pending is not None and pending[0] == bucket:
-                yield pending[1]
-                pending = next(spooled, None)
-            else:
-                yield []
 
     def _annotation_problems(self, doc: CocoDocument) -> None:
         """Report the entries that are no annotation, or name no image of the file, in the

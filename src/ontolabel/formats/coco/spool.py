@@ -229,6 +229,22 @@ class AnnotationSpool:
         )
         return [(section, marshal.loads(data)) for section, data in found]
 
+    def in_order(self, buckets: Iterable[int | None]) -> Iterator[list[Piece]]:
+        """The annotations of each of the given buckets in turn (None: of no bucket, none),
+        read in one pass over the runs: the buckets must be ascending. (``by_bucket`` and a
+        walk along it in one: a generator fewer for each image.)"""
+        rows = self._sorted()
+        row = next(rows, None)
+        for bucket in buckets:
+            pieces: list[Piece] = []
+            if bucket is not None:
+                while row is not None and row[0] < bucket:  # buckets not asked for
+                    row = next(rows, None)
+                while row is not None and row[0] == bucket:
+                    pieces.append((row[1], row[3]))
+                    row = next(rows, None)
+            yield pieces
+
     def by_bucket(self) -> Iterator[tuple[int, list[Piece]]]:
         """Every bucket's annotations, in bucket order, each in file order."""
         current: int | None = None
