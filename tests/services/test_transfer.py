@@ -866,3 +866,25 @@ def test_media_info_that_the_bytes_contradict_is_refused_at_its_line(
         f"finds these bytes as image (image/jpeg) 6x4, {beside.size:,} bytes",
     ]
     assert report.imported == 1
+
+
+def test_items_without_ids_are_found_again_by_their_file(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    """A canonical export of items that have no external id names each item's bytes by
+    sha256: importing it again finds the items by those bytes and adds no copies."""
+    infos = [probe(jpeg(tmp_path / f"{n}.jpg", (5 + i, 4)), f"{n}.jpg") for i, n in enumerate("ab")]
+    for info in infos:
+        workspace.blobs.put_bytes((tmp_path / info.name).read_bytes())
+    pid = new_project(workspace, owner, "Street", "image", IMAGE_ONTOLOGY)
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        lines(*({"modality": "image", "media": [i.model_dump(mode="json")]} for i in infos))
+    )
+    assert transfer.import_file(workspace, pid, path, user_id=owner.id).imported == 2
+    exported = tmp_path / "out.jsonl"
+    exported.write_bytes(export(workspace, pid, "jsonl"))
+    for again in (path, exported):
+        report = transfer.import_file(workspace, pid, again, user_id=owner.id)
+        assert (report.imported, report.existing, report.violations) == (0, 2, [])
+    assert len(items.list_items(workspace, pid, user_id=owner.id).items) == 2

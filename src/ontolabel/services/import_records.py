@@ -193,6 +193,7 @@ class RecordPreparer:
         ):
             plain = (
                 kind is modality
+                and external_id is not None  # items without one are found by their file
                 and external_id not in stored
                 and bool(infos)
                 and infos[0].modality is modality
@@ -295,33 +296,52 @@ class RecordPreparer:
                 ):
                     matched[id(by_external[str(external_id)])] = item_id
             by_name: dict[str, list[ImportRecord]] = {}
+            by_sha: dict[str, list[ImportRecord]] = {}
             for r in records:
-                if id(r) not in matched and len(r.media) == 1 and r.media[0].sha256 is None:
+                if id(r) in matched or len(r.media) != 1:
+                    continue
+                sha256 = r.media[0].sha256
+                if sha256 is None:
                     by_name.setdefault(r.media[0].name, []).append(r)
-            if by_name:
-                named: dict[str, list[int]] = {}
-                for item_id, name in session.execute(
-                    select(ItemMediaRow.item_id, ItemMediaRow.name)
-                    .join(ItemRow, ItemRow.id == ItemMediaRow.item_id)
-                    .where(
-                        ItemRow.project_id == project_id,
-                        ItemMediaRow.position == 0,
-                        ItemMediaRow.name.in_(by_name),
-                    )
-                ):
-                    named.setdefault(name, []).append(item_id)
-                for name, ids in named.items():
-                    for r in by_name[name]:
-                        if len(ids) == 1:
-                            matched[id(r)] = ids[0]
-                        else:  # a new item would be a third copy: ask for ids instead
-                            self.policy.report(
-                                f"{len(ids)} items of the project have a file named {name!r}",
-                                self._at(r, "media[0]"),
-                            )
-                            matched[id(r)] = 0
+                elif r.external_id is None:  # a canonical export of items that have no id
+                    by_sha.setdefault(sha256, []).append(r)
+            for column, wanted, what in (
+                (ItemMediaRow.name, by_name, "have a file named {!r}"),
+                (ItemMediaRow.sha256, by_sha, "hold the file of sha256 {:.12}…"),
+            ):
+                if wanted:
+                    self._match_by_file(session, project_id, column, wanted, what, matched)
             contents = _contents(session, [i for i in matched.values() if i > 0])
         return {k: (i, contents[i]) if i > 0 else None for k, i in matched.items()}
+
+    def _match_by_file(
+        self,
+        session: Session,
+        project_id: int,
+        column: Any,
+        wanted: dict[str, list[ImportRecord]],
+        what: str,
+        matched: dict[int, int],
+    ) -> None:
+        """Match records to the project's items by their one file (its name or its sha256,
+        ``column`` of the item's first media file)."""
+        found: dict[str, list[int]] = {}
+        for item_id, key in session.execute(
+            select(ItemMediaRow.item_id, column)
+            .join(ItemRow, ItemRow.id == ItemMediaRow.item_id)
+            .where(ItemRow.project_id == project_id, ItemMediaRow.position == 0, column.in_(wanted))
+        ):
+            found.setdefault(key, []).append(item_id)
+        for key, ids in found.items():
+            for r in wanted[key]:
+                if len(ids) == 1:
+                    matched[id(r)] = ids[0]
+                else:  # a new item would be a third copy: ask for ids instead
+                    self.policy.report(
+                        f"{len(ids)} items of the project {what.format(key)}",
+                        self._at(r, "media[0]"),
+                    )
+                    matched[id(r)] = 0
 
     def _user(self, ann: AnnotationRecord) -> int | None:
         if ann.user is None:
