@@ -888,3 +888,27 @@ def test_items_without_ids_are_found_again_by_their_file(
         report = transfer.import_file(workspace, pid, again, user_id=owner.id)
         assert (report.imported, report.existing, report.violations) == (0, 2, [])
     assert len(items.list_items(workspace, pid, user_id=owner.id).items) == 2
+
+
+def test_problems_are_listed_in_the_files_order(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    # the reader finds the repeated id (line 4) before the importer looks for line 2's file
+    lost = probe(jpeg(tmp_path / "lost.jpg", (3, 3)), "lost.jpg")
+    pid = new_project(workspace, owner, "News", "text", TEXT_ONTOLOGY)
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        lines(
+            {
+                "external_id": "img",
+                "modality": "text",
+                "text": "x",
+                "media": [lost.model_dump(mode="json")],
+            },
+            text_line("a", TEXT),
+            text_line("a", CRLF),
+        )
+    )
+    with pytest.raises(FormatError) as refused:
+        transfer.import_file(workspace, pid, path, user_id=owner.id)
+    assert [v.location.line for v in refused.value.violations] == [2, 4]

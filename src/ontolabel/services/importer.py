@@ -232,7 +232,7 @@ def _import(
     except OntolabelError as exc:
         raise _renamed(exc, path.name, shown) from None
     if result is None:
-        violations = [_rename(v, path.name, shown) for v in policy.violations]
+        violations = _in_file_order([_rename(v, path.name, shown) for v in policy.violations])
         n = len(violations)
         raise FormatError(
             f"{n} problem{'s' if n != 1 else ''}, nothing was imported",
@@ -241,7 +241,7 @@ def _import(
             hint="fix the file, or import with errors=collect to skip the bad records",
         )
     report.updated = _apply(ws, updates, policy, user_id)
-    violations = [_rename(v, path.name, shown) for v in policy.violations]
+    violations = _in_file_order([_rename(v, path.name, shown) for v in policy.violations])
     report.imported = result.created
     report.existing += result.skipped
     report.skipped = _records_with_problems(violations)
@@ -294,6 +294,12 @@ def _apply(ws: Workspace, updates: list[PendingUpdate], policy: ErrorPolicy, use
             continue
         changed.add(update.item_id)
     return len(changed)
+
+
+def _in_file_order(violations: list[Violation]) -> list[Violation]:
+    """Problems by file and line (checks run in stages, so they are found out of order);
+    those of one line keep the order they were found in."""
+    return sorted(violations, key=lambda v: (v.location.file or "", v.location.line or 0))
 
 
 def _records_with_problems(violations: Sequence[Violation]) -> int:
