@@ -151,3 +151,17 @@ def test_unknown_project_and_format(cli: Cli, tmp_path: Path) -> None:
     assert unknown.exit_code == 1 and "unknown format 'yaml-ish'" in unknown.stderr
     assert "jsonl" in unknown.stderr  # the hint lists the known ones
     assert not out.exists() and list(tmp_path.glob(".x.json*")) == []
+
+
+def test_problems_file_holds_every_problem_the_terminal_cuts(cli: Cli, tmp_path: Path) -> None:
+    bad = [_record(f"bad{i}", "Bo", [_span("b", "Dragon", "Bo", 0, 2)]) for i in range(60)]
+    source = _write_jsonl(tmp_path / "bad.jsonl", bad)
+    listed = tmp_path / "problems.txt"
+    result = cli("import", "News", str(source), "--problems", str(listed))
+    assert result.exit_code == 1 and "... and 10 more" in result.stderr
+    lines = listed.read_text("utf-8").splitlines()
+    assert len(lines) == 60 and lines[0].startswith("bad.jsonl:2, item bad0")
+    assert lines[-1].startswith("bad.jsonl:61, item bad59")
+    collected = cli("import", "News", str(source), "--errors", "collect", "--problems", str(listed))
+    assert collected.exit_code == 0 and "60 problem(s) written to" in collected.stdout
+    assert len(listed.read_text("utf-8").splitlines()) == 60

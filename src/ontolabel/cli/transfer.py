@@ -21,6 +21,7 @@ from ontolabel.cli.workspace import (
     acting_user,
     opened,
 )
+from ontolabel.errors import InvalidError, Violation
 from ontolabel.services.transfer import export_project, import_file
 
 
@@ -48,6 +49,15 @@ def import_command(
         ErrorChoice,
         typer.Option(help="fail: write nothing if any record is bad; collect: skip bad records."),
     ] = ErrorChoice.FAIL,
+    problems: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write every problem found to this file, one a line (the terminal "
+            f"shows the first {MAX_VIOLATIONS_SHOWN}).",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
     user: ActingUser = DEFAULT_USER,
     data_dir: DataDir = DEFAULT_DATA_DIR,
     database_url: DatabaseUrl = None,
@@ -57,9 +67,22 @@ def import_command(
         actor = acting_user(ws, user)
         target = find_project(ws, project, actor.id)
         with count_bar(f"import {file.name}") as progress:
-            report = import_file(
-                ws, target.id, file, fmt, user_id=actor.id, errors=errors.value, progress=progress
-            )
+            try:
+                report = import_file(
+                    ws,
+                    target.id,
+                    file,
+                    fmt,
+                    user_id=actor.id,
+                    errors=errors.value,
+                    progress=progress,
+                )
+            except InvalidError as refused:
+                if problems is not None:
+                    _write_problems(problems, refused.violations)
+                raise
+    if problems is not None:
+        _write_problems(problems, report.violations)
     if report.detected is not None:
         console.print(
             f"read as [bold]{report.format}[/] (detected, confidence "
@@ -72,8 +95,13 @@ def import_command(
     for violation in report.violations[:MAX_VIOLATIONS_SHOWN]:
         err_console.print(f"[yellow]skipped: {violation}[/]")
     hidden = len(report.violations) - MAX_VIOLATIONS_SHOWN
-    if hidden > 0:
-        err_console.print(f"[yellow]... and {hidden} more[/]")
+    if hidden > 0 and problems is None:
+        err_console.print(f"[yellow]... and {hidden} more (--problems FILE writes them all)[/]")
+
+
+def _write_problems(path: Path, violations: list[Violation]) -> None:
+    path.write_text("".join(f"{v}\n" for v in violations), encoding="utf-8")
+    console.print(f"{len(violations)} problem(s) written to {path}")
 
 
 def export_command(
