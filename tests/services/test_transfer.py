@@ -912,3 +912,31 @@ def test_problems_are_listed_in_the_files_order(
     with pytest.raises(FormatError) as refused:
         transfer.import_file(workspace, pid, path, user_id=owner.id)
     assert [v.location.line for v in refused.value.violations] == [2, 4]
+
+
+def test_a_hand_written_media_entry_may_give_the_size_it_expects(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    jpeg(tmp_path / "b.jpg", (6, 4))
+    pid = new_project(workspace, owner, "Street", "image", IMAGE_ONTOLOGY)
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        lines(
+            {
+                "external_id": "right",
+                "modality": "image",
+                "media": [{"name": "b.jpg", "path": "b.jpg", "width": 6, "height": 4}],
+            },
+            {
+                "external_id": "wrong",
+                "modality": "image",
+                "media": [{"name": "b.jpg", "path": "b.jpg", "width": 65, "height": 49}],
+            },
+        )
+    )
+    report = transfer.import_file(workspace, pid, path, user_id=owner.id, errors="collect")
+    assert report.imported == 1
+    assert [str(v) for v in report.violations] == [
+        "in.jsonl:3, item wrong, media[0]: the file says 'b.jpg' is 65x49, but the image is "
+        "6x4 (as displayed, EXIF orientation applied)"
+    ]

@@ -443,6 +443,6 @@ def _media_ref(line: MediaLine, places: _Places) -> MediaRef:
         sha256=line.sha256,
         info=info,
         candidates=tuple(candidates),
-        width=info.width if info else None,
-        height=info.height if info else None,
+        width=info.width if info else line.width,
+        height=info.height if info else line.height,
     )

@@ -38,24 +38,28 @@ class HeaderLine(BaseModel):
 
 
 class MediaLine(BaseModel):
-    """A media entry: a full ``MediaInfo`` (as ontolabel writes it), or a name and a path."""
+    """A media entry: a full ``MediaInfo`` (as ontolabel writes it), or a name and a path,
+    with the image's size as a hint that the file's probed size must match."""
 
     model_config = ConfigDict(extra="allow")
 
     name: str = Field(max_length=MAX_NAME)
     path: str | None = None
     sha256: str | None = Field(default=None, pattern=SHA256_PATTERN)
+    width: int | None = None
+    height: int | None = None
 
     @model_validator(mode="after")
     def _probed_fields_form_a_media_info(self) -> MediaLine:
-        # any probed field (mime, size, width, ...) means the entry claims to be a MediaInfo:
+        # any other probed field (mime, size, ...) means the entry claims to be a MediaInfo:
         # check all of it now, so a typo is an error and not silently dropped information
         if self.model_extra:
             MediaInfo.model_validate(self._info_fields())
         return self
 
     def _info_fields(self) -> dict[str, Any]:
-        return {"name": self.name, "sha256": self.sha256, **(self.model_extra or {})}
+        sizes = {k: v for k, v in (("width", self.width), ("height", self.height)) if v is not None}
+        return {"name": self.name, "sha256": self.sha256, **sizes, **(self.model_extra or {})}
 
     def info(self) -> MediaInfo | None:
         """The full ``MediaInfo`` when the entry carries one."""
