@@ -71,6 +71,8 @@ class RecordPreparer:
         self.present: set[str] = set()
         # what the workspace's items say of those files (see ``_known``)
         self.known: dict[str, Claims] = {}
+        # (line, item, message) of the reports that leave out part of a record it imports
+        self.left_out: set[tuple[int | None, str | None, str]] = set()
 
     def _at(self, record: ImportRecord, path: str | None) -> Location:
         loc = record.location
@@ -247,11 +249,11 @@ class RecordPreparer:
     def _annotations(
         self, record: ImportRecord, content: ItemContent, problems: list[Violation]
     ) -> list[NewAnnotation]:
+        users = [self._user(ann) for ann in record.annotations]
+        kept = _kept_per_user(record.annotations, users)
         found: list[NewAnnotation] = []
-        seen_users: set[int] = set()
-        for index, ann in enumerate(record.annotations):
+        for index, (ann, user_id) in enumerate(zip(record.annotations, users, strict=True)):
             where = f"annotations[{index}]"
-            user_id = self._user(ann)
             if user_id is None:
                 problems.append(
                     Violation(
@@ -260,15 +262,18 @@ class RecordPreparer:
                     )
                 )
                 continue
-            if user_id in seen_users:
-                problems.append(
-                    Violation(
-                        f"a second annotation by {ann.user or 'the importer'!r} (one per user)",
-                        self._at(record, f"{where}.user"),
-                    )
+            if kept[user_id] != index:
+                # one annotation per user and item: the others are left out, said so, and
+                # the item comes in with the one kept (a file that names no users, as Label
+                # Studio's without user details, gives every annotation to the importer)
+                message = (
+                    f"left out: a second annotation by {ann.user or 'the importer'!r} (one "
+                    f"per user and item; annotations[{kept[user_id]}] is kept)"
                 )
+                place = self._at(record, f"{where}.user")
+                self.policy.report(message, place)
+                self.left_out.add((place.line, place.item, message))
                 continue
-            seen_users.add(user_id)
             if not problems:  # validating against unresolved media would only add noise
                 for v in self.ontology.validate(ann.document, content):
                     at = _in_file(where, v.location.path, ann.origins)
@@ -431,6 +436,23 @@ class RecordPreparer:
             except MediaError as exc:
                 self.stored[path] = f"media file {name!r}: {exc.message}"
         return self.stored[path]
+
+
+def _kept_per_user(
+    annotations: Sequence[AnnotationRecord], users: Sequence[int | None]
+) -> dict[int, int]:
+    """The index of the annotation kept for each user: a person's submitted work before
+    their drafts, both before a model's pre-labels, the first on ties."""
+    kept: dict[int, int] = {}
+    order = sorted(
+        range(len(annotations)),
+        key=lambda i: (annotations[i].source != "human", annotations[i].status != "submitted", i),
+    )
+    for index in order:
+        user_id = users[index]
+        if user_id is not None:
+            kept.setdefault(user_id, index)
+    return kept
 
 
 _OBJECT_PATH = re.compile(r"^objects\[(\d+)\](.*)$")

@@ -244,7 +244,7 @@ def _import(
     violations = _in_file_order([_rename(v, path.name, shown) for v in policy.violations])
     report.imported = result.created
     report.existing += result.skipped
-    report.skipped = _records_with_problems(violations)
+    report.skipped = _records_with_problems(violations, preparer.left_out)
     report.violations = violations
     return report
 
@@ -302,8 +302,17 @@ def _in_file_order(violations: list[Violation]) -> list[Violation]:
     return sorted(violations, key=lambda v: (v.location.file or "", v.location.line or 0))
 
 
-def _records_with_problems(violations: Sequence[Violation]) -> int:
-    return len({(v.location.line, v.location.item) for v in violations})
+def _records_with_problems(
+    violations: Sequence[Violation], left_out: set[tuple[int | None, str | None, str]]
+) -> int:
+    """Records left out for their problems (not those imported without a part, said so)."""
+    return len(
+        {
+            (v.location.line, v.location.item)
+            for v in violations
+            if (v.location.line, v.location.item, v.message) not in left_out
+        }
+    )
 
 
 def _rename(v: Violation, spooled: str, shown: str) -> Violation:
