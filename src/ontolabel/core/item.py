@@ -11,7 +11,6 @@ from typing_extensions import TypedDict
 
 from ontolabel.core.modality import Modality
 
-
 # the largest whole number a database integer column holds
 MAX_INT64 = 2**63 - 1
 # the longest file name and external id an item keeps (the columns' sizes)
