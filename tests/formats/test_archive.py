@@ -7,7 +7,7 @@ import io
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pytest
 from hypothesis import given
@@ -178,9 +178,12 @@ def test_members_written_together_are_the_members_written_one_by_one(seekable: b
     [("labels/a.txt", b"0 0.5 0.5 0.1 0.1\n"), ("labels/東京 café.txt", b""), ("a", b"x" * 4096)],
 )
 def test_small_members_have_the_local_header_zipfile_writes(name: str, data: bytes) -> None:
+    member, _, crc, packed, size, _ = _small_member(name, data)
     info = zipfile.ZipInfo(name)
-    member = _small_member(info, data)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.file_size, info.compress_size, info.CRC = len(data), packed, zlib.crc32(data)
     header = info.FileHeader(False)
+    assert (crc, size) == (info.CRC, len(data))
     assert member[: len(header)] == header
     assert zlib.decompress(member[len(header) :], -15) == data
 
@@ -193,3 +196,65 @@ def test_a_member_name_taken_as_it_is_is_its_normal_path(name: str) -> None:
     # the substring test may send a plain name the long way, never a name that is not plain
     if _plain(name):
         assert str(PurePosixPath(name)) == name and ".." not in PurePosixPath(name).parts
+
+
+def _reference(out: BinaryIO, steps: list[tuple[str, str, bytes]]) -> None:
+    """``steps`` written as before small members had their own central directory: each
+    small member's bytes (_small_member's) with a ZipInfo for zipfile to list at close."""
+    archive: Any = zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
+    for kind, name, data in steps:
+        if kind == "small":
+            member = _small_member(name, data)
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            info.file_size, info.compress_size, info.CRC = len(data), member[3], zlib.crc32(data)
+            if archive._seekable:
+                archive.fp.seek(archive.start_dir)
+            info.header_offset = archive.fp.tell()
+            archive.fp.write(member[0])
+            archive.filelist.append(info)
+            archive.NameToInfo[name] = info
+            archive.start_dir = archive.fp.tell()
+            archive._didModify = True
+        elif kind == "large":
+            archive.writestr(zipfile.ZipInfo(name), data, zipfile.ZIP_DEFLATED)
+        else:  # streamed, stored
+            info = zipfile.ZipInfo(name)
+            with archive.open(info, "w", force_zip64=True) as stream:
+                stream.write(data)
+    archive.close()
+
+
+def _tree(out: BinaryIO, steps: list[tuple[str, str, bytes]]) -> None:
+    with ZipTree(out) as tree:
+        for kind, name, data in steps:
+            if kind in ("small", "large"):
+                tree.write_bytes(name, data)
+            else:
+                tree.copy_from(name, io.BytesIO(data))
+
+
+@pytest.mark.parametrize("seekable", [True, False])
+@pytest.mark.parametrize("many", [False, True])
+def test_the_central_directory_is_the_one_zipfile_writes(seekable: bool, many: bool) -> None:
+    steps = [
+        ("streamed", "images/a.jpg", b"\xff\xd8" * 3000),
+        ("small", "labels/a.txt", b"0 0.5 0.5 0.1 0.1\n"),
+        ("small", "labels/東京 café.txt", b""),
+        ("large", "labels/large.txt", bytes(range(256)) * 64),
+        ("small", "labels/b.txt", b"1 0.2 0.2 0.1 0.1\n" * 3),
+        ("streamed", "train.txt", b"data/images/a.jpg\n"),
+    ]
+    if many:  # past 65,535 members: the zip64 end records
+        steps += [("small", f"labels/{i}.txt", b"") for i in range(70_000)]
+        steps.append(("streamed", "last.bin", b"x"))
+    written = []
+    for write in (_reference, _tree):
+        out: Any = io.BytesIO() if seekable else _Unseekable()
+        write(out, steps)
+        written.append(out.getvalue() if seekable else out.data.getvalue())
+    assert written[1] == written[0]
+    with zipfile.ZipFile(io.BytesIO(written[1])) as archive:
+        assert archive.testzip() is None
+        assert len(archive.infolist()) == len(steps)

@@ -154,48 +154,146 @@ def unpack(
     return dest
 
 
-def _small_member(info: zipfile.ZipInfo, data: bytes) -> bytes:
-    """The local header and deflated data of a small member, ``info`` filled in: deflated in
-    one go with a 4 KB window at SMALL_LEVEL (see SMALL_MEMBER)."""
+# What zipfile's ZipInfo holds for a member given by its name alone (the versions and the
+# system that made it, 1980-01-01 00:00, no extra field): the fields of small members
+_DEFAULT = zipfile.ZipInfo("member")
+_DOS_TIME = _DEFAULT.date_time[3] << 11 | _DEFAULT.date_time[4] << 5 | _DEFAULT.date_time[5] // 2
+_DOS_DATE = (_DEFAULT.date_time[0] - 1980) << 9 | _DEFAULT.date_time[1] << 5 | _DEFAULT.date_time[2]
+_PERMISSIONS = 0o600 << 16  # as zipfile sets them: ?rw-------
+_UTF8_NAME = 0x800
+# local header: signature, version, reserved, flags, method, time, date, CRC, sizes, lengths
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+# central directory entry: signature, versions and system, reserved, flags, method, time,
+# date, CRC, sizes, lengths of name, extra and comment, disk, attributes, header offset
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_ZIP64_LIMIT = (1 << 31) - 1  # zipfile's ZIP64_LIMIT: past it, the zip64 extra field
+_ZIP64_VERSION, _BZIP2_VERSION, _LZMA_VERSION = 45, 46, 63
+_MEMBERS_LIMIT = (1 << 16) - 1  # past it, the zip64 end records
+# a small member as _write_small takes it: its local header and data, and its flags, CRC,
+# sizes and UTF-8 name for its central directory entry
+Small = tuple[bytes, int, int, int, int, bytes]
+
+
+def _small_member(name: str, data: bytes) -> Small:
+    """A member of at most SMALL_MEMBER bytes, deflated in one go with a 4 KB window at
+    SMALL_LEVEL: its local header is the bytes ZipInfo(name).FileHeader(False) gives for
+    it, without that method's general cases (a data descriptor, zip64, other methods),
+    which cost as much as deflating a label file."""
     packer = zlib.compressobj(SMALL_LEVEL, zlib.DEFLATED, -12, 4)
     packed = packer.compress(data) + packer.flush()
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o600 << 16  # as zipfile sets it: ?rw-------
-    info.file_size, info.compress_size, info.CRC = len(data), len(packed), zlib.crc32(data)
-    return _local_header(info) + packed
-
-
-# a local file header: signature, versions, flags, method, time, date, CRC, sizes, lengths
-_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
-_UTF8_NAME = 0x800
-
-
-def _local_header(info: zipfile.ZipInfo) -> bytes:
-    """``info.FileHeader(False)`` for a deflated member of known sizes (what
-    _small_member makes): the same bytes, without that method's general cases (a data
-    descriptor, zip64, other methods), which cost as much as deflating a label file."""
-    name = info.filename
-    flags = info.flag_bits
+    crc = zlib.crc32(data)
     if name.isascii():
-        raw = name.encode("ascii")
+        raw, flags = name.encode("ascii"), _DEFAULT.flag_bits
     else:
-        raw, flags = name.encode("utf-8"), flags | _UTF8_NAME
-    year, month, day, hour, minute, second = info.date_time
+        raw, flags = name.encode("utf-8"), _DEFAULT.flag_bits | _UTF8_NAME
     header = _LOCAL_HEADER.pack(
         b"PK\003\004",
-        info.extract_version,
+        _DEFAULT.extract_version,
+        _DEFAULT.reserved,
+        flags,
+        zipfile.ZIP_DEFLATED,
+        _DOS_TIME,
+        _DOS_DATE,
+        crc,
+        len(packed),
+        len(data),
+        len(raw),
+        0,
+    )
+    return header + raw + packed, flags, crc, len(packed), len(data), raw
+
+
+def _small_entry(member: Small, offset: int) -> bytes:
+    """The central directory entry of a small member whose local header is at ``offset``,
+    as zipfile writes it for the ZipInfo of such a member."""
+    _, flags, crc, packed, size, raw = member
+    needed, made_by, extra = _DEFAULT.extract_version, _DEFAULT.create_version, b""
+    if offset > _ZIP64_LIMIT:  # the offset in a zip64 extra field
+        extra, offset = struct.pack("<HHQ", 1, 8, offset), 0xFFFFFFFF
+        needed, made_by = max(_ZIP64_VERSION, needed), max(_ZIP64_VERSION, made_by)
+    entry = _CENTRAL.pack(
+        b"PK\001\002",
+        made_by,
+        _DEFAULT.create_system,
+        needed,
+        _DEFAULT.reserved,
+        flags,
+        zipfile.ZIP_DEFLATED,
+        _DOS_TIME,
+        _DOS_DATE,
+        crc,
+        packed,
+        size,
+        len(raw),
+        len(extra),
+        0,
+        0,
+        _DEFAULT.internal_attr,
+        _PERMISSIONS,
+        offset,
+    )
+    return entry + raw + extra
+
+
+def _zipfile_entry(info: zipfile.ZipInfo) -> bytes:
+    """The central directory entry zipfile's ZipFile.close writes for a member it wrote
+    itself (the same steps, for its ZipInfo)."""
+    year, month, day, hour, minute, second = info.date_time
+    zip64: list[int] = []
+    file_size, compress_size, offset = info.file_size, info.compress_size, info.header_offset
+    if file_size > _ZIP64_LIMIT or compress_size > _ZIP64_LIMIT:
+        zip64 += [file_size, compress_size]
+        file_size = compress_size = 0xFFFFFFFF
+    if offset > _ZIP64_LIMIT:
+        zip64.append(offset)
+        offset = 0xFFFFFFFF
+    extra, least = info.extra, 0
+    if zip64:
+        stripped: bytes = getattr(zipfile, "_strip_extra")(extra, (1,))  # noqa: B009
+        extra = struct.pack("<HH" + "Q" * len(zip64), 1, 8 * len(zip64), *zip64) + stripped
+        least = _ZIP64_VERSION
+    if info.compress_type == zipfile.ZIP_BZIP2:
+        least = max(_BZIP2_VERSION, least)
+    elif info.compress_type == zipfile.ZIP_LZMA:
+        least = max(_LZMA_VERSION, least)
+    encoded: tuple[bytes, int] = getattr(info, "_encodeFilenameFlags")()  # noqa: B009
+    name, flags = encoded
+    entry = _CENTRAL.pack(
+        b"PK\001\002",
+        max(least, info.create_version),
+        info.create_system,
+        max(least, info.extract_version),
         info.reserved,
         flags,
         info.compress_type,
         hour << 11 | minute << 5 | second // 2,
         (year - 1980) << 9 | month << 5 | day,
         info.CRC,
-        info.compress_size,
-        info.file_size,
-        len(raw),
-        len(info.extra),
+        compress_size,
+        file_size,
+        len(name),
+        len(extra),
+        len(info.comment),
+        0,
+        info.internal_attr,
+        info.external_attr,
+        offset,
     )
-    return header + raw + info.extra
+    return entry + name + extra + info.comment
+
+
+def _end_records(count: int, size: int, offset: int, comment: bytes) -> bytes:
+    """The end of the archive after a central directory of ``count`` entries and ``size``
+    bytes at ``offset``: zip64's end record and locator when these need them, and the end
+    record, as ZipFile.close writes them."""
+    records = b""
+    if count > _MEMBERS_LIMIT or offset > _ZIP64_LIMIT or size > _ZIP64_LIMIT:
+        records = struct.pack(
+            "<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, offset
+        ) + struct.pack("<4sLQL", b"PK\x06\x07", 0, offset + size, 1)
+        count, size, offset = min(count, 0xFFFF), min(size, 0xFFFFFFFF), min(offset, 0xFFFFFFFF)
+    end = struct.pack("<4s4H2LH", b"PK\005\006", 0, 0, count, count, size, offset, len(comment))
+    return records + end + comment
 
 
 class ZipTree:
@@ -213,8 +311,15 @@ class ZipTree:
         # small members are written past zipfile's writestr, with zipfile's own state: only
         # where that state is the one this was written against
         self._small_members = all(
-            hasattr(self._zip, a) for a in ("_lock", "_writing", "_seekable", "_writecheck")
-        )
+            hasattr(self._zip, a) for a in ("_lock", "_writing", "_seekable", "_comment")
+        ) and hasattr(zipfile, "_strip_extra")
+        # Once a small member is written, the central directory is written here, not by
+        # zipfile (which would need a ZipInfo per member, ~2 us each to make and write out,
+        # and objects the garbage collector walks again and again): the entries of small
+        # members made as they are written, zipfile's own members as their ZipInfo, in
+        # the order of the archive
+        self._directory: list[bytes | zipfile.ZipInfo] = []
+        self._taken = 0  # zipfile's members in _directory
 
     def _claim(self, name: str) -> str:
         member = name if _plain(name) else str(_member_path(name, "export"))
@@ -236,48 +341,49 @@ class ZipTree:
     def write_many(self, members: Iterable[tuple[str, bytes]]) -> None:
         """Write each (name, data) member, in order. Small members (most label files) are
         deflated at once and go out together in one write (see _small_member)."""
-        pending: list[zipfile.ZipInfo] = []
-        packed: list[bytes] = []
+        small: list[Small] = []
         for name, data in members:
-            info = zipfile.ZipInfo(self._claim(name))
+            member = self._claim(name)
             if len(data) > SMALL_MEMBER or not self._small_members:
-                self._write_small(pending, packed)
-                pending, packed = [], []
-                self._zip.writestr(info, data, zipfile.ZIP_DEFLATED)
+                self._write_small(small)
+                small = []
+                self._zip.writestr(zipfile.ZipInfo(member), data, zipfile.ZIP_DEFLATED)
                 continue
-            packed.append(_small_member(info, data))
-            pending.append(info)
-        self._write_small(pending, packed)
+            small.append(_small_member(member, data))
+        self._write_small(small)
 
-    def _write_small(self, infos: list[zipfile.ZipInfo], packed: list[bytes]) -> None:
-        """Write members made by _small_member (their local header and data), in order.
-        The sizes and CRC are known before a member is written, so its local header is
-        final at once: written with the data in one go, as zipfile's own mkdir writes a
-        member (zipfile writes a header, the data, then seeks back to fill the header in,
-        or appends a descriptor when `out` cannot seek)."""
-        if not infos:
+    def _write_small(self, members: list[Small]) -> None:
+        """Write members made by _small_member, in order, and keep their central directory
+        entries. The sizes and CRC are known before a member is written, so its local
+        header is final at once: written with the data in one go (zipfile writes a header,
+        the data, then seeks back to fill the header in, or appends a descriptor when `out`
+        cannot seek)."""
+        if not members:
             return
         archive: Any = self._zip  # its private state is not in the stubs
         with archive._lock:
             if archive._writing:
                 raise ValueError("a member of the archive is still open for writing")
+            if not archive.fp:
+                raise ValueError("the archive is closed")
+            self._take_zipfile_members()
             # zipfile goes to start_dir before each member; after this method's own members
             # the file is there already (and a seek would flush its buffer each time)
             if archive._seekable and archive.start_dir != self._end:
                 archive.fp.seek(archive.start_dir)
-            # what zipfile checks of each member before it writes it: the archive's state
-            # (the same for all) and a name written twice (which _claim has refused)
-            archive._writecheck(infos[0])
             offset = archive.fp.tell()
-            for info, member in zip(infos, packed, strict=True):
-                info.header_offset = offset
-                offset += len(member)
+            for member in members:
+                self._directory.append(_small_entry(member, offset))
+                offset += len(member[0])
             archive._didModify = True
-            archive.fp.write(b"".join(packed))
-            archive.filelist.extend(infos)
-            for info in infos:
-                archive.NameToInfo[info.filename] = info
+            archive.fp.write(b"".join([member[0] for member in members]))
             archive.start_dir = self._end = archive.fp.tell()
+
+    def _take_zipfile_members(self) -> None:
+        """Put the members zipfile has written since the last call in _directory."""
+        written = self._zip.filelist
+        self._directory += written[self._taken :]
+        self._taken = len(written)
 
     def write_text(self, name: str, text: str) -> None:
         self.write_bytes(name, text.encode("utf-8"))
@@ -304,7 +410,30 @@ class ZipTree:
         return None
 
     def close(self) -> None:
-        self._zip.close()
+        archive: Any = self._zip
+        if self._taken < len(self._directory) and archive.fp is not None:
+            self._write_directory()
+        archive.close()
+
+    def _write_directory(self) -> None:
+        """Write the central directory and the end records, as ZipFile.close does, and
+        leave zipfile only its file to close."""
+        archive: Any = self._zip
+        if archive._writing:
+            raise ValueError("a member of the archive is still open for writing")
+        with archive._lock:
+            self._take_zipfile_members()
+            if archive._seekable:
+                archive.fp.seek(archive.start_dir)
+            directory = b"".join(
+                [e if isinstance(e, bytes) else _zipfile_entry(e) for e in self._directory]
+            )
+            ends = _end_records(
+                len(self._directory), len(directory), archive.start_dir, archive._comment
+            )
+            archive.fp.write(directory + ends)
+            archive.fp.flush()
+            archive._didModify = False  # written: zipfile's close is to write nothing
 
     def __enter__(self) -> ZipTree:
         return self
