@@ -191,3 +191,34 @@ def test_labels_for_items_the_project_lacks_are_reported(
     assert [(v.location.item, v.message) for v in report.violations] == [
         ("gone", "media file 'gone.jpg' not found beside the import file")
     ]
+
+
+def test_a_row_for_an_item_the_project_lacks_says_so_though_the_bytes_are_stored(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    pid, first, _ = image_project(
+        workspace, owner, [photo(tmp_path, "b.jpg", (30, 20), 90)] * 2, "A"
+    )
+    annotations.save_annotation(
+        workspace,
+        first,
+        Annotation(objects=[obj("a", "Car", {"kind": "box", "x1": 2, "y1": 3, "x2": 12, "y2": 8})]),
+        user_id=owner.id,
+        base_revision=0,
+        status="submitted",
+    )
+    path = tmp_path / "elsewhere" / "labels.csv"  # not beside the image file
+    path.parent.mkdir()
+    path.write_bytes(export(workspace, pid, "csv"))
+    other = projects.create_project(
+        workspace, name="B", modality="image", ontology=IMAGE_ONTOLOGY, user_id=owner.id
+    ).id
+    report = transfer.import_file(workspace, other, path, user_id=owner.id, errors="collect")
+    assert report.imported == 0
+    (problem,) = report.violations
+    assert problem.message.startswith(
+        "the project has no item of this record, and the file names 'b.jpg' (sha256 "
+    )
+    assert problem.message.endswith(
+        "a table labels the items a project has (import the items first, e.g. as JSONL)"
+    )

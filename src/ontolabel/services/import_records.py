@@ -375,6 +375,13 @@ class RecordPreparer:
                 return _size_mismatch(ref, embedded)
             return embedded
         if candidate is None:
+            if ref.sha256 is not None and ref.info is None and self._present(ref.sha256):
+                # a table row, say: it names the bytes but not what probing them found
+                return (
+                    f"the project has no item of this record, and the file names {ref.name!r} "
+                    f"(sha256 {ref.sha256[:12]}…) without describing it: a table labels the "
+                    "items a project has (import the items first, e.g. as JSONL)"
+                )
             if ref.sha256 is not None:
                 return f"media {ref.name!r} (sha256 {ref.sha256[:12]}…) is not in this workspace"
             return f"media file {ref.name!r} not found beside the import file"
