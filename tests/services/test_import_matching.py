@@ -273,3 +273,20 @@ def test_a_label_studio_task_with_predictions_and_nameless_annotators_keeps_its_
         "submitted",
         len([r for r in task["annotations"][0]["result"] if r.get("type") != "relation"]),
     )
+
+
+def test_a_bad_record_for_a_stored_item_is_counted_as_skipped_not_as_there(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    pid = new_project(workspace, owner, "News", "text", TEXT_ONTOLOGY)
+    items.add_text_item(workspace, pid, text=TEXT, user_id=owner.id, external_id="s1")
+    items.add_text_item(workspace, pid, text=CRLF, user_id=owner.id, external_id="s2")
+    dragon = {
+        "id": "d",
+        "class_name": "Dragon",
+        "geometry": {"kind": "span", "start": 0, "end": 2, "text": TEXT[:2]},
+    }
+    path = tmp_path / "in.jsonl"
+    path.write_text(lines(text_line("s1", TEXT, dragon), text_line("s2", CRLF)))
+    report = transfer.import_file(workspace, pid, path, user_id=owner.id, errors="collect")
+    assert (report.imported, report.existing, report.skipped) == (0, 1, 1)

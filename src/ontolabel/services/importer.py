@@ -180,8 +180,10 @@ def _import(
             if id(record) in existing:
                 match = existing[id(record)]
                 if match is not None:
+                    before = len(policy.violations) - len(preparer.left_out)
                     updates.extend(preparer.prepare_update(record, *match))
-                    report.existing += 1
+                    # a record with problems is counted as skipped, not as there already
+                    report.existing += len(policy.violations) - len(preparer.left_out) == before
                 continue
             new = preparer.prepare(record)
             # in fail mode, once anything is wrong nothing will be written: only check on
