@@ -438,8 +438,8 @@ def test_a_packed_run_holds_what_packing_each_annotation_holds(seed: int) -> Non
     assert all(packing.pack(a)[0] == layout for a in run)  # type: ignore[index]
     cut = rng.randint(0, len(run))
     parts = [
-        packing.columns_of(layout, columns, 7, 0, cut),
-        packing.columns_of(layout, columns, 7, cut, len(run)),
+        packing.whole(packing.RunPart((7, layout, *columns), 0, cut)),
+        packing.whole(packing.RunPart((7, layout, *columns), cut, len(run))),
     ]
     got = [e for part in parts for e in packing.entries(part)]
     assert got == [(7 + k, packing.pack(a)) for k, a in enumerate(run)]

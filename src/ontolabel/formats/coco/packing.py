@@ -153,14 +153,6 @@ def pack_run(anns: list[Any]) -> tuple[int, list[tuple[Any, ...]]] | None:
     return (0 if size == 9 else 1), columns
 
 
-def columns_of(
-    layout: int, columns: list[tuple[Any, ...]], first: int, start: int, end: int
-) -> Columns:
-    """The annotations ``start`` to ``end`` of a packed run whose first annotation is the
-    ``first`` of its section."""
-    return (first + start, layout, *(column[start:end] for column in columns))
-
-
 class RunPart(NamedTuple):
     """The annotations ``start`` to ``end`` of a packed run (those of one image), read from
     a run spooled whole: kept a part of it, so that the run's boxes are built at once."""
