@@ -16,8 +16,8 @@ from test_coco_corpus import IMPORTED
 
 from corpus import corpus_path
 from ontolabel.core.annotation import Annotation, AnnotationObject
-from ontolabel.formats import ErrorPolicy, ImportRecord, get_format
-from ontolabel.formats.coco import document, packing, reader, stream, trusted
+from ontolabel.formats import ErrorPolicy, ImportRecord, get_format, trusted
+from ontolabel.formats.coco import document, packing, reader, stream
 
 
 def read(path: Path) -> tuple[list[ImportRecord], list[Any]]:

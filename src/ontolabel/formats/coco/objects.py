@@ -38,8 +38,8 @@ from ontolabel.formats.coco.shapes import (
     read_polygon_segmentation,
     read_rle_segmentation,
 )
-from ontolabel.formats.coco.trusted import box_object
-from ontolabel.formats.coco.trusted import document as trusted_document
+from ontolabel.formats.trusted import box_object
+from ontolabel.formats.trusted import document as trusted_document
 
 # one image's annotations: (where, index in its list, the annotation), in object order;
 # Entries may hold packed ones (packing.py), PlainEntries not
