@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import IMAGE_ONTOLOGY, PASSWORD, TEXT_ONTOLOGY
 from tests.services.test_transfer import CRLF, TEXT, export, jpeg, lines, new_project, text_line
 
+from corpus import corpus_path
 from ontolabel.core.item import MediaInfo
 from ontolabel.errors import FormatError
 from ontolabel.media import probe
@@ -234,9 +235,7 @@ def test_a_label_studio_task_with_predictions_and_nameless_annotators_keeps_its_
     """Label Studio's editor example: one human annotation and two predictions, none with a
     user name, so all three are the importer's. The human one is kept and the item comes
     in (collect); each prediction left out is said; fail mode refuses the file saying so."""
-    source = Path(
-        "/work/shared/corpus/label-studio-frontend/examples/image_bbox_large/annotations/1.json"
-    )
+    source = corpus_path("label-studio-frontend/examples/image_bbox_large/annotations/1.json")
     task = json.loads(source.read_text())
     for ann in (*task["annotations"], *task["predictions"]):
         for result in ann["result"]:
