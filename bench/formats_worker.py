@@ -225,7 +225,7 @@ def services(phase: str, fmt_name: str, w: Workload, target: Path) -> dict[str, 
     from ontolabel.core.annotation import Annotation
     from ontolabel.formats import get_format
     from ontolabel.services import items, projects, transfer, users
-    from ontolabel.services.items import NewAnnotation, NewItem
+    from ontolabel.services.item_rows import NewAnnotation, NewItem
     from ontolabel.services.workspace import Workspace
 
     if phase != "export":

@@ -15,7 +15,7 @@ from ontolabel.core.modality import Modality
 from ontolabel.errors import AnnotationInvalid, Conflict, Forbidden
 from ontolabel.services import annotations, items, projects, users
 from ontolabel.services.annotations import AnnotationState
-from ontolabel.services.items import NewItem
+from ontolabel.services.item_rows import NewItem
 from ontolabel.services.users import UserInfo
 from ontolabel.services.workspace import Workspace
 from ontolabel.storage.tables import AnnotationRevisionRow

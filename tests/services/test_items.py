@@ -21,7 +21,7 @@ from ontolabel.core.modality import Modality
 from ontolabel.errors import AnnotationInvalid, Forbidden, InvalidError, MediaError, NotFound
 from ontolabel.media.pointcloud import pcd_binary_bytes
 from ontolabel.services import annotations, items, media, projects
-from ontolabel.services.items import NewAnnotation, NewItem
+from ontolabel.services.item_rows import NewAnnotation, NewItem
 from ontolabel.services.users import UserInfo
 from ontolabel.services.workspace import Workspace
 from ontolabel.storage.tables import BlobRow, ItemRow

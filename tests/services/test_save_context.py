@@ -13,7 +13,7 @@ from ontolabel.core.item import MediaInfo
 from ontolabel.core.modality import Modality
 from ontolabel.errors import AnnotationInvalid
 from ontolabel.services import annotations, items, projects
-from ontolabel.services.items import NewItem
+from ontolabel.services.item_rows import NewItem
 from ontolabel.services.users import UserInfo
 from ontolabel.services.workspace import Workspace
 

@@ -30,7 +30,7 @@ from ontolabel.services import (
     transfer,
     users,
 )
-from ontolabel.services.items import NewAnnotation, NewItem
+from ontolabel.services.item_rows import NewAnnotation, NewItem
 from ontolabel.services.users import UserInfo
 from ontolabel.services.workspace import Workspace
 

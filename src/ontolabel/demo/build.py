@@ -24,6 +24,7 @@ from ontolabel.demo.quality import QualityScenarioReport, add_to_project
 from ontolabel.demo.sources import DemoItem
 from ontolabel.services import items as item_service
 from ontolabel.services import projects as project_service
+from ontolabel.services.item_rows import NewAnnotation, NewItem
 from ontolabel.services.media import store_media
 from ontolabel.services.workspace import Workspace
 
@@ -145,9 +146,7 @@ def _external_ids(ws: Workspace, project_id: int, user_id: int) -> set[str]:
         after = page.next_after
 
 
-def _record(
-    ws: Workspace, spec: DemoProject, item: DemoItem, owner_id: int
-) -> item_service.NewItem:
+def _record(ws: Workspace, spec: DemoProject, item: DemoItem, owner_id: int) -> NewItem:
     media: list[MediaInfo] = []
     for demo_file in item.files:
         info = store_media(ws, demo_file.path, demo_file.name)
@@ -155,11 +154,11 @@ def _record(
             info = info.model_copy(update={"extra": {**info.extra, **demo_file.extra}})
         media.append(info)
     prelabels = (
-        [item_service.NewAnnotation(item.prelabel, owner_id, status="draft", source="model")]
+        [NewAnnotation(item.prelabel, owner_id, status="draft", source="model")]
         if item.prelabel is not None
         else []
     )
-    return item_service.NewItem(
+    return NewItem(
         spec.modality,
         external_id=item.external_id,
         text=item.text,

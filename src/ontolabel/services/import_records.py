@@ -24,7 +24,7 @@ from ontolabel.core.ontology import Ontology
 from ontolabel.errors import Location, MediaError, Violation
 from ontolabel.formats import AnnotationRecord, BareItems, ErrorPolicy, ImportRecord, MediaRef
 from ontolabel.services import users
-from ontolabel.services.items import NewAnnotation, NewItem, modality_mismatch
+from ontolabel.services.item_rows import NewAnnotation, NewItem, modality_mismatch
 from ontolabel.services.media import store_media
 from ontolabel.services.workspace import Workspace
 from ontolabel.storage.bulk import items_by_external_id, media_info_by_sha256

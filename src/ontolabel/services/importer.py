@@ -29,7 +29,7 @@ from ontolabel.services import annotations as annotating
 from ontolabel.services import items, projects
 from ontolabel.services.access import Role
 from ontolabel.services.import_records import PendingUpdate, RecordPreparer
-from ontolabel.services.items import NewItem
+from ontolabel.services.item_rows import NewItem
 from ontolabel.services.prefetch import prefetched
 from ontolabel.services.progress import Progress
 from ontolabel.services.workspace import Workspace

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -18,10 +16,8 @@ from pydantic_core import to_json
 from sqlalchemy import Select, Text, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from ontolabel.core.annotation import Annotation, AnnotationSource
-from ontolabel.core.item import ItemContent, MediaInfo, MediaInfoJson, as_media_info
+from ontolabel.core.item import ItemContent
 from ontolabel.core.modality import Modality
-from ontolabel.core.ontology import Ontology
 from ontolabel.errors import (
     AnnotationInvalid,
     InvalidError,
@@ -31,14 +27,23 @@ from ontolabel.errors import (
     Violation,
 )
 from ontolabel.services.access import Role, require_item_role, require_project_role
+from ontolabel.services.item_rows import (
+    CHUNK,
+    BulkResult,
+    Ids,
+    NewItem,
+    check_chunk,
+    chunks,
+    insert_chunk,
+    modality_mismatch,
+    primary_mismatch,
+)
 from ontolabel.services.media import store_media
 from ontolabel.services.projects import ontology_in_session
 from ontolabel.services.workspace import Workspace
-from ontolabel.storage.bulk import BulkInsert, IdReserver, items_by_external_id
+from ontolabel.storage.bulk import IdReserver
 from ontolabel.storage.mappers import (
-    annotation_to_json,
     item_content,
-    media_info_json_text,
 )
 from ontolabel.storage.tables import (
     AnnotationRevisionRow,
@@ -49,13 +54,10 @@ from ontolabel.storage.tables import (
     ProjectRow,
     table_of,
 )
-from ontolabel.storage.types import utcnow
 
 ItemStatus = Literal["new", "draft", "submitted"]
-AnnotationStatus = Literal["draft", "submitted"]
 MAX_PAGE = 500
 PREVIEW_CHARS = 200
-CHUNK = 1000
 
 _items = table_of(ItemRow)
 _heads = table_of(AnnotationRow)
@@ -99,40 +101,6 @@ class ItemView(BaseModel):
     revision: int
 
 
-@dataclass
-class NewAnnotation:
-    """An annotation arriving with an item (imports, pre-labels)."""
-
-    document: Annotation
-    user_id: int
-    status: AnnotationStatus = "submitted"
-    source: AnnotationSource = "human"
-    # the revision number to store it under (an import keeps the number it exported with);
-    # only this one revision is written, so earlier numbers have no stored document
-    revision: int = 1
-
-
-@dataclass
-class NewItem:
-    """One item to add. ``media`` must already be in the blob store (see ``store_media``)."""
-
-    modality: Modality
-    external_id: str | None = None
-    text: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-    # an import's common file comes as its validated JSON (MediaInfoJson): no model is built
-    media: Sequence[MediaInfo | MediaInfoJson] = field(default_factory=list)
-    annotations: list[NewAnnotation] = field(default_factory=list)
-    location: Location | None = None  # where the record came from, for error messages
-
-
-@dataclass
-class BulkResult:
-    item_ids: list[int]  # one per record, in order; existing ids for skipped records
-    created: int
-    skipped: int  # records whose external_id was already in the project
-
-
 # --- adding ---------------------------------------------------------------------------
 
 
@@ -157,227 +125,16 @@ def add_items_bulk(
         modality = Modality(session.get_one(ProjectRow, project_id).modality)
         version, ontology = ontology_in_session(session, ws, project_id)
         violations: list[Violation] = []
-        ids = _Ids(IdReserver(session, _items), IdReserver(session, _heads))
-        for chunk in _chunks(records, CHUNK):
-            _check_chunk(chunk, modality, ontology if validate else None, violations)
+        ids = Ids(IdReserver(session, _items), IdReserver(session, _heads))
+        for chunk in chunks(records, CHUNK):
+            check_chunk(chunk, modality, ontology if validate else None, violations)
             if not violations:
-                _insert_chunk(session, project_id, chunk, version, ids, result)
+                insert_chunk(session, project_id, chunk, version, ids, result)
         if violations:
             raise AnnotationInvalid(
                 f"{len(violations)} problem(s) in the items to add; nothing was added", violations
             )
     return result
-
-
-def _chunks(records: Iterable[NewItem], size: int) -> Iterator[list[NewItem]]:
-    it = iter(records)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
-def _check_chunk(
-    chunk: Sequence[NewItem],
-    project: Modality,
-    ontology: Ontology | None,
-    violations: list[Violation],
-) -> None:
-    for record in chunk:
-        if (
-            record.modality is project
-            and (not record.media or record.media[0].modality is project)
-            and (record.text is not None or project is not Modality.TEXT)
-            and not record.annotations
-        ):
-            continue  # the common new item: nothing below could find anything wrong
-        where = record.location or Location(item=record.external_id)
-        if record.modality is not project:
-            # the project's views and exports handle its own modality only: a stray item
-            # would be shown by none and left out of exports without a word
-            violations.append(Violation(modality_mismatch(record.modality, project), where))
-        elif record.media and record.media[0].modality is not project:
-            violations.append(Violation(_primary_mismatch(record.media[0], project), where))
-        if record.modality is Modality.TEXT and record.text is None:
-            violations.append(Violation("a text item needs its text", where))
-        for new in record.annotations:
-            if new.revision < 1:
-                violations.append(Violation(f"revision {new.revision} is not positive", where))
-        if ontology is None:
-            continue
-        content = ItemContent(
-            modality=record.modality,
-            media=[as_media_info(m) for m in record.media],
-            text=record.text,
-            meta=record.meta,
-        )
-        for new in record.annotations:
-            for v in ontology.validate(new.document, content):
-                violations.append(
-                    Violation(
-                        v.message,
-                        Location(
-                            file=where.file,
-                            line=where.line,
-                            item=where.item or record.external_id,
-                            path=v.location.path,
-                        ),
-                    )
-                )
-
-
-@dataclass
-class _Ids:
-    """Fresh ids for one transaction's items and annotation heads."""
-
-    items: IdReserver
-    annotations: IdReserver
-
-
-def _insert_chunk(
-    session: Session,
-    project_id: int,
-    chunk: list[NewItem],
-    version: int,
-    ids: _Ids,
-    result: BulkResult,
-) -> None:
-    db = session.connection()
-    # one new item per external id: a repeat within the chunk maps to the first copy
-    fresh: list[NewItem] = []
-    seen: set[str] = set()
-    for r in chunk:
-        if r.external_id is not None:
-            if r.external_id in seen:
-                continue
-            seen.add(r.external_id)
-        fresh.append(r)
-    now = utcnow()
-    new_ids = ids.items.take(len(fresh))
-    rows = BulkInsert(
-        db,
-        _items,
-        ("id", "project_id", "external_id", "modality", "text", "meta", "created_at"),
-        skip_conflicts_on=("project_id", "external_id"),
-    )
-    meta, created = rows.encoder("meta"), rows.encoder("created_at")(now)
-    no_meta = meta({})  # most items have none: encode that once
-    inserted = rows.run(
-        [
-            (
-                item_id,
-                project_id,
-                r.external_id,
-                r.modality.value,
-                r.text,
-                meta(r.meta) if r.meta else no_meta,
-                created,
-            )
-            for item_id, r in zip(new_ids, fresh, strict=True)
-        ]
-    )
-    stored: dict[str, int] = {}
-    if inserted < len(fresh):
-        # some external ids were in the project already (an earlier chunk, another import
-        # since the caller looked, or a caller that did not look): those records are
-        # skipped, and only the rows that went in get media and annotations. Looked up
-        # only then: an import has already set aside the items it found.
-        wanted = [r.external_id for r in fresh if r.external_id is not None]
-        stored = {ext: item_id for item_id, ext in items_by_external_id(db, project_id, wanted)}
-        kept = [
-            (item_id, r)
-            for item_id, r in zip(new_ids, fresh, strict=True)
-            if r.external_id is None or stored[r.external_id] == item_id
-        ]
-        new_ids, fresh = [k[0] for k in kept], [k[1] for k in kept]
-    blobs = {m.sha256: (m.sha256, m.size, m.mime) for r in fresh for m in r.media}
-    BulkInsert(db, _blobs, ("sha256", "size", "mime"), skip_conflicts_on=("sha256",)).run(
-        list(blobs.values())
-    )
-    media = BulkInsert(db, _media, ("item_id", "position", "sha256", "name", "info"))
-    media.run(
-        [
-            (item_id, i, m.sha256, m.name, media_info_json_text(m))
-            for item_id, r in zip(new_ids, fresh, strict=True)
-            for i, m in enumerate(r.media)
-        ]
-    )
-    _insert_annotations(session, new_ids, fresh, version, now, ids.annotations)
-
-    if len(fresh) == len(chunk):  # every record made an item (the usual chunk)
-        result.item_ids.extend(new_ids)
-        result.created += len(new_ids)
-        return
-    # ids in record order: new ones for the rows inserted, the stored ones for the rest
-    fresh_ids = {id(r): item_id for item_id, r in zip(new_ids, fresh, strict=True)}
-    for item_id, r in zip(new_ids, fresh, strict=True):
-        if r.external_id is not None:
-            stored[r.external_id] = item_id
-    for r in chunk:
-        new_id = fresh_ids.get(id(r))
-        if new_id is not None:
-            result.item_ids.append(new_id)
-            result.created += 1
-        else:
-            result.item_ids.append(stored[r.external_id])  # type: ignore[index]
-            result.skipped += 1
-
-
-def _insert_annotations(
-    session: Session,
-    item_ids: list[int],
-    records: list[NewItem],
-    version: int,
-    now: datetime,
-    ids: IdReserver,
-) -> None:
-    heads = [
-        (item_id, new)
-        for item_id, r in zip(item_ids, records, strict=True)
-        for new in r.annotations
-    ]
-    if not heads:
-        return
-    annotation_ids = ids.take(len(heads))
-    db = session.connection()
-    head_rows = BulkInsert(
-        db, _heads, ("id", "item_id", "user_id", "current_revision", "status", "updated_at")
-    )
-    updated = head_rows.encoder("updated_at")(now)
-    head_rows.run(
-        [
-            (annotation_id, item_id, new.user_id, new.revision, new.status, updated)
-            for annotation_id, (item_id, new) in zip(annotation_ids, heads, strict=True)
-        ]
-    )
-    revisions = BulkInsert(
-        db,
-        _revisions,
-        (
-            "annotation_id",
-            "revision",
-            "document",
-            "author_id",
-            "created_at",
-            "ontology_version",
-            "source",
-            "status",
-        ),
-    )
-    document, created = revisions.encoder("document"), revisions.encoder("created_at")(now)
-    revisions.run(
-        [
-            (
-                annotation_id,
-                new.revision,
-                document(annotation_to_json(new.document)),
-                new.user_id,
-                created,
-                version,
-                new.source,
-                new.status,
-            )
-            for annotation_id, (_, new) in zip(annotation_ids, heads, strict=True)
-        ]
-    )
 
 
 def add_text_item(
@@ -425,7 +182,7 @@ def add_media_items(
     # first file is what the item is; otherwise every file is an item of its own
     for info in infos[:1] if as_one_item else infos:
         if info.modality is not modality:
-            raise MediaError(_primary_mismatch(info, modality), location=Location(file=info.name))
+            raise MediaError(primary_mismatch(info, modality), location=Location(file=info.name))
     if as_one_item:
         ext = external_ids[0] if external_ids else None
         records = [NewItem(modality, external_id=ext, meta=meta or {}, media=infos)]
@@ -441,21 +198,6 @@ def add_media_items(
         ]
     result = add_items_bulk(ws, project_id, records, user_id=user_id)
     return [get_item_summary(ws, i, user_id=user_id) for i in result.item_ids]
-
-
-def modality_mismatch(item: Modality, project: Modality) -> str:
-    """Why an item of one modality cannot be added to a project of another."""
-    return f"{_a(item)} item cannot join {_a(project)} project"
-
-
-def _primary_mismatch(info: MediaInfo | MediaInfoJson, project: Modality) -> str:
-    return f"{info.name} is {info.modality.value}, but this is {_a(project)} project"
-
-
-def _a(modality: Modality) -> str:
-    """The modality's name with its article: "an image", "a text"."""
-    article = "an" if modality.value[0] in "aeiou" else "a"
-    return f"{article} {modality.value}"
 
 
 # --- reading --------------------------------------------------------------------------
