@@ -18,6 +18,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from ontolabel.storage.checkpoints import checkpoint_soon
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 # An execution option asking for a write transaction. On SQLite, a write transaction
@@ -48,7 +50,13 @@ def _tune_sqlite(engine: Engine) -> None:
         # transactions on power loss; FULL would cost an fsync per save.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # commits do not checkpoint: storage.checkpoints does it off the request's thread
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
+
+    @event.listens_for(engine, "commit")
+    def on_commit(_connection: Connection) -> None:
+        checkpoint_soon(engine)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:

@@ -8,14 +8,12 @@ in the order it always has, once the whole file is known to be JSON.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from ontolabel.collector import collector_paused
 from ontolabel.formats.coco.packing import IMAGE_IDS, Packed, pack, pack_run
 from ontolabel.formats.coco.shapes import LABELS_KEY
 from ontolabel.formats.coco.spool import RUN, AnnotationSpool
@@ -58,24 +56,6 @@ class Section:
     count: int = 0
     # the indices of entries that are not objects at all, in file order
     problems: list[int] = field(default_factory=list)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for a while, as it was after.
-
-    Reading a file builds plain data (no reference cycles: nothing for the collector to
-    free), and runs of parsed annotations live just long enough to be promoted to the
-    oldest generation, whose every collection rescans the whole process: a 1,000,000-box
-    file paid ~0.6 s (a sixth of its reading) for a dozen of them.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class CocoDocument:
