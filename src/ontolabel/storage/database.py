@@ -52,6 +52,10 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         # commits do not checkpoint: storage.checkpoints does it off the request's thread
         cursor.execute("PRAGMA wal_autocheckpoint=0")
+        # 16 MB of page cache (2 MB by default): a bulk insert's index pages stay in memory
+        # instead of spilling to the log mid-transaction (10,000 items into a workspace of
+        # 20,000: 122 -> 98 ms of SQLite's work); a pooled connection holds at most that
+        cursor.execute("PRAGMA cache_size=-16384")
         cursor.close()
 
     @event.listens_for(engine, "commit")
