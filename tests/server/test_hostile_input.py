@@ -75,3 +75,21 @@ def test_a_nul_byte_in_a_ui_path_serves_the_app(workspace: Workspace, tmp_path: 
             reply = anon.get(path)
             assert reply.status_code == 200, (path, reply.text)
             assert "<title>ontolabel</title>" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("driver_says", "message"),
+    [
+        ("PostgreSQL text fields cannot contain NUL (0x00) bytes", "holds a NUL character"),
+        ("value too long for type character varying(500)", "longer than the database keeps"),
+        ("integer out of range", "out of range"),
+    ],
+)
+def test_what_postgresql_refuses_is_said_in_the_callers_terms(
+    driver_says: str, message: str
+) -> None:
+    from sqlalchemy.exc import DataError
+
+    from ontolabel.server.errors import _out_of_range
+
+    assert message in _out_of_range(DataError("INSERT ...", {}, Exception(driver_says)))

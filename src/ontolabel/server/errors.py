@@ -139,18 +139,27 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _number_out_of_range(request: Request, exc: Exception) -> JSONResponse:
     """A number too large for the database's column (an id of 30 digits, say) reaches the
-    driver as OverflowError (SQLite) or a DataError (PostgreSQL: integer out of range).
+    driver as OverflowError (SQLite) or a DataError (PostgreSQL: integer out of range, or a
+    text with a NUL or longer than its column).
     Every value that reaches a query passed the request's validation, so this is the
     caller's input: a 422, not a 500."""
     assert isinstance(exc, (OverflowError, DataError))
-    error = InvalidError(
-        "a number in the request is out of range for the database "
-        "(ids are at most 2147483647)",
-        location=Location(path=request.url.path),
-    )
+    error = InvalidError(_out_of_range(exc), location=Location(path=request.url.path))
     body = error.to_dict()
     body["error"] = "InvalidRequest"
     return JSONResponse(body, status_code=422)
+
+
+def _out_of_range(exc: Exception) -> str:
+    """What the database refused, in the caller's terms (PostgreSQL says which)."""
+    reason = str(getattr(exc, "orig", exc))
+    if "0x00" in reason or "\\u0000" in reason:
+        return (
+            "a text in the request holds a NUL character (\\u0000), which ontolabel does not store"
+        )
+    if "too long" in reason:
+        return "a text in the request is longer than the database keeps (names: 500 characters)"
+    return "a number in the request is out of range for the database (ids are at most 2147483647)"
 
 
 async def _nested_too_deeply(request: Request, exc: Exception) -> JSONResponse:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
+from pydantic_core import PydanticSerializationError, to_json
 from sqlalchemy import Connection, Dialect, and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -22,7 +23,8 @@ from ontolabel.core.annotation import Annotation, AnnotationSource
 from ontolabel.core.item import ItemContent
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
-from ontolabel.errors import AnnotationInvalid, AuthError, Conflict, Location
+from ontolabel.errors import AnnotationInvalid, AuthError, Conflict, Location, Violation
+from ontolabel.formats.storable import SURROGATE, value_problem
 from ontolabel.services.access import Role, decide_role, require_item_role
 from ontolabel.services.projects import cached_ontology
 from ontolabel.services.workspace import Workspace
@@ -281,6 +283,8 @@ def save_annotation(
         )
         # a draft is work in progress: required attributes may wait until submission
         _validate(item_id, ontology, document, content, complete=status == "submitted")
+        stored = annotation_to_json(document)
+        _check_storable(item_id, stored)
         now = utcnow()
         revision = current + 1
         if head_id is None:
@@ -317,7 +321,7 @@ def save_annotation(
             {
                 "annotation_id": head_id,
                 "revision": revision,
-                "document": annotation_to_json(document),
+                "document": stored,
                 "author_id": user_id,
                 "created_at": now,
                 "ontology_version": version,
@@ -345,6 +349,25 @@ def _validate(
         raise AnnotationInvalid(
             f"the annotation breaks the ontology in {n} place{'s' if n != 1 else ''}",
             list(violations),
+            location=Location(item=str(item_id)),
+        )
+
+
+def _check_storable(item_id: int, stored: dict[str, Any]) -> None:
+    """Refuse a document no database keeps (a NUL or a lone surrogate in a text
+    attribute): PostgreSQL would refuse it at the insert, and SQLite must not keep what a
+    move to PostgreSQL would lose. Serialising is a few microseconds; the walk that names
+    the problem runs only when the text shows one."""
+    try:
+        text = to_json(stored)
+    except PydanticSerializationError:
+        problem: str | None = SURROGATE
+    else:
+        problem = value_problem(stored) if b"\\u0000" in text else None
+    if problem is not None:
+        raise AnnotationInvalid(
+            f"the annotation {problem}",
+            [Violation(f"the annotation {problem}", Location(item=str(item_id)))],
             location=Location(item=str(item_id)),
         )
 

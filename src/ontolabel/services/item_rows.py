@@ -51,6 +51,9 @@ class NewAnnotation:
     # the revision number to store it under (an import keeps the number it exported with);
     # only this one revision is written, so earlier numbers have no stored document
     revision: int = 1
+    # the document's JSON text as stored, when made already (storage.mappers
+    # annotation_json_text: an import checks what it stores)
+    json_text: str | None = None
 
 
 @dataclass
@@ -275,7 +278,9 @@ def _insert_annotations(
             (
                 annotation_id,
                 new.revision,
-                document(annotation_to_json(new.document)),
+                new.json_text
+                if new.json_text is not None
+                else document(annotation_to_json(new.document)),
                 new.user_id,
                 created,
                 version,

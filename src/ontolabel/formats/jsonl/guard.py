@@ -8,12 +8,12 @@ writers stop at a few hundred levels). Each is one bad line, never a crash at th
 from __future__ import annotations
 
 import json
-import math
 import re
-from typing import Any
 
-# nesting a stored value may have (meta, a media entry's extra)
-MAX_DEPTH = 64
+from ontolabel.formats.storable import MAX_DEPTH, value_problem
+
+__all__ = ["MAX_DEPTH", "line_problem", "value_problem"]
+
 # the byte patterns that ask for a closer look: a line without them has none of the above
 # (a literal NaN or Infinity may also be text inside a string: the closer look tells)
 _DOUBTFUL = re.compile(rb"\\u0000|\\u[dD][89abAB]|\\u[dD][c-fC-F]|NaN|Infinity")
@@ -40,31 +40,3 @@ def line_problem(raw: bytes) -> str | None:
     except (ValueError, RecursionError):
         return None
     return value_problem(value)
-
-
-def value_problem(value: Any) -> str | None:
-    """Why a parsed JSON value cannot be stored, or None (see the module's list)."""
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                return "holds a NUL character (\\u0000), which ontolabel does not store"
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return (
-                    "holds a lone surrogate escape (\\ud800-\\udfff without its pair), "
-                    "which is not Unicode text"
-                )
-        elif isinstance(item, float):
-            if not math.isfinite(item):
-                return "holds a number too large for a float (or NaN), which JSON does not have"
-        elif isinstance(item, dict | list):
-            if depth >= MAX_DEPTH:
-                return f"is nested more than {MAX_DEPTH} levels deep"
-            children = item.items() if isinstance(item, dict) else enumerate(item)
-            for key, child in children:
-                stack.append((key, depth + 1))
-                stack.append((child, depth + 1))
-    return None
