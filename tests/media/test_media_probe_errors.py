@@ -56,3 +56,13 @@ def test_corrupt_files_of_every_kind(tmp_path: Path, name: str, head: bytes) -> 
     with pytest.raises(MediaError) as caught:
         probe(path, name)
     assert caught.value.location.file == name
+
+
+def test_a_name_longer_than_kept_is_said_plainly(tmp_path: Path) -> None:
+    path = tmp_path / "x.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    name = "n" * 501 + ".png"
+    with pytest.raises(MediaError) as caught:
+        probe(path, name)
+    assert caught.value.message == "the file's name has 505 characters; ontolabel keeps at most 500"
+    assert caught.value.hint == "rename the file"

@@ -244,3 +244,34 @@ def test_an_unknown_import_parameter_is_refused_not_ignored(client: TestClient, 
     assert reply.status_code == 422
     assert reply.json()["violations"][0]["path"] == "error"
     assert client.get(f"/api/projects/{pid}/items").json()["items"] == []
+
+
+def test_an_upload_keeps_its_name_so_ids_from_names_match_the_cli(
+    client: TestClient, workspace: Workspace
+) -> None:
+    """A LabelMe JSON's item takes its id from the file's name: uploaded, it must be the
+    upload's name (as the CLI gives it), not the spool file's."""
+    from corpus import corpus_path
+
+    labels = sorted({s["label"] for s in json.loads(corpus_path(LABELME).read_text())["shapes"]})
+    ontology = {
+        "name": "Shelf",
+        "classes": [{"name": n, "geometry": {"image": ["polygon", "box"]}} for n in labels],
+    }
+    reply = client.post(
+        "/api/projects", json={"name": "Shelf", "modality": "image", "ontology": ontology}
+    )
+    assert reply.status_code == 201, reply.text
+    shelf = reply.json()["id"]
+    reply = client.put(
+        f"/api/projects/{shelf}/import/apc2016_obj3.json?format=labelme",
+        content=corpus_path(LABELME).read_bytes(),
+    )
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["imported"] == 1
+    listed = client.get(f"/api/projects/{shelf}/items").json()["items"]
+    assert [i["external_id"] for i in listed] == ["apc2016_obj3"]
+    assert list(workspace.tmp_dir.iterdir()) == []  # the spool folder is gone
+
+
+LABELME = "labelme/examples/tutorial/apc2016_obj3.json"

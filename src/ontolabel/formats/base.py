@@ -58,10 +58,10 @@ class ErrorPolicy:
         self.violations: list[Violation] = []
 
     def report(self, message: str, location: Location) -> None:
-        self.violations.append(Violation(message, location))
+        self.violations.append(_brief(Violation(message, location)))
 
     def extend(self, violations: Iterable[Violation]) -> None:
-        self.violations.extend(violations)
+        self.violations.extend(_brief(v) for v in violations)
 
     @property
     def failed(self) -> bool:
@@ -75,6 +75,28 @@ class ErrorPolicy:
                 self.violations,
                 hint="fix the file, or import with errors=collect to skip the bad records",
             )
+
+
+# a problem's message is read by a person: a quoted 40 MB line is no use to them (and would
+# make a 40 MB error reply), so what a message quotes is cut past this many characters
+MAX_MESSAGE = 300
+MAX_ITEM = 200
+
+
+def _cut(text: str, limit: int) -> str:
+    # head and tail: a message's reason usually follows what it quotes
+    keep = limit - 40
+    head, tail = keep * 3 // 4, keep // 4
+    return f"{text[:head]}…[{len(text) - head - tail:,} characters]…{text[-tail:]}"
+
+
+def _brief(v: Violation) -> Violation:
+    loc = v.location
+    if len(v.message) <= MAX_MESSAGE and (loc.item is None or len(loc.item) <= MAX_ITEM):
+        return v
+    item = loc.item if loc.item is None or len(loc.item) <= MAX_ITEM else _cut(loc.item, MAX_ITEM)
+    message = v.message if len(v.message) <= MAX_MESSAGE else _cut(v.message, MAX_MESSAGE)
+    return Violation(message, Location(file=loc.file, line=loc.line, item=item, path=loc.path))
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from ontolabel.core.item import MediaInfo
+from ontolabel.core.item import MAX_NAME, MediaInfo
 from ontolabel.core.modality import Modality
 from ontolabel.media.dicom import dicom_facts, render_dicom_png
 from ontolabel.media.failure import decoding, media_error
@@ -57,6 +57,12 @@ def probe(path: Path, name: str, limits: MediaLimits = DEFAULT_LIMITS) -> MediaI
 
 
 def _probe(path: Path, name: str, limits: MediaLimits) -> MediaInfo:
+    if len(name) > MAX_NAME:  # MediaInfo keeps the name: say so before it refuses it
+        raise media_error(
+            name,
+            f"the file's name has {len(name):,} characters; ontolabel keeps at most {MAX_NAME}",
+            "rename the file",
+        )
     if not path.is_file():
         raise media_error(name, "file does not exist")
     size = path.stat().st_size

@@ -83,12 +83,18 @@ class RecordPreparer:
             file=loc.file, line=loc.line, item=loc.item or record.external_id, path=path
         )
 
-    def prepare(self, record: ImportRecord) -> NewItem | None:
-        """A new item for ``record``, or None when something is wrong (reported)."""
+    def storable(self, record: ImportRecord) -> bool:
+        """Whether the database can keep the record's id, text and meta (what cannot is
+        reported): asked before anything looks the record up, since a query with its id
+        would already fail on PostgreSQL."""
         unstorable = record_problems(record)
         if unstorable:
             self.policy.extend(Violation(m, self._at(record, at)) for m, at in unstorable)
-            return None
+        return not unstorable
+
+    def prepare(self, record: ImportRecord) -> NewItem | None:
+        """A new item for ``record`` (one found ``storable``), or None when something is
+        wrong (reported)."""
         text = record.text
         if (
             record.modality is self.modality

@@ -172,9 +172,11 @@ def _import(
     def checked(chunk: list[ImportRecord]) -> Iterator[NewItem]:
         """New items for records looked at closely: existing items found, media resolved."""
         nonlocal done
-        existing = preparer.find_existing(project_id, chunk)
-        preparer.look_up_media(chunk)
-        for record in chunk:
+        kept = [record for record in chunk if preparer.storable(record)]
+        done += len(chunk) - len(kept)  # the records left out are read too
+        existing = preparer.find_existing(project_id, kept)
+        preparer.look_up_media(kept)
+        for record in kept:
             done += 1
             if progress is not None:
                 progress(done, None)
@@ -310,10 +312,12 @@ def _in_file_order(violations: list[Violation]) -> list[Violation]:
 def _records_with_problems(
     violations: Sequence[Violation], left_out: set[tuple[int | None, str | None, str]]
 ) -> int:
-    """Records left out for their problems (not those imported without a part, said so)."""
+    """Records left out for their problems (not those imported without a part, said so).
+    A record is its item where the problem names one: a CoNLL document's problems sit at
+    its tokens' lines, and ten documents with bad tags are ten records, not 162."""
     return len(
         {
-            (v.location.line, v.location.item)
+            (None, v.location.item) if v.location.item is not None else (v.location.line, None)
             for v in violations
             if (v.location.line, v.location.item, v.message) not in left_out
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -128,7 +129,7 @@ async def import_file(
             display_name=name,
         )
     finally:
-        path.unlink(missing_ok=True)
+        _unspool(path)
     return _result(report)
 
 
@@ -172,7 +173,7 @@ async def import_body(
             display_name=name,
         )
     finally:
-        path.unlink(missing_ok=True)
+        _unspool(path)
     return _result(report)
 
 
@@ -183,12 +184,15 @@ async def _upload_chunks(upload: UploadFile) -> AsyncIterator[bytes]:
 
 async def _spool(ws: Workspace, chunks: AsyncIterator[bytes], name: str) -> Path:
     """An upload (a form's file or the request body) in a file of the workspace, which is
-    what formats read, within the upload limit; the suffix is kept for format detection."""
+    what formats read, within the upload limit. The file keeps the upload's name, in a
+    folder of its own: formats detect by the suffix, and some take an item's id from the
+    file's name (a LabelMe JSON), which must be the same from the server as from the CLI."""
     limit = ws.settings.max_upload_bytes
-    fd, tmp = tempfile.mkstemp(dir=ws.tmp_dir, suffix=Path(name).suffix[:16])
+    folder = Path(tempfile.mkdtemp(dir=ws.tmp_dir, prefix="upload-"))
+    tmp = folder / _spooled_name(name)
     size = 0
     try:
-        with os.fdopen(fd, "wb") as out:
+        with tmp.open("wb") as out:
             pending: list[bytes] = []
             held = 0
             async for chunk in chunks:
@@ -205,9 +209,21 @@ async def _spool(ws: Workspace, chunks: AsyncIterator[bytes], name: str) -> Path
                     pending, held = [], 0
             await run_in_threadpool(out.writelines, pending)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _unspool(tmp)
         raise
-    return Path(tmp)
+    return tmp
+
+
+def _spooled_name(name: str) -> str:
+    """The upload's own file name when it is a plain one, else "upload" with its suffix."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if base in ("", ".", "..") or len(base.encode()) > 200 or any(c < " " for c in base):
+        return "upload" + "".join(c for c in Path(base).suffix[:16] if c >= " ")
+    return base
+
+
+def _unspool(path: Path) -> None:
+    shutil.rmtree(path.parent, ignore_errors=True)
 
 
 def _result(report: ImportReport) -> ImportResult:
