@@ -133,3 +133,28 @@ def test_a_save_with_a_nul_in_a_text_attribute_is_invalid_and_stores_nothing(
         workspace, item.id, doc("C:\\u0000"), user_id=owner.id, base_revision=0
     )
     assert saved.revision == 1
+
+
+def test_a_refused_reimport_changes_no_annotation_of_the_good_records(
+    workspace: Workspace, owner: UserInfo, tmp_path: Path
+) -> None:
+    """Fail mode writes nothing: not even the updates of the records that were fine."""
+    pid = new_project(workspace, owner, "News", "text", TEXT_ONTOLOGY)
+    first = _doccano(
+        tmp_path / "first.jsonl",
+        {"id": "d1", "text": "Ana met Bo", "label": []},
+        {"id": "d2", "text": "Bo left", "label": []},
+    )
+    assert transfer.import_file(workspace, pid, first, "doccano", user_id=owner.id).imported == 2
+    again = _doccano(
+        tmp_path / "again.jsonl",
+        {"id": "d1", "text": "Ana met Bo", "label": [[0, 3, "Person"]]},
+        {"id": "d2", "text": "Bo left", "label": [[0, 2, "Person"]], "note": "a\u0000b"},
+    )
+    with pytest.raises(FormatError) as refused:
+        transfer.import_file(workspace, pid, again, "doccano", user_id=owner.id)
+    assert [(v.location.line, v.location.path) for v in refused.value.violations] == [
+        (2, "meta")
+    ]
+    for item in items.list_items(workspace, pid, user_id=owner.id).items:
+        assert annotations.get_annotation(workspace, item.id, user_id=owner.id).revision == 0
