@@ -14,7 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ontolabel.errors import FormatError, NotFound, TooLarge
-from ontolabel.formats.archive import RATIO_FLOOR, ZipTree, _plain, _small_member, unpack
+from ontolabel.formats.archive import (
+    RATIO_FLOOR,
+    ZipTree,
+    _plain,
+    _small_member,
+    is_archive,
+    unpack,
+)
 
 
 class _LegacyInfo(zipfile.ZipInfo):
@@ -76,8 +83,14 @@ def test_a_damaged_archive_is_a_format_error(tmp_path: Path) -> None:
     with zipfile.ZipFile(packed, "w") as archive:
         archive.writestr("a.txt", "hello " * 1000)
     packed.write_bytes(packed.read_bytes()[:40])
-    with pytest.raises(FormatError, match="zip"):
+    assert is_archive(packed)  # by its first bytes: an upload cut short is still a zip
+    with pytest.raises(FormatError) as refused:
         unpack(packed, tmp_path / "out")
+    assert refused.value.message.startswith("the zip archive is damaged or cut short")
+    assert refused.value.hint == "make or download the archive again"
+    plain = tmp_path / "plain.txt"
+    plain.write_bytes(b"PK is how this text starts")
+    assert not is_archive(plain)
 
 
 class _Store:

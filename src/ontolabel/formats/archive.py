@@ -40,8 +40,15 @@ SMALL_LEVEL = 1
 
 
 def is_archive(path: Path) -> bool:
-    """Whether ``path`` is a zip archive (by its bytes, not its name)."""
-    return path.is_file() and zipfile.is_zipfile(path)
+    """Whether ``path`` is a zip archive (by its bytes, not its name). A file that starts
+    as a zip does but lost its end (an upload cut short) counts: unpacking it then says
+    the archive is damaged, where reading it as some format would only puzzle."""
+    if not path.is_file():
+        return False
+    if zipfile.is_zipfile(path):
+        return True
+    with path.open("rb") as f:
+        return f.read(4) == b"PK\x03\x04"
 
 
 def _member_path(name: str, file: str) -> PurePosixPath:
@@ -100,7 +107,9 @@ def unpack(
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise FormatError(
-            f"not a readable zip archive: {exc}", location=Location(file=shown)
+            f"the zip archive is damaged or cut short ({exc})",
+            location=Location(file=shown),
+            hint="make or download the archive again",
         ) from exc
     with archive:
         members = archive.infolist()
