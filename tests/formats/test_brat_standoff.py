@@ -426,11 +426,15 @@ def test_what_brat_cannot_carry_is_reported() -> None:
     )
     record.annotations.append(AnnotationRecord(document=Annotation(), user="bo", status="draft"))
     image = ExportRecord(item_id=8, external_id="pic", content=ItemContent(modality=Modality.IMAGE))
-    archive, skipped = export([record, image], conf_ontology_for(["Person"]))
+    out = io.BytesIO()
+    stats = FMT.write(
+        [record, image], out, ontology=conf_ontology_for(["Person"]), options=BratOptions()
+    )
+    archive = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    skipped = [str(v) for v in stats.skipped]
     assert skipped == [
         "item ../outside: the annotation of bo is not written: a .ann holds one label set "
         "(choose one with annotator=NAME)",
-        "item ../outside: written as item-5.txt: the external id is not a safe file name",
         "item ../outside, objects[1]: brat has no form for a tag",
         "item ../outside, objects[2]: brat has no form for a box",
         "item ../outside, relations[0]: relation 'r' joins an object not written",
@@ -441,6 +445,11 @@ def test_what_brat_cannot_carry_is_reported() -> None:
         "item ../outside, objects[0]: entity_id of 'a' not written",
         "item pic: brat holds texts; this item is image",
     ]
+    # the item is written, under another name: a change, not a loss
+    assert [str(v) for v in stats.changed] == [
+        "item ../outside: written as item-5.txt: the external id is not a safe file name"
+    ]
+    assert stats.items == 1
     assert archive.read("item-5.ann").decode() == "T1\tPerson 0 3\tAna\n"
 
 

@@ -19,6 +19,7 @@ from ontolabel.errors import FormatError
 from ontolabel.formats import ErrorPolicy, ImportRecord, get_format
 from ontolabel.formats.coco import packing, stream
 from ontolabel.formats.coco.spool import AnnotationSpool
+from ontolabel.formats.json_syntax import not_json
 
 CLASSES = ["car", "Fußgänger", "東京", "dog"]
 
@@ -189,7 +190,7 @@ def json_error(text: str) -> tuple[str, int]:
     try:
         json.loads(text.encode())
     except json.JSONDecodeError as exc:
-        return f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno
+        return not_json(exc.msg, exc.colno, exc.lineno), exc.lineno
     raise AssertionError("valid JSON")
 
 

@@ -138,10 +138,12 @@ class BratFormat(Format[BratOptions]):
         return stats
 
 
-def _file_name(record: ExportRecord, tree: ZipTree) -> str:
+def _file_name(record: ExportRecord, tree: ZipTree) -> tuple[str, str | None]:
     """The item's path in the archive, without suffix: its external id where that is a
-    safe relative path (folders kept), else ``item-<id>``."""
+    safe relative path (folders kept), else ``item-<id>``; and why it is not the external id
+    (None: it is, or the item has none)."""
     name = record.external_id
+    why = None
     if name is not None:
         parts = PurePosixPath(name).parts
         if (
@@ -151,11 +153,12 @@ def _file_name(record: ExportRecord, tree: ZipTree) -> str:
             or any(p in ("..", ".") for p in parts)
             or ":" in parts[0]
         ):
-            name = None
+            name, why = None, "the external id is not a safe file name"
     name = name or f"item-{record.item_id}"
     if f"{name}.txt" in tree or f"{name}.ann" in tree:
         name = f"{name}-{record.item_id}"
-    return name
+        why = why or "an item before it has that file name"
+    return name, why if record.external_id is not None else None
 
 
 def _write_item(
@@ -183,9 +186,10 @@ def _write_item(
                     f"the annotation of {other.user or 'an unnamed user'} is not written: a "
                     ".ann holds one label set (choose one with annotator=NAME)"
                 )
-    name = _file_name(record, tree)
-    if record.external_id is not None and name != record.external_id:
-        skip(f"written as {name}.txt: the external id is not a safe file name")
+    name, renamed = _file_name(record, tree)
+    if renamed is not None:
+        # the item is exported whole, under another name: a change, not a loss
+        stats.changed.append(Violation(f"written as {name}.txt: {renamed}", Location(item=item)))
     writer = AnnWriter(content.text, usage, skip)
     ann = writer.write(document)
     tree.write_text(f"{name}.txt", content.text)

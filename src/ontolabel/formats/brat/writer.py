@@ -79,10 +79,16 @@ class AnnWriter:
     def write(self, document: Annotation) -> str:
         spans: list[tuple[int, AnnotationObject, Span]] = []
         for index, obj in enumerate(document.objects):
-            if isinstance(obj.geometry, Span):
-                spans.append((index, obj, obj.geometry))
+            path = f"objects[{index}]"
+            if not isinstance(obj.geometry, Span):
+                self.skip(f"brat has no form for a {obj.geometry.kind}", path)
+            elif any(c.isspace() for c in obj.class_name):
+                # brat ends the type at the first space: its own reader (and ours) refuses it
+                self.skip(
+                    f"class {obj.class_name!r} has whitespace: it cannot be a brat label", path
+                )
             else:
-                self.skip(f"brat has no form for a {obj.geometry.kind}", f"objects[{index}]")
+                spans.append((index, obj, obj.geometry))
         t_ids = _Ids("T", _T, [o.id for _, o, _ in spans if not EVENT_ID.match(o.id)])
         brat: dict[str, str] = {}  # object id -> brat id
         events: list[tuple[int, AnnotationObject, Span]] = []

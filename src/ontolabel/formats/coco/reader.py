@@ -48,6 +48,7 @@ from ontolabel.formats.coco.shapes import (
 )
 from ontolabel.formats.coco.spool import Piece
 from ontolabel.formats.coco.stream import JsonSyntaxError
+from ontolabel.formats.json_syntax import not_json
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def _open(path: Path) -> CocoDocument:
         raise FormatError("the JSON is nested too deeply to be a COCO file", location=at) from exc
     except JsonSyntaxError as exc:
         raise FormatError(
-            f"not valid JSON: {exc.msg} (column {exc.colno})",
+            not_json(exc.msg, exc.colno, exc.lineno),
             location=Location(file=path.name, line=exc.lineno),
         ) from exc
 

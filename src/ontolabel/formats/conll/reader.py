@@ -76,6 +76,9 @@ class _Doc:
             self.current = []
 
 
+_UTF16 = "not UTF-8 text: the file is UTF-16 (it holds NUL bytes); save it as UTF-8"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
 # what one line of the file is: a document start, the end of a sentence, or words
 _DOC, _END, _WORDS = "doc", "end", "words"
 
@@ -95,16 +98,24 @@ class ConllReader:
         self.policy = policy
         self.pipes = False
         self.documents = False
+        self.utf16_at: int | None = None  # the first line that shows the file is UTF-16
 
     def _at(self, line: int) -> Location:
         return Location(file=self.file, line=line)
 
     def _lines(self) -> Iterator[tuple[int, str | None]]:
-        """Each line of the file without its line break (None: not UTF-8)."""
+        """Each line of the file without its line break (None: not UTF-8); a UTF-16 line
+        is the last (the file is read no further)."""
         with self.path.open("rb") as f:
             for lineno, raw in enumerate(f, start=1):
                 if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
+                # UTF-16 text decodes as UTF-8 when it is ASCII, each character then beside
+                # a NUL: every line would be a bad tag of its own
+                if b"\x00" in raw or (lineno == 1 and raw.startswith(_UTF16_BOMS)):
+                    self.utf16_at = lineno
+                    yield lineno, None
+                    return
                 try:
                     yield lineno, raw.decode("utf-8").rstrip("\r\n")
                 except UnicodeDecodeError:
@@ -115,7 +126,8 @@ class ConllReader:
         for lineno, line in self._lines():
             if line is None:
                 if report:
-                    self.policy.report("not UTF-8 text", self._at(lineno))
+                    message = _UTF16 if lineno == self.utf16_at else "not UTF-8 text"
+                    self.policy.report(message, self._at(lineno))
                 yield lineno, _WORDS, None
                 continue
             if not line.strip():

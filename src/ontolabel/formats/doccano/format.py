@@ -34,6 +34,7 @@ from ontolabel.formats.doccano.lines import (
     has_wide_characters,
     id_value,
 )
+from ontolabel.formats.json_syntax import not_json
 from ontolabel.formats.media import MediaSource
 from ontolabel.formats.registry import register
 from ontolabel.formats.selection import SelectionOptions
@@ -149,7 +150,7 @@ class DoccanoFormat(Format[DoccanoOptions]):
                     policy.report("not UTF-8 text", at)
                     continue
                 except json.JSONDecodeError as exc:
-                    policy.report(f"not valid JSON: {exc.msg} at column {exc.colno}", at)
+                    policy.report(not_json(exc.msg, exc.colno), at)
                     continue
                 if not isinstance(obj, dict):
                     policy.report("a line must be a JSON object", at)

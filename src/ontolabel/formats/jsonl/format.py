@@ -25,6 +25,7 @@ from ontolabel.formats.base import (
     MediaRef,
     WriteStats,
 )
+from ontolabel.formats.json_syntax import not_json
 from ontolabel.formats.jsonl.guard import line_problem, value_problem
 from ontolabel.formats.jsonl.json_items import JsonAnnotation, JsonItem, json_item
 from ontolabel.formats.jsonl.lines import (
@@ -145,7 +146,7 @@ class JsonlFormat(Format[JsonlOptions]):
                         policy.report("not UTF-8 text", at)
                         continue
                     except json.JSONDecodeError as exc:
-                        policy.report(f"not valid JSON: {exc.msg} at column {exc.colno}", at)
+                        policy.report(not_json(exc.msg, exc.colno), at)
                         continue
                     except RecursionError:
                         policy.report("not readable: the JSON is nested too deeply", at)

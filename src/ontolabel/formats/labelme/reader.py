@@ -29,6 +29,7 @@ from ontolabel.core.geometry import Keypoints, Polygon, PolygonPart, Polyline, T
 from ontolabel.core.modality import Modality
 from ontolabel.errors import FormatError, Location
 from ontolabel.formats.base import AnnotationRecord, ErrorPolicy, ImportRecord, MediaRef
+from ontolabel.formats.json_syntax import not_json
 from ontolabel.formats.labelme.shapes import ReadShape, ShapeError, read_geometry
 
 # the key under which an ontolabel export keeps, per shape, what LabelMe's fields lose
@@ -107,9 +108,7 @@ class LabelmeReader:
         except RecursionError as exc:
             raise _BadFile("the JSON is nested too deeply to be a LabelMe file") from exc
         except json.JSONDecodeError as exc:
-            raise _BadFile(
-                f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno
-            ) from exc
+            raise _BadFile(not_json(exc.msg, exc.colno, exc.lineno), line=exc.lineno) from exc
         if not is_labelme(data):
             raise _BadFile("not a LabelMe file: a JSON object with 'shapes' and 'imagePath'")
         external_id = _external_id(shown)

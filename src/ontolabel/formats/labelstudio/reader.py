@@ -6,7 +6,9 @@ item's meta data. Each annotation is one annotation record (its user from ``comp
 the e-mail or user name when the export includes users; a bare numeric id is the importing
 user's). Predictions are model pre-labels (drafts of source ``model``); drafts of annotators
 are drafts. A task with any bad result is reported (task id, annotation id, result id, type,
-cause) and skipped whole, so an item is never imported half-labelled.
+cause) and skipped whole, so an item is never imported half-labelled. A task whose id an
+earlier task has is reported and left out (the first is the item); consecutive JSON-MIN rows
+of one task are its annotations, one row each, and make one record.
 """
 
 from __future__ import annotations
@@ -139,25 +141,64 @@ def _spans(task: dict[str, Any]) -> list[tuple[int, int, str]]:
     return found
 
 
+def _names(record: ImportRecord) -> list[str]:
+    return [m.name for m in record.media]
+
+
+def _row_task(value: object) -> object:
+    """The task id of a JSON-MIN row (None: not a row, or a row of no id)."""
+    return value.get("id") if isinstance(value, dict) and is_json_min(value) else None
+
+
 class LabelStudioReader:
     def __init__(self, path: Path, policy: ErrorPolicy):
         self.path = path
         self.file = path.name
         self.policy = policy
+        # an item's id -> the index of the task that gave it first
+        self.seen: dict[str, int] = {}
 
     def records(self) -> Iterator[ImportRecord]:
+        pending: ImportRecord | None = None  # held while the next task may be its next row
+        rows_of: object = None  # the task id of the JSON-MIN rows being read
+        first_row = 0
+        broken: JsonStreamError | None = None
         try:
             for element in elements(self.path):
-                record = self._task(element.index, element.line, element.value)
-                if record is not None:
-                    yield record
+                index, line = element.index, element.line
+                row_of = _row_task(element.value)
+                more_rows = row_of is not None and row_of == rows_of
+                rows_of = row_of
+                record = self._task(index, line, element.value, more_rows)
+                if not more_rows:
+                    if pending is not None:
+                        yield pending
+                    pending, first_row = record, index
+                elif pending is None or record is None:
+                    pending = None  # a bad row of a task leaves the whole task out
+                elif (record.text, _names(record)) == (pending.text, _names(pending)):
+                    pending.annotations.extend(record.annotations)
+                else:
+                    self._report(
+                        f"task id {row_of!r} repeats task [{first_row}] with other data",
+                        line,
+                        record.external_id,
+                        f"[{index}].id",
+                    )
         except JsonStreamError as exc:
-            raise FormatError(str(exc), location=Location(file=self.file, line=exc.line)) from exc
+            broken = exc
+        if pending is not None:
+            yield pending
+        if broken is not None:
+            at = Location(file=self.file, line=broken.line)
+            raise FormatError(str(broken), location=at) from broken
 
     def _report(self, message: str, line: int, item: str | None, path: str) -> None:
         self.policy.report(message, Location(file=self.file, line=line, item=item, path=path))
 
-    def _task(self, index: int, line: int, task: object) -> ImportRecord | None:
+    def _task(self, index: int, line: int, task: object, more_rows: bool) -> ImportRecord | None:
+        """The task's record, or None when it is reported; ``more_rows``: a further JSON-MIN
+        row of the task before (its id is that task's, not a repeat)."""
         where = f"[{index}]"
         if not isinstance(task, dict):
             self._report("a task must be a JSON object", line, None, where)
@@ -178,10 +219,17 @@ class LabelStudioReader:
         # a task's meta (Label Studio keeps it beside the data) may name the item's own id
         meta_of_task = task.get("meta")
         if isinstance(meta_of_task, dict) and EXTERNAL_ID in meta_of_task:
-            external = meta_of_task[EXTERNAL_ID]
+            external, id_key = meta_of_task[EXTERNAL_ID], f"meta.{EXTERNAL_ID}"
         else:
-            external = task_id
+            external, id_key = task_id, "id"
         item = None if external is None else str(external)
+        if item is not None and not more_rows:
+            # the importer keeps one item per id: a second task of it would be lost unsaid
+            first = self.seen.setdefault(item, index)
+            if first != index:
+                message = f"task {id_key} {external!r} repeats task [{first}]"
+                self._report(message, line, item, f"{where}.{id_key}")
+                return None
         label = f"task {task_id}" if task_id is not None else f"task [{index}]"
         images = _image_sources(data)
         text_key = None if images is not None else _text_key(data, _spans(task))

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from ontolabel.formats.json_syntax import not_json
+
 CHUNK = 1 << 16
 _WHITESPACE = " \t\r\n"
 _DECODER = json.JSONDecoder()
@@ -39,6 +41,7 @@ class _Buffer:
         self.text = ""
         self.pos = 0
         self.line = 1  # the line of ``pos``
+        self.column0 = 0  # the column of ``text[0]``: what came before it on its line is dropped
         self.eof = False
         self.chunk = CHUNK
 
@@ -48,12 +51,19 @@ class _Buffer:
             return False
         raw = self.f.read(self.chunk)
         try:
-            self.text = self.text[self.pos :] + self.decoder.decode(raw, final=not raw)
+            decoded = self.decoder.decode(raw, final=not raw)
         except UnicodeDecodeError as exc:
             raise JsonStreamError("not UTF-8 text", self.line) from exc
+        self.column0 = self.column(self.pos)
+        self.text = self.text[self.pos :] + decoded
         self.pos = 0
         self.eof = not raw
         return True
+
+    def column(self, pos: int) -> int:
+        """The 0-based column of ``text[pos]`` in its line of the file."""
+        start = self.text.rfind("\n", 0, pos)
+        return pos - start - 1 if start >= 0 else self.column0 + pos
 
     def peek(self) -> str:
         """The next character that is not white space ('' at the end of the file)."""
@@ -74,7 +84,8 @@ class _Buffer:
                     self.chunk *= 2
                     continue
                 line = self.line + self.text.count("\n", self.pos, exc.pos)
-                raise JsonStreamError(f"not valid JSON: {exc.msg}", line) from exc
+                message = not_json(exc.msg, self.column(exc.pos) + 1, line)
+                raise JsonStreamError(message, line) from exc
             except RecursionError as exc:
                 raise JsonStreamError("the JSON is nested too deeply", self.line) from exc
             if end == len(self.text) and not self.eof and self.more():

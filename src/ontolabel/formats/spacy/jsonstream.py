@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 from ontolabel.errors import Location
 from ontolabel.formats.base import ErrorPolicy
+from ontolabel.formats.json_syntax import not_json
 
 CHUNK = 1 << 16
 _WS = " \t\r\n"
@@ -51,7 +52,7 @@ def _lines(f: BinaryIO, name: str, policy: ErrorPolicy) -> Iterator[tuple[int, i
         except UnicodeDecodeError:
             policy.report("not UTF-8 text", at)
         except json.JSONDecodeError as exc:
-            policy.report(f"not valid JSON: {exc.msg} at column {exc.colno}", at)
+            policy.report(not_json(exc.msg, exc.colno), at)
         else:
             yield lineno, index, obj
         index += 1
@@ -65,6 +66,7 @@ class _Buffer:
         self.text = ""
         self.pos = 0
         self.line = 1
+        self.column0 = 0  # the column of ``text[0]``: what came before it on its line is dropped
         self.eof = False
         # keeps the bytes of a character cut at a chunk's end for the next chunk
         self._decoder = codecs.getincrementaldecoder("utf-8")()
@@ -75,9 +77,16 @@ class _Buffer:
         # read more than is left undecoded: a document larger than the buffer doubles it
         chunk = self.f.read(max(CHUNK, len(self.text) - self.pos))
         self.eof = not chunk
-        self.text = self.text[self.pos :] + self._decoder.decode(chunk, final=self.eof)
+        decoded = self._decoder.decode(chunk, final=self.eof)
+        self.column0 = self.column(self.pos)
+        self.text = self.text[self.pos :] + decoded
         self.pos = 0
         return True
+
+    def column(self, pos: int) -> int:
+        """The 0-based column of ``text[pos]`` in its line of the file."""
+        start = self.text.rfind("\n", 0, pos)
+        return pos - start - 1 if start >= 0 else self.column0 + pos
 
     def skip(self, chars: str) -> str:
         """Skip ``chars`` (counting lines); the next other character, or "" at the end."""
@@ -123,10 +132,11 @@ def _array(f: BinaryIO, name: str, policy: ErrorPolicy) -> Iterator[tuple[int, i
                     buf.more()
                 except json.JSONDecodeError as exc:
                     if not buf.more():
+                        at = line + buf.text.count("\n", buf.pos, exc.pos)
                         policy.report(
-                            f"not valid JSON: {exc.msg} (element {index}); the rest of the "
-                            "file is not read",
-                            Location(file=name, line=line + buf.text.count("\n", buf.pos, exc.pos)),
+                            f"{not_json(exc.msg, buf.column(exc.pos) + 1, at)} (element "
+                            f"{index}); the rest of the file is not read",
+                            Location(file=name, line=at),
                         )
                         return
             buf.line += buf.text.count("\n", buf.pos, end)
