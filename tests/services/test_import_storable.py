@@ -153,8 +153,6 @@ def test_a_refused_reimport_changes_no_annotation_of_the_good_records(
     )
     with pytest.raises(FormatError) as refused:
         transfer.import_file(workspace, pid, again, "doccano", user_id=owner.id)
-    assert [(v.location.line, v.location.path) for v in refused.value.violations] == [
-        (2, "meta")
-    ]
+    assert [(v.location.line, v.location.path) for v in refused.value.violations] == [(2, "meta")]
     for item in items.list_items(workspace, pid, user_id=owner.id).items:
         assert annotations.get_annotation(workspace, item.id, user_id=owner.id).revision == 0

@@ -141,3 +141,103 @@ def test_ontology_versions_are_appended(
     assert [(v.version, v.document) for v in versions] == [(1, image_ontology), (2, second)]
     version, ontology = projects.current_ontology(workspace, pid)
     assert version == 2 and "Bus" in ontology.json_schema().__repr__()
+
+
+NUL = "holds a NUL character (\\u0000), which ontolabel does not store"
+SURROGATE = (
+    "holds a lone surrogate escape (\\ud800-\\udfff without its pair), which is not Unicode text"
+)
+
+
+def test_the_name_limit_is_the_columns() -> None:
+    from ontolabel.storage.tables import ProjectRow
+
+    assert ProjectRow.__table__.c.name.type.length == projects.MAX_PROJECT_NAME  # type: ignore[attr-defined]
+
+
+def test_a_name_may_fill_its_column_and_no_more(
+    workspace: Workspace, owner: UserInfo, image_ontology: dict[str, Any]
+) -> None:
+    assert projects.create_project(
+        workspace, name="名" * 200, modality="image", ontology=image_ontology, user_id=owner.id
+    ).name == "名" * 200  # fmt: skip
+    with pytest.raises(InvalidError) as refused:
+        make(workspace, owner, image_ontology, name="x" * 250)
+    assert refused.value.message == "a project name has at most 200 characters; this one has 250"
+    assert refused.value.location.path == "name"
+    assert [p.name for p in projects.list_projects(workspace, user_id=owner.id)] == ["名" * 200]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "Stre\x00ets", f"the name {NUL}"),
+        ("name", "Stre\ud83dets", f"the name {SURROGATE}"),
+        ("description", "one\x00line", f"the description {NUL}"),
+        ("description", "one\udc80line", f"the description {SURROGATE}"),
+        ("guideline", "# Boxes\x00", f"the guideline {NUL}"),
+        ("guideline", "# Boxes\ud800", f"the guideline {SURROGATE}"),
+    ],
+)
+def test_text_the_database_cannot_keep_is_refused(
+    workspace: Workspace,
+    owner: UserInfo,
+    image_ontology: dict[str, Any],
+    field: str,
+    value: str,
+    message: str,
+) -> None:
+    fields = {"name": "Streets", "description": "", "guideline": "", field: value}
+    with pytest.raises(InvalidError) as refused:
+        projects.create_project(
+            workspace, modality="image", ontology=image_ontology, user_id=owner.id, **fields
+        )
+    assert refused.value.message == message
+    assert refused.value.location.path == field
+    assert projects.list_projects(workspace, user_id=owner.id) == []
+
+
+def _with_class_named(ontology: dict[str, Any], name: str) -> dict[str, Any]:
+    return {**ontology, "classes": [{**ontology["classes"][0], "name": name}]}
+
+
+def test_an_ontology_the_database_cannot_keep_is_refused_with_its_paths(
+    workspace: Workspace, owner: UserInfo, image_ontology: dict[str, Any]
+) -> None:
+    bad = _with_class_named(image_ontology, "Ca\x00r")
+    bad["guideline"] = "see\ud800"
+    bad["classes"][0]["attributes"] = [{"name": "occluded", "type": "bool", "description": "\x00"}]
+    with pytest.raises(OntologyError) as refused:
+        make(workspace, owner, bad)
+    assert refused.value.message == "the ontology cannot be stored (3 problems)"
+    assert [str(v) for v in refused.value.violations] == [
+        f"classes[0].name: the value {NUL}",
+        f"classes[0].attributes[0].description: the value {NUL}",
+        f"guideline: the value {SURROGATE}",
+    ]
+    assert projects.list_projects(workspace, user_id=owner.id) == []
+
+
+def test_a_key_the_database_cannot_keep_is_named_by_where_it_is() -> None:
+    # the parser forbids unknown keys today; the check must not lean on that, and a path
+    # cannot show the bad key itself (a lone surrogate would not even print)
+    with pytest.raises(OntologyError) as refused:
+        projects._check_storable({"name": "N", "extra": [{"ok": 1, "b\ud800d": 2}], "x\x00": 3})
+    assert [str(v) for v in refused.value.violations] == [
+        f"a key {NUL}",
+        f"extra[0]: a key {SURROGATE}",
+    ]
+
+
+def test_a_new_ontology_version_the_database_cannot_keep_is_refused(
+    workspace: Workspace, owner: UserInfo, image_ontology: dict[str, Any]
+) -> None:
+    pid = make(workspace, owner, image_ontology)
+    with pytest.raises(OntologyError) as refused:
+        projects.set_ontology(
+            workspace, pid, _with_class_named(image_ontology, "Ca\x00r"), user_id=owner.id
+        )
+    assert refused.value.message == "the ontology cannot be stored (1 problem)"
+    assert [str(v) for v in refused.value.violations] == [f"classes[0].name: the value {NUL}"]
+    versions = projects.list_ontology_versions(workspace, pid, user_id=owner.id)
+    assert [v.version for v in versions] == [1]

@@ -82,3 +82,73 @@ def test_sessions_end_on_logout_and_on_password_change(
     with pytest.raises(AuthError):
         users.user_for_session(workspace, second)
     assert users.authenticate(workspace, "olga", "a brand new password").id == owner.id
+
+
+NUL = "holds a NUL character (\\u0000), which ontolabel does not store"
+SURROGATE = (
+    "holds a lone surrogate escape (\\ud800-\\udfff without its pair), which is not Unicode text"
+)
+BLANK_OR_CONTROL = "a username cannot contain whitespace or control characters; "
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("", "a username cannot be empty"),
+        ("  \t ", "a username cannot be empty"),
+        ("x" * 151, "a username has at most 150 characters; this one has 151"),
+        ("é" * 200, "a username has at most 150 characters; this one has 200"),
+        ("a\x00b", f"the username {NUL}"),
+        ("a\ud800b", f"the username {SURROGATE}"),
+        ("a\x01b", BLANK_OR_CONTROL + "character 2 is U+0001"),
+        ("has space", BLANK_OR_CONTROL + "character 4 is U+0020"),
+        ("tab\tbed", BLANK_OR_CONTROL + "character 4 is U+0009"),
+        ("new\nline", BLANK_OR_CONTROL + "character 4 is U+000A"),
+        ("no\u00a0break", BLANK_OR_CONTROL + "character 3 is U+00A0"),
+        ("ideo\u3000space", BLANK_OR_CONTROL + "character 5 is U+3000"),
+        ("del\x7f", BLANK_OR_CONTROL + "character 4 is U+007F"),
+        ("c1\x85x", BLANK_OR_CONTROL + "character 3 is U+0085"),
+    ],
+)
+def test_a_username_that_cannot_be_stored_or_typed_back_is_refused(
+    workspace: Workspace, username: str, message: str
+) -> None:
+    with pytest.raises(InvalidError) as refused:
+        users.create_user(workspace, username, PASSWORD)
+    assert refused.value.message == message
+    assert refused.value.location.path == "username"
+    # refused before hashing or writing: no row, and no hash in any error text
+    assert "$argon2" not in str(refused.value)
+    with workspace.read_session() as s:
+        assert s.scalars(select(UserRow)).all() == []
+
+
+def test_a_username_may_fill_its_column_in_any_script(workspace: Workspace) -> None:
+    longest = users.create_user(workspace, "é" * 150, PASSWORD)
+    assert longest.username == "é" * 150
+    assert users.create_user(workspace, " Ünï-名前_0.x@y ", PASSWORD).username == "Ünï-名前_0.x@y"
+    assert users.authenticate(workspace, "é" * 150, PASSWORD).id == longest.id
+
+
+def test_the_username_limit_is_the_columns() -> None:
+    assert UserRow.__table__.c.username.type.length == users.MAX_USERNAME  # type: ignore[attr-defined]
+    assert ApiTokenRow.__table__.c.name.type.length == users.MAX_TOKEN_NAME  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "a token needs a name"),
+        ("t" * 151, "a token name has at most 150 characters; this one has 151"),
+        ("ci\x00", f"the token name {NUL}"),
+        ("ci\udfff", f"the token name {SURROGATE}"),
+    ],
+)
+def test_a_token_name_that_cannot_be_stored_is_refused(
+    workspace: Workspace, owner: UserInfo, name: str, message: str
+) -> None:
+    with pytest.raises(InvalidError) as refused:
+        users.create_token(workspace, owner.id, name)
+    assert refused.value.message == message
+    assert refused.value.location.path == "name"
+    assert users.list_tokens(workspace, owner.id) == []

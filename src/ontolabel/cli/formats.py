@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ontolabel.cli.console import console, err_console, fail_cleanly
@@ -39,7 +40,9 @@ def _kind(schema: dict[str, Any]) -> str:
 def options_table(name: str) -> Table:
     fmt = get_format(name)
     schema = fmt.options_model.model_json_schema()
-    table = Table(title=f"{fmt.name}: export options (--option KEY=VALUE)", title_justify="left")
+    table = Table(
+        title=f"{escape(fmt.name)}: export options (--option KEY=VALUE)", title_justify="left"
+    )
     table.add_column("option", style="bold")
     table.add_column("values")
     table.add_column("default")
@@ -50,15 +53,21 @@ def options_table(name: str) -> Table:
             resolved = schema["$defs"][prop["$ref"].rsplit("/", 1)[-1]]
         elif "allOf" in prop and "$ref" in prop["allOf"][0]:
             resolved = schema["$defs"][prop["allOf"][0]["$ref"].rsplit("/", 1)[-1]]
-        table.add_row(key, _kind(resolved), repr(prop.get("default")), prop.get("description", ""))
+        table.add_row(
+            escape(key),
+            escape(_kind(resolved)),
+            escape(repr(prop.get("default"))),
+            escape(prop.get("description", "")),
+        )
     return table
 
 
 def project_tables(fitting: ProjectFormats, name: str) -> tuple[Table, Table]:
     """The exports (with what each would lose) and the imports of one project."""
     kinds = ", ".join(fitting.kinds) or "none"
+    name = escape(name)
     exports = Table(
-        title=f"{name} ({fitting.modality.value}; kinds: {kinds}): export formats",
+        title=f"{name} ({fitting.modality.value}; kinds: {escape(kinds)}): export formats",
         title_justify="left",
     )
     exports.add_column("name", no_wrap=True)
@@ -67,10 +76,10 @@ def project_tables(fitting: ProjectFormats, name: str) -> tuple[Table, Table]:
     for choice in fitting.exports:
         lost = ", ".join(choice.lost_kinds)
         exports.add_row(
-            choice.name,
-            choice.title,
-            choice.extension,
-            f"[yellow]{lost}[/]" if lost else "nothing",
+            escape(choice.name),
+            escape(choice.title),
+            escape(choice.extension),
+            f"[yellow]{escape(lost)}[/]" if lost else "nothing",
         )
     imports = Table(title=f"{name}: import formats (or --format auto)", title_justify="left")
     imports.add_column("name", no_wrap=True)
@@ -78,7 +87,7 @@ def project_tables(fitting: ProjectFormats, name: str) -> tuple[Table, Table]:
         imports.add_column(column)
     for entry in fitting.imports:
         reads = ", ".join("a zip of a folder" if i == "folder" else "a file" for i in entry.inputs)
-        imports.add_row(entry.name, entry.title, reads)
+        imports.add_row(escape(entry.name), escape(entry.title), reads)
     return exports, imports
 
 
@@ -119,8 +128,8 @@ def formats_command(
         table.add_column(column)
     for fmt in all_formats():
         table.add_row(
-            fmt.name,
-            fmt.title,
+            escape(fmt.name),
+            escape(fmt.title),
             "yes" if fmt.can_read else "",
             "yes" if fmt.can_write else "",
             ", ".join(sorted(fmt.inputs)),
@@ -129,7 +138,9 @@ def formats_command(
         )
     console.print(table)
     for plugin, reason in sorted(registry.broken.items()):
-        err_console.print(f"[yellow]format plugin {plugin} did not load: {reason}[/]")
+        err_console.print(
+            f"[yellow]format plugin {escape(plugin)} did not load: {escape(str(reason))}[/]"
+        )
 
 
 formats = fail_cleanly(formats_command)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ontolabel import __version__
@@ -78,7 +79,10 @@ def serve(
     from ontolabel.server.app import build_routes, create_app
 
     with opened(data_dir, database_url) as ws:
-        console.print(f"ontolabel on [bold]http://{host}:{port}[/] (data in {ws.data_dir})")
+        console.print(
+            f"ontolabel on [bold]{escape(f'http://{host}:{port}')}[/] "
+            f"(data in {escape(str(ws.data_dir))})"
+        )
         # One process on purpose: SQLite has one writer, and the workspace's caches (parsed
         # ontologies, credentials) are per process; uvloop and httptools come with
         # uvicorn[standard] and are picked automatically.
@@ -117,7 +121,7 @@ def print_demo_report(report: DemoReport) -> None:
     table = Table("project", "id", "items added", "items kept", "ontology")
     for p in report.projects:
         table.add_row(
-            p.name + (" (new)" if p.created else ""), str(p.project_id),
+            escape(p.name) + (" (new)" if p.created else ""), str(p.project_id),
             str(p.items_created), str(p.items_kept), f"v{p.ontology_version}",
         )  # fmt: skip
     console.print(table)
@@ -128,10 +132,11 @@ def print_demo_report(report: DemoReport) -> None:
             '(try `ontolabel qa audit "Clinical and news text"`)'
         )
     console.print(
-        f"log in as [bold]{report.demo_user}[/] / password [bold]{report.demo_password}[/]"
+        f"log in as [bold]{escape(report.demo_user)}[/] / password "
+        f"[bold]{escape(report.demo_password)}[/]"
     )
     if report.admin_password is not None:
         console.print(
-            f"administrator [bold]{report.admin_user}[/] / password "
-            f"[bold]{report.admin_password}[/] (shown once: note it now)"
+            f"administrator [bold]{escape(report.admin_user)}[/] / password "
+            f"[bold]{escape(report.admin_password)}[/] (shown once: note it now)"
         )

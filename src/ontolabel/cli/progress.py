@@ -31,7 +31,8 @@ def _bar() -> Progress:
     # progress goes to stderr so that stdout stays clean for what a command prints
     return Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        # plain text: titles hold file and project names, which may look like markup
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

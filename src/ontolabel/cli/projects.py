@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ontolabel.cli.console import console, fail_cleanly
@@ -78,7 +79,9 @@ def create(
             description=description,
             guideline=guideline_text,
         )
-    console.print(f"created project [bold]{info.name}[/] (id {info.id}, {info.modality.value})")
+    console.print(
+        f"created project [bold]{escape(info.name)}[/] (id {info.id}, {info.modality.value})"
+    )
 
 
 @app.command("list")
@@ -98,7 +101,7 @@ def list_(
     table = Table("id", "name", "modality", "items", "submitted", "ontology")
     for p in found:
         table.add_row(
-            str(p.id), p.name, p.modality.value, str(p.item_count), str(p.submitted_count),
+            str(p.id), escape(p.name), p.modality.value, str(p.item_count), str(p.submitted_count),
             f"v{p.ontology_version}",
         )  # fmt: skip
     console.print(table)

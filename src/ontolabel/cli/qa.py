@@ -163,7 +163,7 @@ def _write_html(
         audit=audit.model_dump(mode="json", by_alias=True),
     )
     path.write_text(page, "utf-8")
-    err_console.print(f"wrote {path} ({len(page) // 1024} KiB)")
+    err_console.print(f"wrote {escape(str(path))} ({len(page) // 1024} KiB)")
 
 
 @app.command("agreement")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from ontolabel.cli.console import MAX_VIOLATIONS_SHOWN, console, err_console, fail_cleanly
 from ontolabel.cli.progress import count_bar
@@ -21,7 +22,7 @@ from ontolabel.cli.workspace import (
     acting_user,
     opened,
 )
-from ontolabel.errors import InvalidError, Violation
+from ontolabel.errors import InvalidError, Location, Violation
 from ontolabel.services.transfer import export_project, import_file
 
 
@@ -63,6 +64,8 @@ def import_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Import items and annotations into a project."""
+    if problems is not None:
+        _check_writable(problems)
     with opened(data_dir, database_url) as ws:
         actor = acting_user(ws, user)
         target = find_project(ws, project, actor.id)
@@ -85,23 +88,53 @@ def import_command(
         _write_problems(problems, report.violations)
     if report.detected is not None:
         console.print(
-            f"read as [bold]{report.format}[/] (detected, confidence "
-            f"{report.detected.confidence:.2f}: {report.detected.reason})"
+            f"read as [bold]{escape(report.format)}[/] (detected, confidence "
+            f"{report.detected.confidence:.2f}: {escape(report.detected.reason)})"
         )
     console.print(
-        f"imported {report.imported} item(s) into [bold]{target.name}[/]; "
+        f"imported {report.imported} item(s) into [bold]{escape(target.name)}[/]; "
         f"{report.existing} already there ({report.updated} updated), {report.skipped} skipped"
     )
     for violation in report.violations[:MAX_VIOLATIONS_SHOWN]:
-        err_console.print(f"[yellow]skipped: {violation}[/]")
+        err_console.print(f"[yellow]skipped: {escape(str(violation))}[/]")
     hidden = len(report.violations) - MAX_VIOLATIONS_SHOWN
     if hidden > 0 and problems is None:
         err_console.print(f"[yellow]... and {hidden} more (--problems FILE writes them all)[/]")
 
 
+def _problems_file_error(path: Path, error: OSError) -> InvalidError:
+    reason = error.strerror or str(error)
+    if isinstance(error, FileExistsError) and path.parent.exists():
+        reason = f"{path.parent} is not a folder"  # mkdir's own "File exists" says nothing
+    return InvalidError(
+        f"cannot write the problems file {path}: {reason}",
+        location=Location(path="--problems"),
+        hint="give --problems a file in a folder you can write to",
+    )
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse a --problems file that cannot be written before anything is imported: found
+    out afterwards, the import is done and its problems are lost. Missing folders are made,
+    as export does for its output."""
+    existed = os.path.lexists(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # append: a probe that never truncates what is there
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as error:
+        raise _problems_file_error(path, error) from None
+    if not existed:
+        path.unlink(missing_ok=True)
+
+
 def _write_problems(path: Path, violations: list[Violation]) -> None:
-    path.write_text("".join(f"{v}\n" for v in violations), encoding="utf-8")
-    console.print(f"{len(violations)} problem(s) written to {path}")
+    try:
+        path.write_text("".join(f"{v}\n" for v in violations), encoding="utf-8")
+    except OSError as error:
+        raise _problems_file_error(path, error) from None
+    console.print(f"{len(violations)} problem(s) written to {escape(str(path))}")
 
 
 def export_command(
@@ -148,16 +181,16 @@ def export_command(
             if os.path.exists(partial):
                 os.unlink(partial)
     console.print(
-        f"exported {stats.items} item(s), {stats.objects} object(s) of [bold]{source.name}[/]"
-        f" to {output}"
+        f"exported {stats.items} item(s), {stats.objects} object(s) of "
+        f"[bold]{escape(source.name)}[/] to {escape(str(output))}"
     )
     for violation in stats.skipped[:MAX_VIOLATIONS_SHOWN]:
-        err_console.print(f"[yellow]not exported: {violation}[/]")
+        err_console.print(f"[yellow]not exported: {escape(str(violation))}[/]")
     hidden = len(stats.skipped) - MAX_VIOLATIONS_SHOWN
     if hidden > 0:
         err_console.print(f"[yellow]... and {hidden} more not exported[/]")
     for violation in stats.changed:
-        err_console.print(f"[yellow]changed: {violation}[/]")
+        err_console.print(f"[yellow]changed: {escape(str(violation))}[/]")
 
 
 def parse_options(pairs: list[str]) -> dict[str, str]:

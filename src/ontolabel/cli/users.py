@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from ontolabel.cli.console import console, fail_cleanly
 from ontolabel.cli.workspace import DEFAULT_DATA_DIR, DatabaseUrl, DataDir, acting_user, opened
@@ -31,7 +32,7 @@ def add(
     with opened(data_dir, database_url) as ws:
         user = users.create_user(ws, name, password, is_admin=admin)
     role = "administrator" if user.is_admin else "user"
-    console.print(f"created {role} [bold]{user.username}[/] (id {user.id})")
+    console.print(f"created {role} [bold]{escape(user.username)}[/] (id {user.id})")
 
 
 @app.command("token")

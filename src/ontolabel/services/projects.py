@@ -13,7 +13,16 @@ from sqlalchemy.orm import Session
 
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology, parse_ontology
-from ontolabel.errors import AlreadyExists, InvalidError, Location, NotFound
+from ontolabel.core.ontology.paths import PathPart, join_path, key
+from ontolabel.errors import (
+    AlreadyExists,
+    InvalidError,
+    Location,
+    NotFound,
+    OntologyError,
+    Violation,
+)
+from ontolabel.formats.storable import MAX_DEPTH, text_problem, value_problem
 from ontolabel.services.access import Role, require_project_role
 from ontolabel.services.workspace import Workspace
 from ontolabel.storage.tables import (
@@ -24,6 +33,10 @@ from ontolabel.storage.tables import (
     ProjectRow,
     UserRow,
 )
+
+# the length of the name column (tables.py), as the REST API's request model also caps it:
+# PostgreSQL refuses a longer name, SQLite would keep it
+MAX_PROJECT_NAME = 200
 
 
 class ProjectInfo(BaseModel):
@@ -71,6 +84,49 @@ def _project_info(row: ProjectRow, version: int, role: Role) -> ProjectInfo:
 def _parse(document: dict[str, Any]) -> Ontology:
     """Parse an ontology document; OntologyError lists every problem with its path."""
     return parse_ontology(document)
+
+
+def _check_storable(document: dict[str, Any]) -> None:
+    """OntologyError with the path of every value (or key) of the document that the
+    database cannot keep: parsing accepts a class named "Ca\\u0000r", PostgreSQL does not."""
+    if value_problem(document) is None:
+        return
+    found: list[Violation] = []
+    stack: list[tuple[Any, str, int]] = [(document, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if not isinstance(value, dict | list):
+            problem = value_problem(value)
+            if problem is not None:
+                found.append(Violation(f"the value {problem}", Location(path=path)))
+            continue
+        if depth >= MAX_DEPTH:
+            found.append(
+                Violation(
+                    f"the value is nested more than {MAX_DEPTH} levels deep", Location(path=path)
+                )
+            )
+            continue
+        children: list[tuple[Any, str]] = []
+        for name, child in value.items() if isinstance(value, dict) else enumerate(value):
+            part: PathPart = name
+            if isinstance(name, str):
+                problem = text_problem(name)
+                if problem is not None:
+                    # the key itself is not printable in a path: name where it is
+                    found.append(Violation(f"a key {problem}", Location(path=path)))
+                    continue
+                part = key(name)
+            children.append((child, join_path(path, part)))
+        stack.extend((child, where, depth + 1) for child, where in reversed(children))
+    count = f"{len(found)} problem{'s' if len(found) != 1 else ''}"
+    raise OntologyError(f"the ontology cannot be stored ({count})", found)
+
+
+def _check_text(field: str, text: str) -> None:
+    problem = text_problem(text)
+    if problem is not None:
+        raise InvalidError(f"the {field} {problem}", location=Location(path=field))
 
 
 # --- ontology versions ----------------------------------------------------------------
@@ -182,6 +238,7 @@ def set_ontology(
     with ws.session() as session:
         require_project_role(session, project_id, user_id, Role.OWNER)
         _parse(document)
+        _check_storable(document)
         version = latest_ontology_version(session, project_id) + 1
         row = OntologyVersionRow(
             project_id=project_id, version=version, document=document, created_by=user_id
@@ -210,6 +267,14 @@ def create_project(
     name = name.strip()
     if not name:
         raise InvalidError("a project needs a name", location=Location(path="name"))
+    if len(name) > MAX_PROJECT_NAME:
+        raise InvalidError(
+            f"a project name has at most {MAX_PROJECT_NAME} characters; this one has {len(name):,}",
+            location=Location(path="name"),
+        )
+    _check_text("name", name)
+    _check_text("description", description)
+    _check_text("guideline", guideline)
     try:
         modality = Modality(modality)
     except ValueError:
@@ -218,6 +283,7 @@ def create_project(
             f"unknown modality {modality!r}", location=Location(path="modality"), hint=known
         ) from None
     _parse(ontology)
+    _check_storable(ontology)
     try:
         with ws.session() as session:
             if session.get(UserRow, user_id) is None:

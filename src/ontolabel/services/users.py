@@ -7,6 +7,7 @@ import hashlib
 import math
 import secrets
 import time
+import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -18,11 +19,16 @@ from sqlalchemy import Engine, Select, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ontolabel.errors import AlreadyExists, AuthError, InvalidError, Location, NotFound
+from ontolabel.formats.storable import text_problem
 from ontolabel.services.workspace import Workspace
 from ontolabel.storage.tables import ApiTokenRow, SessionRow, UserRow, table_of
 from ontolabel.storage.types import utcnow
 
 TOKEN_PREFIX = "olt_"
+# the lengths of the username and token name columns (tables.py), as the REST API's
+# request models also cap them: PostgreSQL refuses a longer value, SQLite would keep it
+MAX_USERNAME = 150
+MAX_TOKEN_NAME = 150
 # last_used_at is informational; refreshing it at most this often keeps reads read-only
 _TOUCH_EVERY = timedelta(minutes=5)
 
@@ -61,10 +67,34 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def check_username(username: str) -> None:
+    """InvalidError (at ``username``) unless the name can be stored and typed back at a
+    login prompt or on a command line."""
+    where = Location(path="username")
+    if not username:
+        raise InvalidError("a username cannot be empty", location=where)
+    if len(username) > MAX_USERNAME:
+        raise InvalidError(
+            f"a username has at most {MAX_USERNAME} characters; this one has {len(username):,}",
+            location=where,
+        )
+    problem = text_problem(username)
+    if problem is not None:
+        raise InvalidError(f"the username {problem}", location=where)
+    for position, char in enumerate(username, start=1):
+        # a blank or a control character makes one name look like another (or like none)
+        # in lists, logs and the terminal
+        if char.isspace() or unicodedata.category(char) == "Cc":
+            raise InvalidError(
+                "a username cannot contain whitespace or control characters; "
+                f"character {position} is U+{ord(char):04X}",
+                location=where,
+            )
+
+
 def create_user(ws: Workspace, username: str, password: str, *, is_admin: bool = False) -> UserInfo:
     username = username.strip()
-    if not username:
-        raise InvalidError("a username cannot be empty", location=Location(path="username"))
+    check_username(username)
     if len(password) < 8:
         raise InvalidError(
             "a password needs at least 8 characters", location=Location(path="password")
@@ -143,6 +173,17 @@ def _burn(hasher: PasswordHasher, password: str) -> None:
 
 
 def create_token(ws: Workspace, user_id: int, name: str) -> NewToken:
+    where = Location(path="name")
+    if not name:
+        raise InvalidError("a token needs a name", location=where)
+    if len(name) > MAX_TOKEN_NAME:
+        raise InvalidError(
+            f"a token name has at most {MAX_TOKEN_NAME} characters; this one has {len(name):,}",
+            location=where,
+        )
+    problem = text_problem(name)
+    if problem is not None:
+        raise InvalidError(f"the token name {problem}", location=where)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with ws.session() as session:
         if session.get(UserRow, user_id) is None:
