@@ -138,7 +138,7 @@ def test_the_username_limit_is_the_columns() -> None:
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("", "a token needs a name"),
+        ("", "a token name cannot be empty"),
         ("t" * 151, "a token name has at most 150 characters; this one has 151"),
         ("ci\x00", f"the token name {NUL}"),
         ("ci\udfff", f"the token name {SURROGATE}"),

@@ -67,20 +67,25 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _check_stored_name(value: str, what: str, limit: int, where: Location) -> None:
+    """InvalidError unless ``value`` (a ``what``) is there, fits its column and is text."""
+    if not value:
+        raise InvalidError(f"a {what} cannot be empty", location=where)
+    if len(value) > limit:
+        raise InvalidError(
+            f"a {what} has at most {limit} characters; this one has {len(value):,}",
+            location=where,
+        )
+    problem = text_problem(value)
+    if problem is not None:
+        raise InvalidError(f"the {what} {problem}", location=where)
+
+
 def check_username(username: str) -> None:
     """InvalidError (at ``username``) unless the name can be stored and typed back at a
     login prompt or on a command line."""
     where = Location(path="username")
-    if not username:
-        raise InvalidError("a username cannot be empty", location=where)
-    if len(username) > MAX_USERNAME:
-        raise InvalidError(
-            f"a username has at most {MAX_USERNAME} characters; this one has {len(username):,}",
-            location=where,
-        )
-    problem = text_problem(username)
-    if problem is not None:
-        raise InvalidError(f"the username {problem}", location=where)
+    _check_stored_name(username, "username", MAX_USERNAME, where)
     for position, char in enumerate(username, start=1):
         # a blank or a control character makes one name look like another (or like none)
         # in lists, logs and the terminal
@@ -173,17 +178,7 @@ def _burn(hasher: PasswordHasher, password: str) -> None:
 
 
 def create_token(ws: Workspace, user_id: int, name: str) -> NewToken:
-    where = Location(path="name")
-    if not name:
-        raise InvalidError("a token needs a name", location=where)
-    if len(name) > MAX_TOKEN_NAME:
-        raise InvalidError(
-            f"a token name has at most {MAX_TOKEN_NAME} characters; this one has {len(name):,}",
-            location=where,
-        )
-    problem = text_problem(name)
-    if problem is not None:
-        raise InvalidError(f"the token name {problem}", location=where)
+    _check_stored_name(name, "token name", MAX_TOKEN_NAME, Location(path="name"))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with ws.session() as session:
         if session.get(UserRow, user_id) is None:
