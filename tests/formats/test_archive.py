@@ -271,3 +271,14 @@ def test_the_central_directory_is_the_one_zipfile_writes(seekable: bool, many: b
     with zipfile.ZipFile(io.BytesIO(written[1])) as archive:
         assert archive.testzip() is None
         assert len(archive.infolist()) == len(steps)
+
+
+def test_a_name_held_twice_is_refused(tmp_path: Path) -> None:
+    packed = tmp_path / "twice.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("a.txt", "first")
+        with pytest.warns(UserWarning):  # zipfile itself frowns on it
+            archive.writestr("a.txt", "second")
+    with pytest.raises(FormatError) as refused:
+        unpack(packed, tmp_path / "out")
+    assert refused.value.message == "the archive holds 'a.txt' twice"

@@ -169,6 +169,20 @@ def test_a_zipped_file_imports_as_the_file(client: TestClient, pid: int) -> None
     assert reply.json()["imported"] == 2
 
 
+def test_a_zip_holding_only_a_zip_says_so(client: TestClient, pid: int) -> None:
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as archive:
+        archive.writestr("news.jsonl", jsonl(*GOOD))
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w") as archive:
+        archive.writestr("inner.zip", inner.getvalue())
+    reply = client.put(f"/api/projects/{pid}/import/outer.zip", content=outer.getvalue())
+    assert reply.status_code == 422, reply.text
+    body = reply.json()
+    assert body["message"] == "outer.zip holds only another archive, inner.zip"
+    assert body["hint"] == "import the inner archive itself, or zip the files it holds"
+
+
 def test_an_archive_member_outside_the_archive_is_refused(client: TestClient, pid: int) -> None:
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w") as archive:

@@ -134,10 +134,19 @@ def unpack(
                 hint="import the files themselves, or a zip that compresses less",
             )
         dest.mkdir(parents=True, exist_ok=True)
+        written: set[PurePosixPath] = set()
         for member in members:
             relative = _member_path(_decoded_name(member), shown)
             if not relative.parts or relative.parts[0] == "__MACOSX":
                 continue
+            if relative in written and not member.is_dir():
+                # zip lets a name repeat; which copy is meant cannot be known
+                raise FormatError(
+                    f"the archive holds {member.filename!r} twice",
+                    location=Location(file=shown),
+                    hint="make the archive again with each file once",
+                )
+            written.add(relative)
             if stat.S_ISLNK(member.external_attr >> 16):
                 raise FormatError(
                     f"archive member {member.filename!r} is a symbolic link",

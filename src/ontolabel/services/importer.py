@@ -126,6 +126,12 @@ def _dataset(ws: Workspace, path: Path, shown: str) -> Iterator[tuple[Path, Path
         entries = list(root.iterdir())
         # a zip of one file (a zipped COCO JSON) is read as that file
         source = entries[0] if len(entries) == 1 and entries[0].is_file() else root
+        if source is not root and is_archive(source):
+            raise FormatError(
+                f"{shown} holds only another archive, {source.name}",
+                location=Location(file=shown),
+                hint="import the inner archive itself, or zip the files it holds",
+            )
         yield source, scratch.resolve()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
