@@ -17,7 +17,13 @@ from typing import Any, BinaryIO, ClassVar, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ontolabel.core.annotation import Annotation, AnnotationSource
-from ontolabel.core.item import ItemContent, MediaInfo, MediaInfoJson, as_media_info
+from ontolabel.core.item import (
+    MAX_EXTERNAL_ID,
+    ItemContent,
+    MediaInfo,
+    MediaInfoJson,
+    as_media_info,
+)
 from ontolabel.core.modality import GeometryKind, Modality
 from ontolabel.core.ontology import Ontology
 from ontolabel.errors import FormatError, Location, Violation
@@ -78,9 +84,10 @@ class ErrorPolicy:
 
 
 # a problem's message is read by a person: a quoted 40 MB line is no use to them (and would
-# make a 40 MB error reply), so what a message quotes is cut past this many characters
+# make a 40 MB error reply), so what a message quotes is cut past this many characters; an
+# item id is cut only when it is longer than any id kept (clients match problems by it)
 MAX_MESSAGE = 300
-MAX_ITEM = 200
+MAX_ITEM = MAX_EXTERNAL_ID
 
 
 def _cut(text: str, limit: int) -> str:

@@ -78,6 +78,7 @@ class _Doc:
 
 _UTF16 = "not UTF-8 text: the file is UTF-16 (it holds NUL bytes); save it as UTF-8"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_NUL = "the line holds a NUL byte, which ontolabel does not store"
 
 # what one line of the file is: a document start, the end of a sentence, or words
 _DOC, _END, _WORDS = "doc", "end", "words"
@@ -99,23 +100,31 @@ class ConllReader:
         self.pipes = False
         self.documents = False
         self.utf16_at: int | None = None  # the first line that shows the file is UTF-16
+        self.nul_lines: set[int] = set()  # lines of a UTF-8 file holding a NUL byte
 
     def _at(self, line: int) -> Location:
         return Location(file=self.file, line=line)
 
     def _lines(self) -> Iterator[tuple[int, str | None]]:
-        """Each line of the file without its line break (None: not UTF-8); a UTF-16 line
-        is the last (the file is read no further)."""
+        """Each line of the file without its line break (None: not UTF-8, or holding a
+        NUL); a UTF-16 file is its first line alone (it is read no further)."""
         with self.path.open("rb") as f:
             for lineno, raw in enumerate(f, start=1):
                 if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
                 # UTF-16 text decodes as UTF-8 when it is ASCII, each character then beside
-                # a NUL: every line would be a bad tag of its own
-                if b"\x00" in raw or (lineno == 1 and raw.startswith(_UTF16_BOMS)):
+                # a NUL: every line would be a bad tag of its own. Its first line shows it
+                # (a byte order mark, or NULs among its letters); a NUL later on is a bad
+                # line of a UTF-8 file, and the lines after it are read on.
+                nuls = raw.count(b"\x00")
+                if lineno == 1 and (raw.startswith(_UTF16_BOMS) or nuls * 3 >= len(raw)):
                     self.utf16_at = lineno
                     yield lineno, None
                     return
+                if nuls:
+                    self.nul_lines.add(lineno)
+                    yield lineno, None
+                    continue
                 try:
                     yield lineno, raw.decode("utf-8").rstrip("\r\n")
                 except UnicodeDecodeError:
@@ -126,7 +135,13 @@ class ConllReader:
         for lineno, line in self._lines():
             if line is None:
                 if report:
-                    message = _UTF16 if lineno == self.utf16_at else "not UTF-8 text"
+                    message = (
+                        _UTF16
+                        if lineno == self.utf16_at
+                        else _NUL
+                        if lineno in self.nul_lines
+                        else "not UTF-8 text"
+                    )
                     self.policy.report(message, self._at(lineno))
                 yield lineno, _WORDS, None
                 continue
