@@ -8,33 +8,22 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from tests.cli.test_cli_project_formats import NEWS
+from tests.cli.test_cli_project_formats import Cli as BaseCli
 
-from ontolabel.cli.main import app
 from ontolabel.services import projects, users
 from ontolabel.services.workspace import Workspace
 
 NAME = "Ünï 名前 [bold]x"
 
-TEXT_ONTOLOGY = """\
-name: News
-classes:
-  - name: Person
-    geometry: {text: [span]}
-"""
 
+class Cli(BaseCli):
+    """The other CLI tests' runner, which also counts the project's items."""
 
-class Cli:
     def __init__(self, data_dir: Path, database_url: str | None) -> None:
-        self.runner = CliRunner()
+        super().__init__(data_dir, database_url)
         self.data_dir = data_dir
         self.database_url = database_url
-        self.common = ["--data-dir", str(data_dir)]
-        if database_url:
-            self.common += ["--database-url", database_url]
-
-    def __call__(self, *args: str) -> Result:
-        return self.runner.invoke(app, [*args, *self.common])
 
     def item_count(self) -> int:
         ws = Workspace.open(self.data_dir, self.database_url)
@@ -50,7 +39,7 @@ class Cli:
 @pytest.fixture
 def ontology(tmp_path: Path) -> Path:
     path = tmp_path / "news.yaml"
-    path.write_text(TEXT_ONTOLOGY)
+    path.write_text(NEWS)
     return path
 
 

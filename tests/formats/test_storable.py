@@ -7,16 +7,18 @@ from pathlib import Path
 import pytest
 
 from ontolabel.core.modality import Modality
-from ontolabel.errors import Location
-from ontolabel.formats import ImportRecord
-from ontolabel.formats.storable import (
+from ontolabel.core.storable import (
     MAX_DEPTH,
     NUL,
     SURROGATE,
-    record_problems,
+    json_for_storing,
     text_problem,
     value_problem,
+    value_problems,
 )
+from ontolabel.errors import Location
+from ontolabel.formats import ImportRecord
+from ontolabel.formats.storable import record_problems
 
 
 @pytest.mark.parametrize(
@@ -48,6 +50,27 @@ def test_value_problem_looks_into_keys_values_and_depth() -> None:
     assert value_problem(deep) == f"is nested more than {MAX_DEPTH} levels deep"
 
 
+def test_value_problems_name_every_path() -> None:
+    # a key cannot be shown in a path (a lone surrogate would not even print): the path of
+    # the object holding it is given; the walk keeps the document's order
+    assert value_problems({"name": "N", "extra": [{"ok": 1, "b\ud800d": 2}], "x\x00": 3}) == [
+        (f"a key {NUL}", ""),
+        (f"a key {SURROGATE}", "extra[0]"),
+    ]
+    assert value_problems({"classes": [{"name": "Car"}]}) == []
+    document = {
+        "classes": [{"name": "Ca\x00r"}, {"name": "ok", "Drug dose": ["mg", "\ud800"]}],
+        "bad\x00key": 1,
+    }
+    assert sorted(value_problems(document)) == sorted(
+        [
+            (f"the value {NUL}", "classes[0].name"),
+            (f"the value {SURROGATE}", 'classes[1]["Drug dose"][1]'),
+            (f"a key {NUL}", ""),
+        ]
+    )
+
+
 def _record(**fields: object) -> ImportRecord:
     return ImportRecord(
         location=Location(file="f", line=3),
@@ -72,5 +95,13 @@ def test_record_problems_name_the_field() -> None:
 def test_the_jsonl_guard_uses_the_same_rules(tmp_path: Path) -> None:
     from ontolabel.formats.jsonl import guard
 
-    assert guard.value_problem is value_problem
+    assert guard.value_problem is value_problem  # one rule, from core.storable
     assert guard.line_problem(b'{"text": "a\\u0000b"}') == NUL
+
+
+def test_json_for_storing_gives_the_text_or_the_reason() -> None:
+    assert json_for_storing({"note": "ok", "n": 1}) == ('{"note":"ok","n":1}', None)
+    assert json_for_storing({"note": "a\x00b"}) == (None, NUL)
+    assert json_for_storing({"note": "half \udc00"}) == (None, SURROGATE)
+    # a backslash and "u0000" typed as text are six plain characters
+    assert json_for_storing({"path": "C:\\u0000"}) == ('{"path":"C:\\\\u0000"}', None)

@@ -14,8 +14,8 @@ from tests.services.test_transfer import new_project
 
 from ontolabel.core.annotation import Annotation, AnnotationObject
 from ontolabel.core.geometry import Span
+from ontolabel.core.storable import NUL, SURROGATE
 from ontolabel.errors import AnnotationInvalid, FormatError
-from ontolabel.formats.storable import NUL, SURROGATE
 from ontolabel.services import annotations, items, transfer
 from ontolabel.services.users import UserInfo
 from ontolabel.services.workspace import Workspace

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from pydantic_core import PydanticSerializationError, to_json
 from sqlalchemy import Connection, Dialect, and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -23,8 +22,8 @@ from ontolabel.core.annotation import Annotation, AnnotationSource
 from ontolabel.core.item import ItemContent
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
+from ontolabel.core.storable import json_for_storing
 from ontolabel.errors import AnnotationInvalid, AuthError, Conflict, Location, Violation
-from ontolabel.formats.storable import SURROGATE, value_problem
 from ontolabel.services.access import Role, decide_role, require_item_role
 from ontolabel.services.projects import cached_ontology
 from ontolabel.services.workspace import Workspace
@@ -356,14 +355,8 @@ def _validate(
 def _check_storable(item_id: int, stored: dict[str, Any]) -> None:
     """Refuse a document no database keeps (a NUL or a lone surrogate in a text
     attribute): PostgreSQL would refuse it at the insert, and SQLite must not keep what a
-    move to PostgreSQL would lose. Serialising is a few microseconds; the walk that names
-    the problem runs only when the text shows one."""
-    try:
-        text = to_json(stored)
-    except PydanticSerializationError:
-        problem: str | None = SURROGATE
-    else:
-        problem = value_problem(stored) if b"\\u0000" in text else None
+    move to PostgreSQL would lose."""
+    _, problem = json_for_storing(stored)
     if problem is not None:
         raise AnnotationInvalid(
             f"the annotation {problem}",

@@ -15,23 +15,22 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from pydantic_core import PydanticSerializationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ontolabel.core.annotation import Annotation
 from ontolabel.core.item import ItemContent, MediaInfo, MediaInfoJson
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology
+from ontolabel.core.storable import json_for_storing
 from ontolabel.errors import Location, MediaError, Violation
 from ontolabel.formats import AnnotationRecord, BareItems, ErrorPolicy, ImportRecord, MediaRef
-from ontolabel.formats.storable import SURROGATE, record_problems, value_problem
+from ontolabel.formats.storable import record_problems
 from ontolabel.services import users
 from ontolabel.services.item_rows import NewAnnotation, NewItem, modality_mismatch
 from ontolabel.services.media import store_media
 from ontolabel.services.workspace import Workspace
 from ontolabel.storage.bulk import items_by_external_id, media_info_by_sha256
-from ontolabel.storage.mappers import annotation_json_text, item_content
+from ontolabel.storage.mappers import annotation_to_json, item_content
 from ontolabel.storage.tables import ItemMediaRow, ItemRow
 
 
@@ -296,14 +295,12 @@ class RecordPreparer:
                         inner = line[2].lstrip(".") or None
                         loc = replace(loc, line=int(line[1]), path=inner)
                     problems.append(Violation(v.message, loc))
-            stored = _stored_document(ann.document)
-            if not isinstance(stored, StoredDocument):
-                problems.append(Violation(f"the annotation {stored}", self._at(record, where)))
+            stored, problem = json_for_storing(annotation_to_json(ann.document))
+            if stored is None:
+                problems.append(Violation(f"the annotation {problem}", self._at(record, where)))
                 continue
             found.append(
-                NewAnnotation(
-                    ann.document, user_id, ann.status, ann.source, ann.revision, stored.text
-                )
+                NewAnnotation(ann.document, user_id, ann.status, ann.source, ann.revision, stored)
             )
         return found
 
@@ -538,22 +535,3 @@ def _claims_mismatch(ref: MediaRef, said: Claims, found: Claims, who: str) -> st
         f"the file says {ref.name!r} (sha256 {(ref.sha256 or '')[:12]}…) is {_describe(said)}, "
         f"but {who} these bytes as {_describe(found)}"
     )
-
-
-@dataclass(frozen=True)
-class StoredDocument:
-    text: str  # the JSON text the revision stores
-
-
-def _stored_document(document: Annotation) -> StoredDocument | str:
-    """The document as its revision stores it, or why it cannot be stored: the JSON is made
-    here once (the insert takes it), so the check costs a string search."""
-    try:
-        text = annotation_json_text(document)
-    except PydanticSerializationError:
-        return SURROGATE
-    if "\\u0000" in text:  # or a backslash before "u0000" in some string: look closer
-        problem = value_problem(orjson.loads(text))
-        if problem is not None:
-            return problem
-    return StoredDocument(text)

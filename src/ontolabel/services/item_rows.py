@@ -51,8 +51,8 @@ class NewAnnotation:
     # the revision number to store it under (an import keeps the number it exported with);
     # only this one revision is written, so earlier numbers have no stored document
     revision: int = 1
-    # the document's JSON text as stored, when made already (storage.mappers
-    # annotation_json_text: an import checks what it stores)
+    # the document's JSON text as stored, when made already (an import checks what it
+    # stores: core.storable.json_for_storing)
     json_text: str | None = None
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ontolabel.core.modality import Modality
 from ontolabel.core.ontology import Ontology, parse_ontology
-from ontolabel.core.ontology.paths import PathPart, join_path, key
+from ontolabel.core.storable import text_problem, value_problems
 from ontolabel.errors import (
     AlreadyExists,
     InvalidError,
@@ -22,7 +22,6 @@ from ontolabel.errors import (
     OntologyError,
     Violation,
 )
-from ontolabel.formats.storable import MAX_DEPTH, text_problem, value_problem
 from ontolabel.services.access import Role, require_project_role
 from ontolabel.services.workspace import Workspace
 from ontolabel.storage.tables import (
@@ -86,41 +85,16 @@ def _parse(document: dict[str, Any]) -> Ontology:
     return parse_ontology(document)
 
 
-def _check_storable(document: dict[str, Any]) -> None:
-    """OntologyError with the path of every value (or key) of the document that the
-    database cannot keep: parsing accepts a class named "Ca\\u0000r", PostgreSQL does not."""
-    if value_problem(document) is None:
-        return
-    found: list[Violation] = []
-    stack: list[tuple[Any, str, int]] = [(document, "", 0)]
-    while stack:
-        value, path, depth = stack.pop()
-        if not isinstance(value, dict | list):
-            problem = value_problem(value)
-            if problem is not None:
-                found.append(Violation(f"the value {problem}", Location(path=path)))
-            continue
-        if depth >= MAX_DEPTH:
-            found.append(
-                Violation(
-                    f"the value is nested more than {MAX_DEPTH} levels deep", Location(path=path)
-                )
-            )
-            continue
-        children: list[tuple[Any, str]] = []
-        for name, child in value.items() if isinstance(value, dict) else enumerate(value):
-            part: PathPart = name
-            if isinstance(name, str):
-                problem = text_problem(name)
-                if problem is not None:
-                    # the key itself is not printable in a path: name where it is
-                    found.append(Violation(f"a key {problem}", Location(path=path)))
-                    continue
-                part = key(name)
-            children.append((child, join_path(path, part)))
-        stack.extend((child, where, depth + 1) for child, where in reversed(children))
-    count = f"{len(found)} problem{'s' if len(found) != 1 else ''}"
-    raise OntologyError(f"the ontology cannot be stored ({count})", found)
+def _parse_new(document: dict[str, Any]) -> Ontology:
+    """``_parse`` for a document about to be stored: also refused, with the path of each,
+    for values the database cannot keep (parsing accepts a class named "Ca\\u0000r",
+    PostgreSQL does not)."""
+    ontology = _parse(document)
+    found = [Violation(m, Location(path=at)) for m, at in value_problems(document)]
+    if found:
+        count = f"{len(found)} problem{'s' if len(found) != 1 else ''}"
+        raise OntologyError(f"the ontology cannot be stored ({count})", found)
+    return ontology
 
 
 def _check_text(field: str, text: str) -> None:
@@ -237,8 +211,7 @@ def set_ontology(
     """
     with ws.session() as session:
         require_project_role(session, project_id, user_id, Role.OWNER)
-        _parse(document)
-        _check_storable(document)
+        _parse_new(document)
         version = latest_ontology_version(session, project_id) + 1
         row = OntologyVersionRow(
             project_id=project_id, version=version, document=document, created_by=user_id
@@ -282,8 +255,7 @@ def create_project(
         raise InvalidError(
             f"unknown modality {modality!r}", location=Location(path="modality"), hint=known
         ) from None
-    _parse(ontology)
-    _check_storable(ontology)
+    _parse_new(ontology)
     try:
         with ws.session() as session:
             if session.get(UserRow, user_id) is None:

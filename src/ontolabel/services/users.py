@@ -18,8 +18,8 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, Select, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ontolabel.core.storable import text_problem
 from ontolabel.errors import AlreadyExists, AuthError, InvalidError, Location, NotFound
-from ontolabel.formats.storable import text_problem
 from ontolabel.services.workspace import Workspace
 from ontolabel.storage.tables import ApiTokenRow, SessionRow, UserRow, table_of
 from ontolabel.storage.types import utcnow

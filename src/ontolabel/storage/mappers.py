@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
-from pydantic_core import from_json, to_json
+from pydantic_core import from_json
 
 from ontolabel.core.annotation import Annotation
 from ontolabel.core.item import ItemContent, MediaInfo, MediaInfoJson
@@ -77,12 +77,6 @@ def annotations_as_json(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def annotation_to_json(annotation: Annotation) -> dict[str, Any]:
     # exclude_none keeps stored documents small; every omitted field has a None default
     return annotation.model_dump(mode="json", exclude_none=True)
-
-
-def annotation_json_text(annotation: Annotation) -> str:
-    """The JSON text a revision stores for ``annotation`` (what the ORM's JSON column
-    writes for ``annotation_to_json``)."""
-    return to_json(annotation_to_json(annotation)).decode()
 
 
 def annotation_from_json(data: dict[str, Any]) -> Annotation:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from ontolabel.formats.storable import MAX_DEPTH, value_problem
+from ontolabel.core.storable import MAX_DEPTH, value_problem
 
 __all__ = ["MAX_DEPTH", "line_problem", "value_problem"]
 
